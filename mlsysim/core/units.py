@@ -1,0 +1,103 @@
+"""The package's one pint unit registry and the domain's counted units.
+
+Every physical quantity in MLSys·im is a ``pint.Quantity`` from ``ureg``.
+Counted things get their own base dimension so that they cannot be mixed
+by accident: ``flop`` (floating-point or integer operations), ``param``
+(model parameters), ``token``, ``sample`` (one input to a model: an image,
+an utterance, a sequence) and ``USD``.  Adding dollars to parameters, or a
+bandwidth where a capacity belongs, raises a ``DimensionalityError``.
+
+Quantities print with pint's short pretty format by default, so
+``f"{q:.2f}"`` reads ``0.54 ms`` and ``f"{q:~P}"`` reads ``3.35 TB/s``.
+"""
+
+from __future__ import annotations
+
+import pint
+
+ureg = pint.UnitRegistry()
+ureg.define("flop = [flop] = FLOP = FLOPs = flops")
+ureg.define("param = [param] = parameter = params")
+ureg.define("Kparam = 1e3 param")
+ureg.define("Mparam = 1e6 param")
+ureg.define("Bparam = 1e9 param")
+ureg.define("Tparam = 1e12 param")
+ureg.define("token = [token] = tokens")
+ureg.define("sample = [sample] = samples")
+ureg.define("USD = [currency] = USD = dollar")
+# Grams of CO2-equivalent: carbon intensities read "g/kWh" of CO2e.
+ureg.formatter.default_format = "~P"
+ureg.separate_format_defaults = True
+pint.set_application_registry(ureg)
+
+Q_ = ureg.Quantity
+Quantity = ureg.Quantity
+DimensionalityError = pint.DimensionalityError
+
+_QUANTITY_CLASS = type(Q_(0.0, "s"))
+
+
+def quantity(magnitude: float, units: str) -> pint.Quantity:
+    """Build ``magnitude * units`` without re-parsing ``units`` on each call.
+
+    The solvers compute in plain floats and wrap their outputs here; the
+    unit string is parsed once and cached.  Equivalent to ``Q_(magnitude, units)``.
+    """
+    q = object.__new__(_QUANTITY_CLASS)
+    q._magnitude = magnitude
+    q._units = _units_of(units)
+    return q
+
+
+_UNIT_CACHE: dict[str, object] = {}
+
+
+def _units_of(units: str):
+    try:
+        return _UNIT_CACHE[units]
+    except KeyError:
+        _UNIT_CACHE[units] = ureg.parse_units(units)._units
+        return _UNIT_CACHE[units]
+
+
+_SI_FACTOR_CACHE: dict[tuple, float] = {}
+
+
+def si(q: pint.Quantity) -> float:
+    """The magnitude of ``q`` in SI base units (bytes for information)."""
+    key = q._units
+    try:
+        factor = _SI_FACTOR_CACHE[key]
+    except KeyError:
+        base = ureg.Quantity(1.0, q.units).to_base_units()
+        # pint's base unit for information is the bit; we count bytes.
+        bits = base.units._units.get("bit", 0)
+        factor = base.magnitude / (8.0**bits)
+        _SI_FACTOR_CACHE[key] = factor
+    return q._magnitude * factor
+
+
+def readable(magnitude_si: float, ladder: tuple[tuple[float, str], ...]) -> pint.Quantity:
+    """Express an SI magnitude in the largest unit of ``ladder`` it reaches.
+
+    ``ladder`` lists ``(factor, unit)`` from small to large, where ``factor``
+    converts the unit to SI.  A value below every rung uses the smallest.
+    """
+    factor, unit = ladder[0]
+    for f, u in ladder[1:]:
+        if abs(magnitude_si) >= f:
+            factor, unit = f, u
+    return quantity(magnitude_si / factor, unit)
+
+
+BYTES_LADDER = ((1.0, "B"), (1e3, "kB"), (1e6, "MB"), (1e9, "GB"), (1e12, "TB"), (1e15, "PB"))
+ENERGY_LADDER = ((1e-6, "µJ"), (1e-3, "mJ"), (1.0, "J"), (1e3, "kJ"), (1e6, "MJ"), (1e9, "GJ"))
+FLOP_RATE_LADDER = (
+    (1.0, "flop/s"),
+    (1e6, "MFLOP/s"),
+    (1e9, "GFLOP/s"),
+    (1e12, "TFLOP/s"),
+    (1e15, "PFLOP/s"),
+    (1e18, "EFLOP/s"),
+)
+BANDWIDTH_LADDER = ((1.0, "B/s"), (1e6, "MB/s"), (1e9, "GB/s"), (1e12, "TB/s"), (1e15, "PB/s"))

@@ -1,0 +1,43 @@
+"""Bytes of model state: weights, quantized weights, and training state."""
+
+from __future__ import annotations
+
+# Bytes per parameter of optimizer state kept in fp32 [@rajbhandari2020zero]:
+# Adam keeps a master copy, momentum and variance (3 × 4 B); SGD with
+# momentum keeps a master copy and momentum (2 × 4 B).
+OPTIMIZER_STATE_BYTES: dict[str, float] = {"adam": 12.0, "sgd": 8.0}
+
+
+def weight_bytes(parameters, bytes_per_param):
+    """Weight bytes = parameters × bytes per parameter."""
+    return parameters * bytes_per_param
+
+
+def quantized_bits_per_weight(bits, group_size, scale_bits=16):
+    """Effective bits per weight with one ``scale_bits`` scale per group of ``group_size``.
+
+    Group-wise quantization (GPTQ, AWQ) stores a 16-bit scale per group of
+    128 weights: 4-bit weights then cost 4 + 16/128 = 4.125 bits.
+    """
+    return bits + scale_bits / group_size
+
+
+def training_state_bytes_per_param(bytes_per_value, optimizer="adam"):
+    """Weights + gradients at the training precision + fp32 optimizer state.
+
+    Mixed-precision Adam: 2 + 2 + 12 = 16 bytes per parameter [@rajbhandari2020zero].
+    Training in fp32 needs no separate master copy: 4 + 4 + 8 = 16 bytes.
+    """
+    master_copy = 4.0 if bytes_per_value < 4 else 0.0
+    return 2 * bytes_per_value + OPTIMIZER_STATE_BYTES[optimizer] - 4.0 + master_copy
+
+
+def training_traffic_bytes_per_param(bytes_per_value, optimizer="adam"):
+    """Memory traffic per parameter in one training step.
+
+    Weights read in the forward and the backward pass (2·b), gradients
+    written and read back by the optimizer (2·b), updated weights written
+    (b), and the fp32 optimizer state read and written once (2 × state).
+    """
+    state = training_state_bytes_per_param(bytes_per_value, optimizer) - 2 * bytes_per_value
+    return 5 * bytes_per_value + 2 * state

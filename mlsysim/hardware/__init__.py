@@ -1,0 +1,6 @@
+"""Accelerator specs (:mod:`.types`) and the hardware zoo (:mod:`.registry`)."""
+
+from .registry import Hardware
+from .types import ComputeCore, HardwareNode, MemoryHierarchy, PrecisionFallbackWarning
+
+__all__ = ["ComputeCore", "Hardware", "HardwareNode", "MemoryHierarchy", "PrecisionFallbackWarning"]

@@ -1,0 +1,6 @@
+"""Workload specs (:mod:`.types`) and the model zoo (:mod:`.registry`)."""
+
+from .registry import Models
+from .types import CNNWorkload, TransformerWorkload, Workload
+
+__all__ = ["CNNWorkload", "Models", "TransformerWorkload", "Workload"]

@@ -1,0 +1,68 @@
+"""The model zoo: architecture facts, each entry citing its source.
+
+Activation counts of the CNNs are derived from the published layer tables
+(the tests recompute them); everything else is as published.
+"""
+
+from __future__ import annotations
+
+from ..core.catalog import Catalog
+from ..core.units import Q_
+from .types import CNNWorkload, TransformerWorkload
+
+GPT2 = TransformerWorkload(
+    name="GPT-2 XL (1.5B)", parameters=Q_(1.558, "Bparam"),
+    layers=48, hidden_size=1600, attention_heads=25, kv_heads=25, head_dim=64, ffn_size=6400,
+    vocab_size=50257, context_length=1024, mlp="standard", tied_embeddings=True,
+    source="radford2019gpt2",
+)
+GPT3_175B = TransformerWorkload(
+    name="GPT-3 175B", parameters=Q_(175.0, "Bparam"),
+    layers=96, hidden_size=12288, attention_heads=96, kv_heads=96, head_dim=128, ffn_size=49152,
+    vocab_size=50257, context_length=2048, mlp="standard", tied_embeddings=True,
+    source="brown2020gpt3",
+)
+Llama3_8B = TransformerWorkload(
+    name="Llama-3-8B", parameters=Q_(8.03, "Bparam"),
+    layers=32, hidden_size=4096, attention_heads=32, kv_heads=8, head_dim=128, ffn_size=14336,
+    vocab_size=128256, context_length=8192, source="dubey2024llama3",
+)
+Llama3_70B = TransformerWorkload(
+    name="Llama-3-70B", parameters=Q_(70.6, "Bparam"),
+    layers=80, hidden_size=8192, attention_heads=64, kv_heads=8, head_dim=128, ffn_size=28672,
+    vocab_size=128256, context_length=8192, source="dubey2024llama3",
+)
+Llama3_405B = TransformerWorkload(
+    name="Llama-3.1-405B", parameters=Q_(405.9, "Bparam"),
+    layers=126, hidden_size=16384, attention_heads=128, kv_heads=8, head_dim=128, ffn_size=53248,
+    vocab_size=128256, context_length=131072, source="dubey2024llama3",
+)
+
+ResNet50 = CNNWorkload(
+    name="ResNet-50 (v1.5, 224x224)", parameters=Q_(25.557, "Mparam"),
+    flops_per_inference=Q_(2 * 4.09, "GFLOP"),  # 4.09 G multiply-accumulates
+    activation_elements=11_317_736, input_shape=(3, 224, 224),
+    source="he2016resnet",
+)
+MobileNetV2 = CNNWorkload(
+    name="MobileNetV2 (1.0, 224x224)", parameters=Q_(3.505, "Mparam"),
+    flops_per_inference=Q_(2 * 300.8, "MFLOP"),  # 300.8 M multiply-accumulates
+    activation_elements=6_680_392, input_shape=(3, 224, 224),
+    source="sandler2018mobilenetv2",
+)
+DS_CNN = CNNWorkload(
+    name="DS-CNN (MLPerf Tiny keyword spotting)", parameters=Q_(23_756, "param"),
+    flops_per_inference=Q_(2 * 2.657, "MFLOP"),  # 2.657 M multiply-accumulates
+    activation_elements=72_076, input_shape=(49, 10, 1),
+    source="banbury2021mlperftiny",
+)
+
+Language = Catalog("language model", {
+    "GPT2": GPT2, "GPT3_175B": GPT3_175B,
+    "Llama3_8B": Llama3_8B, "Llama3_70B": Llama3_70B, "Llama3_405B": Llama3_405B,
+})
+Vision = Catalog("vision model", {"ResNet50": ResNet50, "MobileNetV2": MobileNetV2})
+Tiny = Catalog("tiny model", {"DS_CNN": DS_CNN})
+
+Models = Catalog("model", Language=Language, Vision=Vision, Tiny=Tiny)
+"""Every workload, by group (``Models.Language.Llama3_8B``) or directly (``Models.Llama3_8B``)."""

@@ -1,0 +1,116 @@
+"""Workload specs: transformers and CNNs, with their derived FLOP and byte counts.
+
+Counts are architecture facts; how they turn into time is the solvers'
+business.  Every method returns a Quantity with units.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from .. import formulas
+from ..core.precision import bytes_per_value
+from ..core.spec import FlopCount, ParamCount, Spec
+from ..core.units import quantity, si
+
+
+class Workload(Spec):
+    """What every model has: a name, a parameter count and a source."""
+
+    name: str
+    parameters: ParamCount
+    source: str | None = None
+    notes: str | None = None
+
+    def model_post_init(self, _context: Any) -> None:
+        object.__setattr__(self, "_params", si(self.parameters))
+
+    def weight_bytes(self, precision: str = "fp16"):
+        """Bytes of weights stored at ``precision`` (GB)."""
+        return quantity(formulas.weight_bytes(self._params, bytes_per_value(precision)) / 1e9, "GB")
+
+
+class TransformerWorkload(Workload):
+    """A decoder-only transformer (GPT / Llama family).
+
+    ``mlp="gated"`` is the SwiGLU block of Llama (three FFN matrices);
+    ``"standard"`` is GPT's two-matrix MLP.  ``tied_embeddings`` says whether
+    the output head reuses the input embedding (then it is counted once).
+    """
+
+    layers: int = Field(gt=0)
+    hidden_size: int = Field(gt=0)
+    attention_heads: int = Field(gt=0)
+    kv_heads: int = Field(gt=0)
+    head_dim: int = Field(gt=0)
+    ffn_size: int = Field(gt=0)
+    vocab_size: int = Field(gt=0)
+    context_length: int = Field(gt=0)
+    mlp: Literal["gated", "standard"] = "gated"
+    tied_embeddings: bool = False
+
+    @model_validator(mode="after")
+    def _heads_group_evenly(self):
+        if self.attention_heads % self.kv_heads:
+            raise ValueError(
+                f"attention_heads={self.attention_heads} must be a multiple of kv_heads={self.kv_heads} "
+                "(each KV head serves an equal group of query heads)"
+            )
+        return self
+
+    def model_post_init(self, _context: Any) -> None:
+        super().model_post_init(_context)
+        embedding = 0 if self.tied_embeddings else self.vocab_size * self.hidden_size
+        object.__setattr__(self, "_matmul_params", self._params - embedding)
+        object.__setattr__(self, "_attention_dim", self.attention_heads * self.head_dim)
+
+    @property
+    def matmul_parameters(self):
+        """Parameters that take part in a matmul per token (the input embedding lookup does not)."""
+        return quantity(self._matmul_params, "param")
+
+    def architecture_parameters(self):
+        """Parameter count recomputed from the layer shapes (a check on ``parameters``)."""
+        h, f = self.hidden_size, self.ffn_size
+        attention = h * self.attention_heads * self.head_dim * 2 + h * self.kv_heads * self.head_dim * 2
+        mlp = (3 if self.mlp == "gated" else 2) * h * f
+        embeddings = self.vocab_size * h * (1 if self.tied_embeddings else 2)
+        return quantity(float(self.layers * (attention + mlp + 2 * h) + embeddings + h), "param")
+
+    def kv_cache_bytes_per_token(self, precision: str = "fp16"):
+        """KV-cache bytes per token: 2 × layers × KV heads × head dim × bytes (KiB)."""
+        b = formulas.kv_cache_bytes_per_token(self.layers, self.kv_heads, self.head_dim, bytes_per_value(precision))
+        return quantity(b / 1024, "KiB")
+
+    def flops_per_token(self, phase: Literal["prefill", "decode", "training"] = "decode", context: int = 2048):
+        """FLOPs per token for ``phase`` at ``context`` tokens (GFLOP)."""
+        args = (self._matmul_params, self.layers, context, self._attention_dim)
+        per_token = {
+            "prefill": formulas.prefill_flops_per_token,
+            "decode": formulas.decode_flops_per_token,
+            "training": formulas.training_flops_per_token,
+        }[phase](*args)
+        return quantity(per_token / 1e9, "GFLOP")
+
+
+class CNNWorkload(Workload):
+    """A convolutional network, described per inference of one sample.
+
+    ``activation_elements`` counts the values of every layer output for one
+    sample; the roofline assumes each is written to memory once and read
+    back once (no cross-layer fusion).
+    """
+
+    flops_per_inference: FlopCount
+    activation_elements: float = Field(gt=0)
+    input_shape: tuple[int, ...] | None = None
+
+    def model_post_init(self, _context: Any) -> None:
+        super().model_post_init(_context)
+        object.__setattr__(self, "_flops", si(self.flops_per_inference))
+
+    def activation_bytes(self, precision: str = "fp16"):
+        """Bytes of all layer outputs for one sample at ``precision`` (MB)."""
+        return quantity(self.activation_elements * bytes_per_value(precision) / 1e6, "MB")

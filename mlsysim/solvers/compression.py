@@ -1,0 +1,212 @@
+"""Model compression: quantization, pruning and distillation.
+
+Definitions, stated once so pages and users agree:
+
+* ``compression_ratio`` = size at ``baseline_precision`` (default **fp32**)
+  ÷ compressed size.  Group-wise quantization stores a 16-bit scale per
+  ``group_size`` weights, so INT4 costs 4.125 bits and its ratio to FP32 is
+  7.76×, not 8×.
+* ``inference_speedup`` = roofline latency of one batch-1 step at
+  ``speedup_baseline`` (default **fp16**, what a model is served in
+  unquantized) ÷ the same step compressed, on the given hardware.  A
+  memory-bound step speeds up with the bytes saved; the math runs at the
+  precision the device supports natively (INT4 on an H100 multiplies in FP16).
+* ``estimated_accuracy_delta`` (alias ``accuracy_delta``) is the typical
+  change in task accuracy, in percentage points (negative = loss), reported
+  by the surveys cited in ``ACCURACY_DELTAS``; a literature prior, not a
+  prediction for your model.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Literal
+
+from .. import formulas
+from ..core import validate
+from ..core.assumptions import DEFAULT_EFFICIENCY, DEFAULT_MEMORY_EFFICIENCY, DEFAULT_SEQ_LEN
+from ..core.errors import InvalidArgumentError, UnknownNameError
+from ..core.precision import BITS_PER_VALUE, check_precision
+from ..core.units import quantity
+from ..hardware.types import HardwareNode
+from ..models.types import CNNWorkload, TransformerWorkload, Workload
+from .result import Result
+
+Method = Literal["quantization", "pruning", "distillation"]
+
+# (lowest bits or sparsity bound, point estimate, range, source key): literature priors.
+QUANTIZATION_DELTAS = (
+    (16, 0.0, (0.0, 0.0), "gholami2021survey"),
+    (8, -0.5, (-1.0, 0.0), "dettmers2022llmint8"),
+    (6, -1.0, (-2.0, -0.5), "gholami2021survey"),
+    (4, -3.5, (-5.0, -2.0), "gholami2021survey"),
+    (3, -8.0, (-12.0, -5.0), "frantar2023gptq"),
+    (1, -20.0, (-40.0, -10.0), "frantar2023gptq"),
+)
+PRUNING_DELTAS = (
+    (0.5, -0.5, (-1.0, 0.0), "hoefler2021sparsity"),
+    (0.75, -1.5, (-3.0, -1.0), "hoefler2021sparsity"),
+    (0.9, -4.0, (-6.0, -2.0), "hoefler2021sparsity"),
+    (1.0, -10.0, (-20.0, -5.0), "hoefler2021sparsity"),
+)
+DISTILLATION_DELTA = (-3.0, (-5.0, -1.0), "sanh2019distilbert")
+
+
+@dataclasses.dataclass(frozen=True)
+class CompressionResult(Result):
+    """Sizes, ratio, speedup and accuracy prior of one compression choice."""
+
+    model: str
+    hardware: str
+    method: str
+    baseline_precision: str
+    bits_per_weight: float
+    original_size_gb: object
+    compressed_size_gb: object
+    compression_ratio: float
+    memory_savings_pct: float
+    speedup_baseline: str
+    inference_speedup: float
+    estimated_accuracy_delta: float
+    accuracy_delta_range: tuple[float, float]
+    accuracy_source: str
+    fits_in_memory: bool
+    notes: tuple[str, ...] = dataclasses.field(default=(), repr=False)
+
+    @property
+    def accuracy_delta(self) -> float:
+        """Same as ``estimated_accuracy_delta`` (percentage points)."""
+        return self.estimated_accuracy_delta
+
+
+class CompressionModel:
+    """What quantizing, pruning or distilling a model buys, and what it may cost."""
+
+    def solve(
+        self,
+        model: Workload,
+        hardware: HardwareNode,
+        method: Method = "quantization",
+        target_bitwidth: int | None = None,
+        *,
+        sparsity: float | None = None,
+        size_ratio: float | None = None,
+        group_size: int = 128,
+        baseline_precision: str = "fp32",
+        speedup_baseline: str = "fp16",
+        efficiency: float = DEFAULT_EFFICIENCY,
+    ) -> CompressionResult:
+        """Compress ``model`` for ``hardware`` by ``method``.
+
+        Args:
+            method: "quantization" (needs ``target_bitwidth``, 1-16),
+                "pruning" (``sparsity`` in [0, 1), default 0.5) or
+                "distillation" (``size_ratio`` = student/teacher parameters,
+                default 0.6 as in DistilBERT).
+            group_size: weights sharing one 16-bit scale (quantization).
+            baseline_precision: what ``compression_ratio`` is measured from.
+            speedup_baseline: what ``inference_speedup`` is measured from.
+
+        Example:
+            >>> r = CompressionModel().solve(Models.Llama3_8B, Hardware.H100, target_bitwidth=4)
+            >>> round(r.compression_ratio, 2)
+            7.76
+        """
+        validate.instance("model", model, Workload, "a workload such as Models.Llama3_8B")
+        validate.instance("hardware", hardware, HardwareNode, "a device such as Hardware.H100")
+        base = check_precision(baseline_precision, "baseline_precision")
+        serve = check_precision(speedup_baseline, "speedup_baseline")
+        eff = validate.fraction("efficiency", efficiency)
+        base_bits, serve_bits = BITS_PER_VALUE[base], BITS_PER_VALUE[serve]
+        params = model._params
+        scale = 1.0  # fraction of FLOPs and weights kept (distillation)
+        notes: list[str] = []
+
+        if method == "quantization":
+            if target_bitwidth is None:
+                raise InvalidArgumentError("target_bitwidth", None, "an integer 1-16 for quantization, e.g. 4")
+            if isinstance(target_bitwidth, bool) or not isinstance(target_bitwidth, int) or not 1 <= target_bitwidth <= 16:
+                raise InvalidArgumentError("target_bitwidth", target_bitwidth, "an integer from 1 to 16")
+            group = validate.positive_int("group_size", group_size)
+            bits = target_bitwidth if target_bitwidth >= 16 else formulas.quantized_bits_per_weight(target_bitwidth, group)
+            math_precision = _native_precision(hardware, target_bitwidth, serve)
+            point, span, source = _lookup(QUANTIZATION_DELTAS, target_bitwidth, descending=True)
+            if math_precision == serve and target_bitwidth < serve_bits:
+                notes.append(f"{hardware.name} has no native {target_bitwidth}-bit math: weights are "
+                             f"dequantized and multiplied in {serve} (weight-only quantization)")
+        elif method == "pruning":
+            s = 0.5 if sparsity is None else sparsity
+            if isinstance(s, bool) or not isinstance(s, (int, float)) or not 0.0 <= s < 1.0:
+                raise InvalidArgumentError("sparsity", sparsity, "a fraction of weights removed in [0, 1), e.g. 0.5")
+            # Sparse storage: the kept weights at the serving precision plus a 1-bit presence mask.
+            bits = (1.0 - s) * serve_bits + 1.0
+            math_precision = serve
+            point, span, source = _lookup(PRUNING_DELTAS, s, descending=False)
+            notes.append("unstructured sparsity saves bytes, not FLOPs: the math stays dense")
+        elif method == "distillation":
+            scale = 0.6 if size_ratio is None else size_ratio
+            if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not 0.0 < scale < 1.0:
+                raise InvalidArgumentError("size_ratio", size_ratio, "student/teacher parameters in (0, 1), e.g. 0.6")
+            bits, math_precision = serve_bits * scale, serve
+            point, span, source = DISTILLATION_DELTA
+        else:
+            raise UnknownNameError("compression method", str(method), ["quantization", "pruning", "distillation"])
+
+        original = params * base_bits / 8
+        compressed = params * bits / 8
+        speedup = _step_time(model, hardware, serve_bits, serve, 1.0, eff) / _step_time(
+            model, hardware, bits, math_precision, scale, eff)
+        return CompressionResult(
+            model=model.name,
+            hardware=hardware.name,
+            method=method,
+            baseline_precision=base,
+            bits_per_weight=bits if method != "distillation" else serve_bits,
+            original_size_gb=quantity(original / 1e9, "GB"),
+            compressed_size_gb=quantity(compressed / 1e9, "GB"),
+            compression_ratio=original / compressed,
+            memory_savings_pct=100.0 * (1.0 - compressed / original),
+            speedup_baseline=f"{serve}, batch 1",
+            inference_speedup=speedup,
+            estimated_accuracy_delta=point,
+            accuracy_delta_range=span,
+            accuracy_source=source,
+            fits_in_memory=compressed <= hardware.memory._capacity,
+            notes=tuple(notes),
+        )
+
+
+def _lookup(table, value, *, descending: bool):
+    for bound, point, span, source in table:
+        if (value >= bound) if descending else (value <= bound):
+            return point, span, source
+    return table[-1][1:]
+
+
+def _native_precision(hw: HardwareNode, bits: int, fallback: str) -> str:
+    """The narrowest native precision that holds ``bits``-bit values, else ``fallback``."""
+    candidates = {4: ("int4", "fp4"), 8: ("int8", "fp8")}.get(bits, ())
+    for p in candidates:
+        if hw.supports(p):
+            return p
+    return fallback
+
+
+def _step_time(model: Workload, hw: HardwareNode, weight_bits: float, math_precision: str, scale: float, eff: float):
+    """Roofline time (s) of one batch-1 step: a decode step or a CNN forward pass.
+
+    ``weight_bits`` is per original parameter (a distilled student's smaller
+    size is already in it); ``scale`` shrinks the FLOPs and activations.
+    """
+    rate = hw.compute.resolve(math_precision)[0] * eff
+    bw = hw.memory._bandwidth * DEFAULT_MEMORY_EFFICIENCY
+    weights = model._params * weight_bits / 8
+    if isinstance(model, TransformerWorkload):
+        context = min(DEFAULT_SEQ_LEN, model.context_length)
+        kv = formulas.kv_cache_bytes(context, formulas.kv_cache_bytes_per_token(
+            model.layers, model.kv_heads, model.head_dim, 2.0))
+        flops = scale * formulas.decode_flops_per_token(model._matmul_params, model.layers, context, model._attention_dim)
+        return max(flops / rate, (weights + kv) / bw)
+    assert isinstance(model, CNNWorkload)
+    activations = 2 * model.activation_elements * max(1.0, min(weight_bits, 16.0) / 8)
+    return max(scale * model._flops / rate, (weights + scale * activations) / bw)
