@@ -9,43 +9,46 @@ from . import formulas, show
 from .core.errors import InvalidArgumentError, MLSysimError, SpecError, UnknownNameError
 from .core.units import Q_, ureg
 from .hardware import ComputeCore, Hardware, HardwareNode, MemoryHierarchy, PrecisionFallbackWarning
+from .infra import Datacenter, GridProfile, Infra
 from .models import CNNWorkload, Models, TransformerWorkload, Workload
 from .solvers import (
     CompressionModel,
     CompressionResult,
+    DataModel,
+    DataResult,
+    DistributedModel,
+    DistributedResult,
+    EconomicsModel,
+    EconomicsResult,
     Engine,
+    ParallelismOptimizer,
+    ParallelismResult,
+    ReliabilityModel,
+    ReliabilityResult,
+    ScalingModel,
+    ScalingResult,
+    SensitivityResult,
+    SensitivitySolver,
     ServingModel,
     ServingResult,
     SingleNodeModel,
     SingleNodeResult,
+    SustainabilityModel,
+    SustainabilityResult,
+    SynthesisResult,
+    SynthesisSolver,
 )
+from .systems import Fleet, NetworkFabric, Node, Systems
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "CNNWorkload",
-    "CompressionModel",
-    "CompressionResult",
-    "ComputeCore",
-    "Engine",
-    "Hardware",
-    "HardwareNode",
-    "InvalidArgumentError",
-    "MLSysimError",
-    "MemoryHierarchy",
-    "Models",
-    "PrecisionFallbackWarning",
-    "Q_",
-    "ServingModel",
-    "ServingResult",
-    "SingleNodeModel",
-    "SingleNodeResult",
-    "SpecError",
-    "TransformerWorkload",
-    "UnknownNameError",
-    "Workload",
-    "__version__",
-    "formulas",
-    "show",
-    "ureg",
+    "CNNWorkload", "CompressionModel", "CompressionResult", "ComputeCore", "DataModel", "DataResult", "Datacenter",
+    "DistributedModel", "DistributedResult", "EconomicsModel", "EconomicsResult", "Engine", "Fleet", "GridProfile",
+    "Hardware", "HardwareNode", "Infra", "InvalidArgumentError", "MLSysimError", "MemoryHierarchy", "Models",
+    "NetworkFabric", "Node", "ParallelismOptimizer", "ParallelismResult", "PrecisionFallbackWarning", "Q_",
+    "ReliabilityModel", "ReliabilityResult", "ScalingModel", "ScalingResult", "SensitivityResult",
+    "SensitivitySolver", "ServingModel", "ServingResult", "SingleNodeModel", "SingleNodeResult", "SpecError",
+    "SustainabilityModel", "SustainabilityResult", "SynthesisResult", "SynthesisSolver", "Systems",
+    "TransformerWorkload", "UnknownNameError", "Workload", "__version__", "formulas", "show", "ureg",
 ]

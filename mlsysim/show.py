@@ -21,7 +21,7 @@ def format_value(value: Any) -> str:
         return f"{_number(value.magnitude)} {value.units:~P}".strip()
     if isinstance(value, bool) or value is None:
         return str(value)
-    if isinstance(value, float):
+    if isinstance(value, (int, float)):
         return _number(value)
     if isinstance(value, dict):
         return ", ".join(f"{k}={format_value(v)}" for k, v in value.items())

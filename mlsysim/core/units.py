@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import pint
 
-ureg = pint.UnitRegistry()
+ureg = pint.UnitRegistry(on_redefinition="ignore")
+# pint aliases "bps" to the baud; network rates read better as bits per second.
+ureg.define("bps = bit / second")
 ureg.define("flop = [flop] = FLOP = FLOPs = flops")
 ureg.define("param = [param] = parameter = params")
 ureg.define("Kparam = 1e3 param")

@@ -6,6 +6,13 @@ in SI units (the solvers call it that way, for speed).  Docstrings name the
 equation and its source.
 """
 
+from .collectives import (
+    hierarchical_allreduce_time,
+    point_to_point_time,
+    ring_allgather_time,
+    ring_allreduce_bytes,
+    ring_allreduce_time,
+)
 from .memory import (
     OPTIMIZER_STATE_BYTES,
     quantized_bits_per_weight,
@@ -13,7 +20,16 @@ from .memory import (
     training_traffic_bytes_per_param,
     weight_bytes,
 )
+from .parallel import pipeline_bubble_fraction
+from .reliability import checkpoint_overhead, failure_probability, fleet_mtbf, young_daly_interval
 from .roofline import arithmetic_intensity, compute_time, energy, memory_time, ridge_point, roofline_latency
+from .scaling import (
+    CHINCHILLA_TOKENS_PER_PARAM,
+    chinchilla_parameters,
+    chinchilla_tokens,
+    training_compute,
+)
+from .sustainability import carbon_emissions, facility_energy, mix_intensity, node_power, water_use
 from .transformer import (
     activation_bytes_per_token,
     decode_flops_per_token,
@@ -24,6 +40,25 @@ from .transformer import (
 )
 
 __all__ = [
+    "CHINCHILLA_TOKENS_PER_PARAM",
+    "carbon_emissions",
+    "checkpoint_overhead",
+    "chinchilla_parameters",
+    "chinchilla_tokens",
+    "facility_energy",
+    "failure_probability",
+    "fleet_mtbf",
+    "hierarchical_allreduce_time",
+    "mix_intensity",
+    "node_power",
+    "pipeline_bubble_fraction",
+    "point_to_point_time",
+    "ring_allgather_time",
+    "ring_allreduce_bytes",
+    "ring_allreduce_time",
+    "training_compute",
+    "water_use",
+    "young_daly_interval",
     "OPTIMIZER_STATE_BYTES",
     "activation_bytes_per_token",
     "arithmetic_intensity",

@@ -13,7 +13,7 @@ from ..core.units import Q_
 from .types import ComputeCore, HardwareNode, MemoryHierarchy
 
 
-def _gpu(name, *, year, vendor, tflops, capacity, bandwidth, tdp, source, peak="fp16", notes=None):
+def _gpu(name, *, year, vendor, tflops, capacity, bandwidth, tdp, source, peak="fp16", price=None, notes=None):
     """A datacenter accelerator from its per-precision dense TFLOP/s table."""
     return HardwareNode(
         name=name,
@@ -26,6 +26,7 @@ def _gpu(name, *, year, vendor, tflops, capacity, bandwidth, tdp, source, peak="
         ),
         memory=MemoryHierarchy(capacity=Q_(capacity), bandwidth=Q_(bandwidth)),
         tdp=None if tdp is None else Q_(tdp),
+        unit_cost=None if price is None else Q_(price, "USD"),
         source=source,
         notes=notes,
     )
@@ -44,19 +45,21 @@ A100 = _gpu(
 H100 = _gpu(
     "NVIDIA H100 SXM5 80GB", year=2022, vendor="NVIDIA",
     tflops={"fp64": 33.5, "fp32": 66.9, "tf32": 494.7, "bf16": 989.4, "fp16": 989.4, "fp8": 1978.9, "int8": 1978.9},
-    capacity="80 GiB", bandwidth="3.35 TB/s", tdp="700 W", source="nvidia2022h100",
-    notes="No INT4 or FP4 tensor-core math: INT4 weights are dequantized and multiplied in FP16.",
+    capacity="80 GiB", bandwidth="3.35 TB/s", tdp="700 W", source="nvidia2022h100", price=30_000,
+    notes="Price: rough street estimate [@aiinframap2026]. No INT4 or FP4 tensor-core math: INT4 weights are dequantized and multiplied in FP16.",
 )
 H200 = _gpu(
     "NVIDIA H200 SXM 141GB", year=2024, vendor="NVIDIA",
     tflops={"fp64": 33.5, "fp32": 66.9, "tf32": 494.7, "bf16": 989.4, "fp16": 989.4, "fp8": 1978.9, "int8": 1978.9},
-    capacity="141 GiB", bandwidth="4.8 TB/s", tdp="700 W", source="nvidia2024h200",
+    capacity="141 GiB", bandwidth="4.8 TB/s", tdp="700 W", source="nvidia2024h200", price=35_000,
+    notes="Price: rough street estimate [@aiinframap2026].",
 )
 B200 = _gpu(
     "NVIDIA B200 (HGX, 1000 W)", year=2024, vendor="NVIDIA",
     tflops={"fp64": 40.0, "fp32": 80.0, "tf32": 1100.0, "bf16": 2250.0, "fp16": 2250.0,
             "fp8": 4500.0, "int8": 4500.0, "fp4": 9000.0},
-    capacity="180 GiB", bandwidth="8 TB/s", tdp="1000 W", source="nvidia2024b200",
+    capacity="180 GiB", bandwidth="8 TB/s", tdp="1000 W", source="nvidia2024b200", price=40_000,
+    notes="Price: rough street estimate [@aiinframap2026].",
 )
 MI300X = _gpu(
     "AMD Instinct MI300X", year=2023, vendor="AMD",

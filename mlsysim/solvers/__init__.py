@@ -1,15 +1,22 @@
 """Solvers: each module answers one question and returns a frozen result."""
 
 from .compression import CompressionModel, CompressionResult
+from .data import DataModel, DataResult
+from .distributed import DistributedModel, DistributedResult
+from .economics import EconomicsModel, EconomicsResult
+from .parallelism import ParallelismOptimizer, ParallelismResult
+from .reliability import ReliabilityModel, ReliabilityResult
 from .roofline import Engine, SingleNodeModel, SingleNodeResult
+from .scaling import ScalingModel, ScalingResult
+from .sensitivity import SensitivityResult, SensitivitySolver
 from .serving import ServingModel, ServingResult
+from .sustainability import SustainabilityModel, SustainabilityResult
+from .synthesis import SynthesisResult, SynthesisSolver
 
 __all__ = [
-    "CompressionModel",
-    "CompressionResult",
-    "Engine",
-    "ServingModel",
-    "ServingResult",
-    "SingleNodeModel",
-    "SingleNodeResult",
+    "CompressionModel", "CompressionResult", "DataModel", "DataResult", "DistributedModel", "DistributedResult",
+    "EconomicsModel", "EconomicsResult", "Engine", "ParallelismOptimizer", "ParallelismResult", "ReliabilityModel",
+    "ReliabilityResult", "ScalingModel", "ScalingResult", "SensitivityResult", "SensitivitySolver", "ServingModel",
+    "ServingResult", "SingleNodeModel", "SingleNodeResult", "SustainabilityModel", "SustainabilityResult",
+    "SynthesisResult", "SynthesisSolver",
 ]

@@ -1,0 +1,1 @@
+"""Compatibility path used by the tutorial slides: ``mlsysim.infrastructure.registry``."""

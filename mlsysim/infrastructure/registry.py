@@ -1,0 +1,7 @@
+"""Re-export of :mod:`mlsysim.infra.registry` under the slides' name ``Infrastructure``."""
+
+from ..infra.registry import Datacenters, Grids, Infra
+
+Infrastructure = Infra
+
+__all__ = ["Datacenters", "Grids", "Infra", "Infrastructure"]

@@ -1,0 +1,68 @@
+"""Can the input pipeline feed the accelerators?  Demand against the slowest supply tier.
+
+Supply is the minimum of storage read bandwidth, the host link (PCIe) and,
+when data comes over the network, the fabric port.  Utilization above 1 means
+the accelerators stall waiting for data.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from ..core import validate
+from ..core.assumptions import DEFAULT_STORAGE_BW_BYTES
+from ..core.constants import PCIE_GEN5_X16_BW
+from ..core.units import BANDWIDTH_LADDER, readable, si
+from ..hardware.types import HardwareNode
+from .result import Result
+
+
+@dataclasses.dataclass(frozen=True)
+class DataResult(Result):
+    """Data demand against supply, per accelerator."""
+
+    demand_bw: object
+    supply_bw: object
+    utilization: float
+    is_stalled: bool
+    bottleneck: str
+    tiers: dict = dataclasses.field(repr=False)
+
+
+class DataModel:
+    """Data-pipeline demand vs storage, host-link and network supply."""
+
+    def solve(self, workload_data_rate, hardware: HardwareNode | None = None, *, storage_bw=None,
+              host_bw=None, network_bw=None) -> DataResult:
+        """Compare ``workload_data_rate`` (bytes/s one accelerator consumes) with the supply tiers.
+
+        Args:
+            workload_data_rate: a bandwidth Quantity, e.g. ``Q_("8 MB/s")``.
+            hardware: the accelerator being fed (for the record; supply tiers are below).
+            storage_bw: read bandwidth of the storage feeding it (default: one NVMe drive, 7 GB/s).
+            host_bw: host-to-device link (default: PCIe 5.0 x16, 63 GB/s per direction).
+            network_bw: network share when data is remote (default: not on the path).
+
+        Example:
+            >>> DataModel().solve(Q_("8 MB/s"), Hardware.H100).is_stalled
+            False
+        """
+        demand = validate.quantity_in("workload_data_rate", workload_data_rate, "B/s", "8 MB/s")
+        if hardware is not None:
+            validate.instance("hardware", hardware, HardwareNode, "a device such as Hardware.H100")
+        tiers = {
+            "storage": DEFAULT_STORAGE_BW_BYTES if storage_bw is None else validate.quantity_in("storage_bw", storage_bw, "B/s", "7 GB/s"),
+            "host link": si(PCIE_GEN5_X16_BW) if host_bw is None else validate.quantity_in("host_bw", host_bw, "B/s", "63 GB/s"),
+        }
+        if network_bw is not None:
+            tiers["network"] = validate.quantity_in("network_bw", network_bw, "B/s", "50 GB/s")
+        bottleneck = min(tiers, key=tiers.get)
+        supply = tiers[bottleneck]
+        return DataResult(
+            demand_bw=readable(demand, BANDWIDTH_LADDER),
+            supply_bw=readable(supply, BANDWIDTH_LADDER),
+            utilization=demand / supply,
+            is_stalled=demand > supply,
+            bottleneck=bottleneck,
+            tiers={k: readable(v, BANDWIDTH_LADDER) for k, v in tiers.items()},
+        )

@@ -1,0 +1,121 @@
+"""Total cost of ownership of a fleet over a duration.
+
+* **CapEx** — nodes × node price (or accelerators × accelerator price), plus
+  the infrastructure around them: facility construction at $10 per watt of IT
+  power [@barroso2018datacenter] and the network at 15 % of node cost.  The
+  ratio of that total to the node cost is the *infrastructure multiplier*.
+  ``capex_usd`` is the share depreciated over the duration (straight line
+  over ``lifetime_years``); ``capex_total_usd`` is the purchase.
+* **OpEx** — facility energy (the sustainability model's, PUE included) ×
+  the grid's price, and maintenance at 5 % of hardware cost per year.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from .. import formulas
+from ..core import validate
+from ..core.assumptions import (
+    DEFAULT_LIFETIME_YEARS,
+    DEFAULT_MFU,
+    FACILITY_CAPEX_PER_WATT,
+    MAINTENANCE_FRACTION_PER_YEAR,
+    NETWORK_CAPEX_FRACTION,
+)
+from ..core.errors import InvalidArgumentError
+from ..core.units import si
+from ..systems.types import Fleet
+from .result import Result
+from .sustainability import fleet_energy_kwh, resolve_grid
+
+
+@dataclasses.dataclass(frozen=True)
+class EconomicsResult(Result):
+    """Costs in USD (plain floats, as the names say) over ``duration_days``."""
+
+    region_name: str
+    duration_days: float
+    hardware_usd: float
+    capex_total_usd: float
+    infrastructure_multiplier: float
+    capex_usd: float
+    opex_energy_usd: float
+    opex_maintenance_usd: float
+    tco_usd: float
+    energy_kwh: float
+    carbon_footprint_kg: float
+
+
+def node_price_usd(fleet: Fleet) -> float:
+    """Price of one node: its own figure, else accelerators × accelerator price."""
+    node = fleet.node
+    if node.unit_cost is not None:
+        return si(node.unit_cost)
+    if node.accelerator.unit_cost is not None:
+        return node.accelerators_per_node * si(node.accelerator.unit_cost)
+    raise InvalidArgumentError("fleet", fleet.name, "a node (or accelerator) with a unit_cost, e.g. Node(unit_cost=Q_(300_000, 'USD'))")
+
+
+class EconomicsModel:
+    """CapEx, OpEx and TCO of a fleet."""
+
+    def solve(
+        self,
+        fleet: Fleet,
+        duration_days: float,
+        grid=None,
+        mfu: float = DEFAULT_MFU,
+        *,
+        lifetime_years: float = DEFAULT_LIFETIME_YEARS,
+        infrastructure_multiplier: float | None = None,
+        network_capex_fraction: float = NETWORK_CAPEX_FRACTION,
+        maintenance_fraction: float = MAINTENANCE_FRACTION_PER_YEAR,
+    ) -> EconomicsResult:
+        """TCO of owning and running ``fleet`` for ``duration_days``.
+
+        Args:
+            grid: a ``GridProfile`` or ``Datacenter`` (default: the fleet's region).
+            mfu: utilization setting the power draw (see ``SustainabilityModel``).
+            lifetime_years: depreciation period of the purchase.
+            infrastructure_multiplier: total CapEx ÷ node cost; computed when omitted.
+
+        Example:
+            >>> r = EconomicsModel().solve(Systems.Clusters.Research_256, 365, Infra.US_Avg)
+            >>> r.tco_usd > r.capex_usd > 0
+            True
+        """
+        validate.instance("fleet", fleet, Fleet, "a fleet such as Systems.Clusters.Research_256")
+        days = validate.positive_number("duration_days", duration_days)
+        u = validate.fraction("mfu", mfu)
+        life = validate.positive_number("lifetime_years", lifetime_years)
+        net = validate.positive_number("network_capex_fraction", network_capex_fraction, allow_zero=True)
+        maint = validate.positive_number("maintenance_fraction", maintenance_fraction, allow_zero=True)
+        site = resolve_grid(grid, fleet, "grid")
+        hardware = fleet.count * node_price_usd(fleet)
+        if infrastructure_multiplier is None:
+            facility = fleet.count * (fleet.node._power or 0.0) * FACILITY_CAPEX_PER_WATT
+            capex_total = hardware * (1 + net) + facility
+        else:
+            m = validate.positive_number("infrastructure_multiplier", infrastructure_multiplier)
+            if m < 1:
+                raise InvalidArgumentError("infrastructure_multiplier", m, "≥ 1 (total CapEx over node cost)")
+            capex_total = hardware * m
+        years = days / 365.0
+        _, _, energy = fleet_energy_kwh(fleet, site, days, u)
+        capex = capex_total * min(1.0, years / life)
+        opex_energy = energy * site._usd_per_kwh
+        opex_maint = hardware * maint * years
+        return EconomicsResult(
+            region_name=site.name,
+            duration_days=days,
+            hardware_usd=hardware,
+            capex_total_usd=capex_total,
+            infrastructure_multiplier=capex_total / hardware,
+            capex_usd=capex,
+            opex_energy_usd=opex_energy,
+            opex_maintenance_usd=opex_maint,
+            tco_usd=capex + opex_energy + opex_maint,
+            energy_kwh=energy,
+            carbon_footprint_kg=formulas.carbon_emissions(energy, site._kg_per_kwh),
+        )

@@ -1,0 +1,106 @@
+"""Search every tensor × pipeline × data split of a fleet for the best training MFU.
+
+Candidates: TP divides a node and the model's attention heads, PP divides the
+layers, DP = GPUs / (TP × PP) divides the global batch, and the micro-batch
+size divides each DP rank's share.  Each candidate is scored with
+:func:`mlsysim.solvers.distributed.step_terms`; one that does not fit in
+memory is rejected with its reason.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Literal
+
+from ..core.assumptions import DEFAULT_EFFICIENCY, DEFAULT_GLOBAL_BATCH, DEFAULT_OPTIMIZER, DEFAULT_SEQ_LEN
+from ..core.units import quantity
+from ..models.types import TransformerWorkload
+from ..systems.types import Fleet
+from .distributed import Recompute, Sharding, prepare, step_terms
+from .result import Result
+
+MICRO_BATCH_SIZES = (1, 2, 4, 8, 16, 32)
+
+
+@dataclasses.dataclass(frozen=True)
+class ParallelismResult(Result):
+    """The best split found, how many were searched, and the ranked feasible ones."""
+
+    model: str
+    fleet: str
+    best_config: dict | None
+    best_mfu: float
+    best_step_time: object
+    total_searched: int
+    feasible_count: int
+    rejected_count: int
+    top_candidates: list = dataclasses.field(repr=False)
+    rejected: list = dataclasses.field(repr=False)
+    reason: str = ""
+
+
+class ParallelismOptimizer:
+    """Exhaustive search over TP × PP × DP × micro-batch size."""
+
+    def solve(
+        self,
+        model: TransformerWorkload,
+        fleet: Fleet,
+        batch_size: int = DEFAULT_GLOBAL_BATCH,
+        precision: str = "bf16",
+        efficiency: float = DEFAULT_EFFICIENCY,
+        *,
+        seq_len: int = DEFAULT_SEQ_LEN,
+        overlap_comm: bool | float = True,
+        optimizer_sharding: Sharding = "zero1",
+        recompute: Recompute = "selective",
+        optimizer: str = DEFAULT_OPTIMIZER,
+        dp_algorithm: Literal["ring", "hierarchical"] = "hierarchical",
+        top_k: int = 20,
+    ) -> ParallelismResult:
+        """Every split that fits, ranked by MFU (ties: shorter step).
+
+        Example:
+            >>> r = ParallelismOptimizer().solve(Models.Llama3_70B, Systems.Clusters.Research_256, batch_size=512)
+            >>> r.best_config["tp"]
+            8
+        """
+        s = prepare(model, fleet, batch_size, seq_len, precision, efficiency, overlap_comm, optimizer_sharding,
+                    recompute, optimizer, dp_algorithm)
+        gpus = fleet.total_accelerators
+        per_node = fleet.node.accelerators_per_node
+        searched, fits, rejected = 0, [], []
+        for tp in (t for t in range(1, per_node + 1) if per_node % t == 0 and model.attention_heads % t == 0):
+            for pp in (p for p in range(1, model.layers + 1) if model.layers % p == 0 and gpus % (tp * p) == 0):
+                dp = gpus // (tp * pp)
+                if s.batch % dp:
+                    continue
+                local = s.batch // dp
+                for mbs in (b for b in MICRO_BATCH_SIZES if local % b == 0):
+                    searched += 1
+                    t = step_terms(s, tp, pp, dp, mbs)
+                    config = {"tp": tp, "pp": pp, "dp": dp, "micro_batch_size": mbs, "microbatches": t["m"]}
+                    if t["fits"]:
+                        fits.append({"config": config, "mfu": t["mfu"], "step_time": quantity(t["step"] * 1e3, "ms"),
+                                     "memory_per_gpu": quantity(t["memory"] / 1e9, "GB"),
+                                     "scaling_efficiency": t["scaling"], "bubble_fraction": t["bubble"]})
+                    else:
+                        rejected.append({"config": config, "reason": f"needs {t['memory'] / 1e9:.4g} GB per GPU, "
+                                         f"has {t['capacity'] / 1e9:.4g} GB"})
+        fits.sort(key=lambda c: (-c["mfu"], c["step_time"].magnitude))
+        best = fits[0] if fits else None
+        return ParallelismResult(
+            model=model.name,
+            fleet=fleet.name,
+            best_config=None if best is None else {k: best["config"][k] for k in ("tp", "pp", "dp")}
+            | {"micro_batch_size": best["config"]["micro_batch_size"]},
+            best_mfu=0.0 if best is None else best["mfu"],
+            best_step_time=None if best is None else best["step_time"],
+            total_searched=searched,
+            feasible_count=len(fits),
+            rejected_count=len(rejected),
+            top_candidates=fits[:top_k],
+            rejected=rejected,
+            reason="" if fits else f"none of the {searched} splits fits in memory; try optimizer_sharding='zero3', "
+            "recompute='full' or a larger fleet",
+        )

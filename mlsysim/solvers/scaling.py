@@ -1,0 +1,62 @@
+"""Compute-optimal allocation of a training budget [@hoffmann2022chinchilla].
+
+C ≈ 6·N·D and, at the optimum, D ≈ 20·N.  Given a budget the solver returns
+the optimal (N, D); given a model size it returns the optimal tokens; given
+both it also reports how many tokens the budget buys for that model, and the
+resulting tokens per parameter (20 is compute-optimal; above is
+over-training, below under-training).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from .. import formulas
+from ..core import validate
+from ..core.errors import InvalidArgumentError
+from ..core.units import quantity
+from .result import Result
+
+
+@dataclasses.dataclass(frozen=True)
+class ScalingResult(Result):
+    """Chinchilla-optimal parameters and tokens, and where a chosen model sits."""
+
+    compute_budget: object
+    optimal_parameters: object
+    optimal_tokens: object
+    target_parameters: object
+    budget_tokens: object
+    tokens_per_parameter: float
+
+
+class ScalingModel:
+    """Chinchilla compute-optimal sizing."""
+
+    def solve(self, compute_budget=None, target_model_size=None) -> ScalingResult:
+        """Optimal size and tokens for ``compute_budget`` (FLOPs) and/or ``target_model_size`` (params).
+
+        Example:
+            >>> r = ScalingModel().solve(target_model_size=Q_(70, "Bparam"))
+            >>> f"{r.optimal_tokens.to('Ttoken'):.1f}"
+            '1.4 Ttoken'
+        """
+        if compute_budget is None and target_model_size is None:
+            raise InvalidArgumentError("compute_budget", None, "a FLOP count, a target_model_size, or both")
+        c = None if compute_budget is None else validate.quantity_in("compute_budget", compute_budget, "flop", "1e24 flop")
+        n = None if target_model_size is None else validate.quantity_in(
+            "target_model_size", target_model_size, "param", "70 Bparam")
+        if c is None:
+            c = formulas.training_compute(n, formulas.chinchilla_tokens(n))
+        n_opt = formulas.chinchilla_parameters(c)
+        d_opt = formulas.chinchilla_tokens(n_opt)
+        target = n if n is not None else n_opt
+        budget_tokens = c / (formulas.scaling.TRAINING_FLOPS_PER_PARAM_TOKEN * target)
+        return ScalingResult(
+            compute_budget=quantity(c, "flop"),
+            optimal_parameters=quantity(n_opt / 1e9, "Bparam"),
+            optimal_tokens=quantity(d_opt, "token"),
+            target_parameters=quantity(target / 1e9, "Bparam"),
+            budget_tokens=quantity(budget_tokens, "token"),
+            tokens_per_parameter=budget_tokens / target,
+        )

@@ -1,0 +1,90 @@
+"""Nodes, network fabrics and fleets.
+
+Link conventions are typed: ``intra_node_bw`` is read as a vendor quotes it
+(``intra_node_convention``: NVLink's figure is the bidirectional total per
+GPU); fabric ``bandwidth`` is per port per direction.  Solvers use
+``_link_bw`` / ``_port_bw``: bytes per second in one direction.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field
+
+from ..core.assumptions import (
+    DEFAULT_FABRIC_LATENCY_S,
+    DEFAULT_INTRA_NODE_LATENCY_S,
+    NODE_FAILURES_PER_1000_NODE_DAYS,
+    NODE_POWER_PER_ACCELERATOR_TDP,
+)
+from ..core.spec import Bandwidth, Duration, Money, Power, Spec
+from ..core.units import Q_, si
+from ..hardware.types import HardwareNode
+from ..infra.types import Datacenter, GridProfile
+
+
+class Node(Spec):
+    """A server: accelerators, the scale-up link between them, power and price."""
+
+    name: str
+    accelerator: HardwareNode
+    accelerators_per_node: int = Field(ge=1)
+    intra_node_bw: Bandwidth
+    intra_node_convention: Literal["bidirectional", "unidirectional"] = "bidirectional"
+    intra_node_latency: Duration = Q_(DEFAULT_INTRA_NODE_LATENCY_S * 1e6, "us")
+    nics_per_node: int | None = Field(default=None, ge=1)
+    node_power: Power | None = None
+    unit_cost: Money | None = None
+    failures_per_1000_days: float = Field(default=NODE_FAILURES_PER_1000_NODE_DAYS, gt=0)
+    source: str | None = None
+    notes: str | None = None
+
+    def model_post_init(self, _context: Any) -> None:
+        link = si(self.intra_node_bw)
+        object.__setattr__(self, "_link_bw", link / 2 if self.intra_node_convention == "bidirectional" else link)
+        object.__setattr__(self, "_link_latency", si(self.intra_node_latency))
+        if self.node_power is not None:
+            power = si(self.node_power)
+        elif self.accelerator._tdp is not None:
+            power = self.accelerators_per_node * self.accelerator._tdp * NODE_POWER_PER_ACCELERATOR_TDP
+        else:
+            power = None
+        object.__setattr__(self, "_power", power)
+        object.__setattr__(self, "_nics", self.nics_per_node or self.accelerators_per_node)
+
+    @property
+    def max_power(self):
+        """Whole-node power at full load (kW): the datasheet figure, or accelerators × TDP × the DGX ratio."""
+        return None if self._power is None else Q_(self._power / 1e3, "kW")
+
+
+class NetworkFabric(Spec):
+    """The scale-out network: per-port bandwidth per direction, latency, topology."""
+
+    name: str
+    bandwidth: Bandwidth
+    topology: str = "fat-tree"
+    latency: Duration = Q_(DEFAULT_FABRIC_LATENCY_S * 1e6, "us")
+    oversubscription: float = Field(default=1.0, ge=1.0)
+    source: str | None = None
+
+    def model_post_init(self, _context: Any) -> None:
+        object.__setattr__(self, "_port_bw", si(self.bandwidth) / self.oversubscription)
+        object.__setattr__(self, "_latency", si(self.latency))
+
+
+class Fleet(Spec):
+    """``count`` identical nodes on one fabric, optionally in a region."""
+
+    name: str
+    node: Node
+    count: int = Field(ge=1)
+    fabric: NetworkFabric
+    region: GridProfile | Datacenter | None = None
+    source: str | None = None
+
+    @property
+    def total_accelerators(self) -> int:
+        """Accelerators in the fleet: nodes × accelerators per node."""
+        return self.count * self.node.accelerators_per_node

@@ -1,0 +1,18 @@
+from mlsysim import SustainabilityModel, Infra, Systems
+sustain = SustainabilityModel()
+fleet = Systems.Clusters.Research_256 # 256 H100s
+# Virginia (US Average)
+r_va = sustain.solve(fleet, duration_days=30, datacenter=Infra.US_Avg, mfu=0.4)
+print(f"=== Virginia (US Average Grid) ===")
+print(f"Energy: {r_va.total_energy_kwh:,.0f} kWh")
+print(f"Carbon: {r_va.carbon_footprint_kg:,.0f} kg CO2")
+print(f"Water: {r_va.water_usage_liters:,.0f} liters")
+# Quebec (Hydro)
+r_qc = sustain.solve(fleet, duration_days=30, datacenter=Infra.Quebec, mfu=0.4)
+print(f"\n=== Quebec (Hydroelectric) ===")
+print(f"Energy: {r_qc.total_energy_kwh:,.0f} kWh")
+print(f"Carbon: {r_qc.carbon_footprint_kg:,.0f} kg CO2")
+print(f"Water: {r_qc.water_usage_liters:,.0f} liters")
+print(f"\n=== Comparison ===")
+print(f"Carbon reduction: {(1 - r_qc.carbon_footprint_kg / r_va.carbon_footprint_kg) * 100:.1f}%")
+print(f"Water reduction: {(1 - r_qc.water_usage_liters / r_va.water_usage_liters) * 100:.1f}%")
