@@ -8,7 +8,18 @@ from __future__ import annotations
 import timeit
 import warnings
 
-from mlsysim import CompressionModel, Engine, Hardware, Models, PrecisionFallbackWarning, ServingModel
+from mlsysim import (
+    CompressionModel,
+    DistributedModel,
+    Engine,
+    Hardware,
+    Models,
+    ParallelismOptimizer,
+    PrecisionFallbackWarning,
+    ServingModel,
+    Systems,
+)
+from mlsysim.systems.types import Fleet
 
 warnings.simplefilter("ignore", PrecisionFallbackWarning)
 
@@ -30,10 +41,26 @@ CASES = {
 }
 
 
+CASES["DistributedModel.solve (Llama-3-70B, 256 GPUs, TP=8)"] = lambda: DistributedModel().solve(
+    Models.Llama3_70B, Systems.Clusters.Research_256, tp_size=8)
+
+FLEETS = {
+    64: Fleet(name="64", node=Systems.Nodes.DGX_H100, count=8, fabric=Systems.Fabrics.InfiniBand_NDR),
+    1024: Systems.Clusters.Production_1K,
+    16384: Systems.Clusters.Frontier_16K,
+}
+
+
 def main() -> None:
     width = max(map(len, CASES))
     for name, fn in CASES.items():
         print(f"{name:<{width}}  {per_call_us(fn):8.1f} µs")
+    for gpus, fleet in FLEETS.items():
+        result = ParallelismOptimizer().solve(Models.Llama3_70B, fleet, batch_size=2048)
+        ms = per_call_us(lambda fleet=fleet: ParallelismOptimizer().solve(Models.Llama3_70B, fleet, batch_size=2048),
+                         number=20) / 1e3
+        print(f"ParallelismOptimizer (Llama-3-70B, {gpus:>6,} GPUs, batch 2048): {ms:7.2f} ms, "
+              f"{result.total_searched} splits searched, best {result.best_config}")
 
 
 if __name__ == "__main__":
