@@ -5,7 +5,8 @@
 'Memory'
 """
 
-from . import formulas, show
+from . import formulas, show, zoo
+from .core.catalog import Catalog
 from .core.errors import InvalidArgumentError, MLSysimError, SpecError, UnknownNameError
 from .core.units import Q_, ureg
 from .hardware import ComputeCore, Hardware, HardwareNode, MemoryHierarchy, PrecisionFallbackWarning
@@ -43,12 +44,12 @@ from .systems import Fleet, NetworkFabric, Node, Systems
 __version__ = "0.1.0"
 
 __all__ = [
-    "CNNWorkload", "CompressionModel", "CompressionResult", "ComputeCore", "DataModel", "DataResult", "Datacenter",
+    "CNNWorkload", "Catalog", "CompressionModel", "CompressionResult", "ComputeCore", "DataModel", "DataResult", "Datacenter",
     "DistributedModel", "DistributedResult", "EconomicsModel", "EconomicsResult", "Engine", "Fleet", "GridProfile",
     "Hardware", "HardwareNode", "Infra", "InvalidArgumentError", "MLSysimError", "MemoryHierarchy", "Models",
     "NetworkFabric", "Node", "ParallelismOptimizer", "ParallelismResult", "PrecisionFallbackWarning", "Q_",
     "ReliabilityModel", "ReliabilityResult", "ScalingModel", "ScalingResult", "SensitivityResult",
     "SensitivitySolver", "ServingModel", "ServingResult", "SingleNodeModel", "SingleNodeResult", "SpecError",
     "SustainabilityModel", "SustainabilityResult", "SynthesisResult", "SynthesisSolver", "Systems",
-    "TransformerWorkload", "UnknownNameError", "Workload", "__version__", "formulas", "show", "ureg",
+    "TransformerWorkload", "UnknownNameError", "Workload", "__version__", "formulas", "show", "ureg", "zoo",
 ]

@@ -126,3 +126,84 @@ def info(title: str | None = None, **fields: Any) -> None:
 def banner(text: str) -> None:
     """Show a heading line that separates sections of output."""
     _emit(f"== {text} ==", f'<div class="mlsysim-banner"><strong>{html.escape(text)}</strong></div>')
+
+
+def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], align: str | None = None) -> str:
+    """The table as Markdown (a pipe table), for pages that print it with ``#| output: asis``.
+
+    Cells are formatted with :func:`format_value`; a ``[@key]`` in a cell
+    becomes a citation when the page is rendered.
+    """
+    cells = [[format_value(c).replace("|", "\\|") for c in row] for row in rows]
+    marks = _alignments(align, cells, len(headers))
+    rule = {"<": ":--", ">": "--:", "^": ":-:"}
+    lines = ["| " + " | ".join(str(h) for h in headers) + " |", "|" + "|".join(rule[m] for m in marks) + "|"]
+    lines += ["| " + " | ".join(r) + " |" for r in cells]
+    return "\n".join(lines) + "\n"
+
+
+def describe(obj: Any, name: str | None = None) -> str:
+    """Markdown documentation of a public class or function: signature, docstring, fields.
+
+    Used by the API reference page; in a notebook, ``print(describe(Engine))``
+    reads like ``help()``.
+    """
+    import inspect
+
+    name = name or getattr(obj, "__qualname__", getattr(obj, "__name__", repr(obj)))
+    anchor = name.replace(".", "-").lower()
+    parts = [f"### `{name}` {{#{anchor}}}\n"]
+    target = obj.solve if inspect.isclass(obj) and hasattr(obj, "solve") else obj
+    fields = getattr(obj, "model_fields", None) if inspect.isclass(obj) else None
+    if fields:
+        parts.append(f"```python\n{name}({', '.join(fields)})\n```\n")
+    elif callable(target):
+        try:
+            sig = str(inspect.signature(target)).replace("(self, ", "(").replace("(self)", "()")
+            call = f"{name}().solve" if target is not obj else name
+            parts.append(f"```python\n{call}{sig}\n```\n")
+        except (TypeError, ValueError):
+            pass
+    parts.append(_docstring_markdown(inspect.getdoc(obj) or ""))
+    if target is not obj and inspect.getdoc(target):
+        parts.append(_docstring_markdown(inspect.getdoc(target)))
+    if fields:
+        rows = [(f"`{k}`", _type_name(f.annotation), "required" if f.is_required() else format_value(f.default))
+                for k, f in fields.items()]
+        parts.append(markdown_table(["field", "type", "default"], rows, "<<<"))
+    return "\n".join(parts) + "\n"
+
+
+def _type_name(annotation: Any) -> str:
+    text = getattr(annotation, "__name__", None) or str(annotation)
+    for noise in ("typing.", "mlsysim.", "core.spec.", "hardware.types.", "models.types.", "systems.types.", "infra.types."):
+        text = text.replace(noise, "")
+    if "PlainValidator" in text:
+        return "Quantity"
+    return text.replace("|", "or")
+
+
+def _docstring_markdown(doc: str) -> str:
+    """Docstring text to Markdown: ``Args:``/``Example:`` headings, doctest lines as code."""
+    out: list[str] = []
+    code: list[str] = []
+    for line in doc.splitlines():
+        stripped = line.strip()
+        if stripped.startswith((">>>", "...")):
+            code.append(stripped[4:])
+            continue
+        if code:
+            if stripped and not stripped.endswith(":"):
+                code.append(f"# → {stripped}")
+                continue
+            out.append("```python\n" + "\n".join(code) + "\n```")
+            code = []
+        if stripped in ("Args:", "Example:", "Examples:", "Returns:"):
+            out.append(f"\n**{stripped[:-1]}**\n")
+        elif line.startswith("    ") and out and out[-1].startswith("**Args**"):
+            out.append(f"- {stripped}")
+        else:
+            out.append(line)
+    if code:
+        out.append("```python\n" + "\n".join(code) + "\n```")
+    return "\n".join(out) + "\n"

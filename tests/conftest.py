@@ -14,3 +14,13 @@ ROOT = Path(__file__).resolve().parents[1]
 def bib_keys() -> set[str]:
     text = (ROOT / "references.bib").read_text(encoding="utf-8")
     return set(re.findall(r"@\w+\{([^,\s]+),", text))
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The whole site, built once per test session into a temporary directory."""
+    from qmdrender import build
+
+    out = tmp_path_factory.mktemp("site")
+    build.build(ROOT, out, jobs=2, log=lambda _msg: None)
+    return out

@@ -72,6 +72,12 @@ TPUv5e = _gpu(
     capacity="16 GiB", bandwidth="819 GB/s", tdp=None, source="google2023tpuv5e",
     notes="Google publishes no per-chip power figure. No fp32 rate is listed: fp32 math falls back to the bf16 peak, which is optimistic.",
 )
+WSE3 = _gpu(
+    "Cerebras WSE-3 (CS-3)", year=2024, vendor="Cerebras",
+    tflops={"fp16": 125_000.0}, capacity="44 GB", bandwidth="21 PB/s", tdp="23 kW", source="cerebras2024wse3",
+    notes="Wafer-scale: 900,000 cores with 44 GB of on-chip SRAM. 125 PFLOP/s is Cerebras's quoted AI peak, "
+          "which it does not state as dense or sparse. Power is the whole CS-3 system.",
+)
 Jetson_AGX_Orin = _gpu(
     "NVIDIA Jetson AGX Orin 64GB (GPU)", year=2022, vendor="NVIDIA",
     tflops={"fp32": 5.3, "fp16": 42.5, "int8": 85.0},
@@ -139,7 +145,7 @@ STM32H7 = HardwareNode(
 
 Cloud = Catalog("cloud hardware", {
     "V100": V100, "A100": A100, "H100": H100, "H200": H200, "B200": B200,
-    "MI300X": MI300X, "TPUv5e": TPUv5e,
+    "MI300X": MI300X, "TPUv5e": TPUv5e, "WSE3": WSE3,
 })
 Edge = Catalog("edge hardware", {"Jetson_AGX_Orin": Jetson_AGX_Orin})
 Tiny = Catalog("tiny hardware", {"ESP32_S3": ESP32_S3, "nRF52840": nRF52840, "STM32H7": STM32H7})

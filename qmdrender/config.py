@@ -1,0 +1,75 @@
+"""The parts of ``_quarto.yml`` the renderer uses."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import yaml
+
+
+@dataclasses.dataclass(frozen=True)
+class NavItem:
+    text: str
+    href: str | None = None
+    children: tuple[NavItem, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class SiteConfig:
+    root: Path
+    title: str
+    description: str
+    output_dir: str
+    bibliography: str | None
+    navbar: tuple[NavItem, ...]
+    sidebar: tuple[NavItem, ...]
+    execute: dict
+    html: dict
+    page_footer: str
+
+    def pages(self) -> list[str]:
+        """Every .qmd under the project root, as relative paths (render order: sorted)."""
+        found = [p.relative_to(self.root).as_posix() for p in self.root.rglob("*.qmd")]
+        skip = (self.output_dir + "/", ".venv/", ".cache/", "tests/")
+        return sorted(p for p in found if not p.startswith(skip) and "/." not in "/" + p)
+
+
+def _items(raw) -> tuple[NavItem, ...]:
+    out = []
+    for item in raw or []:
+        if isinstance(item, str):
+            out.append(NavItem(text=Path(item).stem.replace("-", " ").title(), href=item))
+        elif "section" in item:
+            out.append(NavItem(text=item["section"], href=item.get("href"), children=_items(item.get("contents"))))
+        elif "menu" in item:
+            out.append(NavItem(text=item.get("text", ""), children=_items(item["menu"])))
+        else:
+            out.append(NavItem(text=item.get("text", Path(item.get("href", "")).stem), href=item.get("href")))
+    return tuple(out)
+
+
+def load(root: Path) -> SiteConfig:
+    """Read ``_quarto.yml`` at ``root``."""
+    data = yaml.safe_load((root / "_quarto.yml").read_text(encoding="utf-8"))
+    website = data.get("website", {})
+    navbar = website.get("navbar", {})
+    sidebar = website.get("sidebar", {})
+    if isinstance(sidebar, list):
+        sidebar = sidebar[0]
+    fmt = (data.get("format") or {}).get("html", {}) or {}
+    footer = website.get("page-footer", "")
+    if isinstance(footer, dict):
+        footer = footer.get("center") or footer.get("left") or ""
+    return SiteConfig(
+        root=root,
+        title=website.get("title", data.get("title", "")),
+        description=website.get("description", ""),
+        output_dir=data.get("project", {}).get("output-dir", "_site"),
+        bibliography=data.get("bibliography") or fmt.get("bibliography"),
+        navbar=_items(navbar.get("left", [])) + _items(navbar.get("right", [])),
+        sidebar=_items(sidebar.get("contents", [])),
+        execute=data.get("execute", {}) or {},
+        html=fmt,
+        page_footer=str(footer),
+    )

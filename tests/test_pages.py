@@ -1,0 +1,80 @@
+"""Every page's copyable code runs pasted in order into a fresh interpreter, using only the public API."""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import mlsysim
+from qmdrender import config, qmd
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = config.load(ROOT).pages()
+DISPLAY_BLOCK = re.compile(r"^```python\s*\n(.*?)^```", re.M | re.S)
+PUBLIC_MODULES = {
+    "mlsysim", "mlsysim.core.constants", "mlsysim.hardware.types", "mlsysim.models.registry",
+    "mlsysim.systems.types", "mlsysim.systems.registry", "mlsysim.infra.registry", "mlsysim.infra.types",
+    "mlsysim.infrastructure.registry", "mlsysim.solvers", "mlsysim.show", "mlsysim.zoo", "mlsysim.formulas",
+}
+
+
+def _truthy(v) -> bool:
+    return v not in (False, "false", 0, None)
+
+
+def copyable_code(page: str) -> str:
+    """The code a reader can copy from ``page``, in order: echoed cells and display-only blocks."""
+    parsed = qmd.parse(page, (ROOT / page).read_text(encoding="utf-8"))
+    defaults = {**config.load(ROOT).execute, **(parsed.meta.get("execute") or {})}
+    parts = []
+    for chunk in parsed.chunks:
+        if isinstance(chunk, qmd.Cell):
+            options = {**defaults, **chunk.options}
+            if _truthy(options.get("echo", True)) and _truthy(options.get("include", True)):
+                parts.append(chunk.code)
+        else:
+            parts.extend(DISPLAY_BLOCK.findall(chunk))
+    return "\n\n".join(parts)
+
+
+def all_code(page: str) -> str:
+    parsed = qmd.parse(page, (ROOT / page).read_text(encoding="utf-8"))
+    return "\n\n".join(c.code if isinstance(c, qmd.Cell) else "\n".join(DISPLAY_BLOCK.findall(c)) for c in parsed.chunks)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", PAGES)
+def test_copyable_code_runs_in_a_fresh_interpreter(page, tmp_path):
+    code = copyable_code(page)
+    if not code.strip():
+        pytest.skip(f"{page} shows no code")
+    script = tmp_path / "snippets.py"
+    script.write_text(code, encoding="utf-8")
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, cwd=ROOT / Path(page).parent,
+                          env=env, timeout=300)
+    assert done.returncode == 0, f"{page}: pasted code failed:\n{done.stderr[-3000:]}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_import_only_the_public_api(page):
+    tree = ast.parse(re.sub(r"^\s*%.*$", "", all_code(page), flags=re.M))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("mlsysim"):
+            assert node.module in PUBLIC_MODULES, f"{page} imports from private module {node.module}"
+            for alias in node.names:
+                assert not alias.name.startswith("_"), f"{page} imports private name {alias.name}"
+                if node.module == "mlsysim":
+                    assert alias.name in mlsysim.__all__, f"{page} imports {alias.name}, not in mlsysim.__all__"
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("mlsysim"):
+                    assert alias.name in PUBLIC_MODULES, f"{page} imports private module {alias.name}"
+        elif isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
+            pytest.fail(f"{page} reaches into private attribute .{node.attr}")
