@@ -38,6 +38,22 @@ Llama3_405B = TransformerWorkload(
     vocab_size=128256, context_length=131072, source="dubey2024llama3",
 )
 
+Llama2_13B = TransformerWorkload(
+    name="Llama-2-13B", parameters=Q_(13.016, "Bparam"),
+    layers=40, hidden_size=5120, attention_heads=40, kv_heads=40, head_dim=128, ffn_size=13824,
+    vocab_size=32000, context_length=4096, source="touvron2023llama2",
+)
+Llama2_70B = TransformerWorkload(
+    name="Llama-2-70B", parameters=Q_(68.98, "Bparam"),
+    layers=80, hidden_size=8192, attention_heads=64, kv_heads=8, head_dim=128, ffn_size=28672,
+    vocab_size=32000, context_length=4096, source="touvron2023llama2",
+)
+GPTJ_6B = TransformerWorkload(
+    name="GPT-J 6B", parameters=Q_(6.053, "Bparam"),
+    layers=28, hidden_size=4096, attention_heads=16, kv_heads=16, head_dim=256, ffn_size=16384,
+    vocab_size=50400, context_length=2048, mlp="standard", source="wang2021gptj",
+)
+
 ResNet50 = CNNWorkload(
     name="ResNet-50 (v1.5, 224x224)", parameters=Q_(25.557, "Mparam"),
     flops_per_inference=Q_(2 * 4.09, "GFLOP"),  # 4.09 G multiply-accumulates
@@ -58,7 +74,7 @@ DS_CNN = CNNWorkload(
 )
 
 Language = Catalog("language model", {
-    "GPT2": GPT2, "GPT3_175B": GPT3_175B,
+    "GPT2": GPT2, "GPTJ_6B": GPTJ_6B, "GPT3_175B": GPT3_175B, "Llama2_13B": Llama2_13B, "Llama2_70B": Llama2_70B,
     "Llama3_8B": Llama3_8B, "Llama3_70B": Llama3_70B, "Llama3_405B": Llama3_405B,
 })
 Vision = Catalog("vision model", {"ResNet50": ResNet50, "MobileNetV2": MobileNetV2})

@@ -9,7 +9,7 @@ from .reliability import ReliabilityModel, ReliabilityResult
 from .roofline import Engine, SingleNodeModel, SingleNodeResult
 from .scaling import ScalingModel, ScalingResult
 from .sensitivity import SensitivityResult, SensitivitySolver
-from .serving import ServingModel, ServingResult
+from .serving import ServingModel, ServingResult, generation_throughput
 from .sustainability import SustainabilityModel, SustainabilityResult
 from .synthesis import SynthesisResult, SynthesisSolver
 
@@ -18,5 +18,5 @@ __all__ = [
     "EconomicsModel", "EconomicsResult", "Engine", "ParallelismOptimizer", "ParallelismResult", "ReliabilityModel",
     "ReliabilityResult", "ScalingModel", "ScalingResult", "SensitivityResult", "SensitivitySolver", "ServingModel",
     "ServingResult", "SingleNodeModel", "SingleNodeResult", "SustainabilityModel", "SustainabilityResult",
-    "SynthesisResult", "SynthesisSolver",
+    "SynthesisResult", "SynthesisSolver", "generation_throughput",
 ]

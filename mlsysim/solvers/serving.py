@@ -139,3 +139,20 @@ class ServingModel:
             notes=() if native else (fallback_note(hardware, prec, used, rate),),
         )
 
+
+
+def generation_throughput(model: TransformerWorkload, hardware: HardwareNode, batch_size: int, input_len: int,
+                          output_len: int, precision: str = "fp16", **options):
+    """Output tokens per second of a static batch: ``batch_size`` prompts of ``input_len`` tokens,
+    each generating ``output_len`` tokens (token/s).
+
+    Time = prefill of the prompts + ``output_len`` decode steps, each at the
+    average context ``input_len + output_len / 2`` (the cache grows linearly).
+    """
+    out = validate.positive_int("output_len", output_len)
+    solver = ServingModel()
+    prefill = solver.solve(model, hardware, seq_len=input_len, batch_size=batch_size, precision=precision, **options)
+    decode = solver.solve(model, hardware, seq_len=input_len + out // 2, batch_size=batch_size,
+                          precision=precision, **options)
+    seconds = prefill.ttft.to("s").magnitude + out * decode.itl.to("s").magnitude
+    return quantity(batch_size * out / seconds, "token/s")

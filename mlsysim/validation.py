@@ -1,0 +1,158 @@
+"""The engine against published measurements: the dataset, its schema, and the comparison.
+
+``load()`` reads ``mlsysim/data/validation.json`` (validated against
+:class:`Measurement`); ``evaluate()`` runs the matching solver on each entry's
+conditions, with the engine's documented defaults, and returns prediction,
+measurement and relative error.  Entries marked ``calibration`` may inform
+the defaults; ``held-out`` entries never do.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import statistics
+import warnings
+from importlib import resources
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .core.units import Q_
+from .hardware.registry import Hardware
+from .hardware.types import PrecisionFallbackWarning
+from .infra.registry import US_Avg
+from .models.registry import Models
+from .models.types import TransformerWorkload
+from .solvers.distributed import DistributedModel
+from .solvers.roofline import Engine
+from .solvers.serving import ServingModel, generation_throughput
+from .solvers.sustainability import SustainabilityModel
+from .systems.registry import Fabrics, Nodes
+from .systems.types import Fleet
+
+Solver = Literal["single-node", "serving", "distributed", "reliability", "sustainability"]
+
+
+class Measurement(BaseModel):
+    """One published measurement and the conditions it was taken under."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    solver: Solver
+    split: Literal["calibration", "held-out"]
+    quantity: str
+    unit: str
+    measured: float = Field(gt=0)
+    source: str
+    location: str
+    conditions: dict[str, Any]
+
+
+@dataclasses.dataclass(frozen=True)
+class Comparison:
+    """A measurement next to the engine's prediction; ``error`` = predicted / measured − 1."""
+
+    entry: Measurement
+    predicted: float
+
+    @property
+    def error(self) -> float:
+        return self.predicted / self.entry.measured - 1.0
+
+
+def load() -> list[Measurement]:
+    """Every entry of the validation dataset."""
+    text = resources.files("mlsysim.data").joinpath("validation.json").read_text(encoding="utf-8")
+    return [Measurement(**e) for e in json.loads(text)["entries"]]
+
+
+def dataset_version() -> str:
+    """The dataset's version string."""
+    text = resources.files("mlsysim.data").joinpath("validation.json").read_text(encoding="utf-8")
+    return json.loads(text)["version"]
+
+
+def _gpt(arch: dict) -> TransformerWorkload:
+    """A GPT-style model of Megatron-LM's Table 1 (vocabulary 51,200, 4h MLP, tied embeddings)."""
+    h = arch["hidden"]
+    return TransformerWorkload(
+        name=f"GPT {arch['params_b']}B", parameters=Q_(arch["params_b"], "Bparam"), layers=arch["layers"],
+        hidden_size=h, attention_heads=arch["heads"], kv_heads=arch["heads"], head_dim=h // arch["heads"],
+        ffn_size=4 * h, vocab_size=51200, context_length=2048, mlp="standard", tied_embeddings=True,
+    )
+
+
+def _megatron_flops(model: TransformerWorkload, batch: int, seq: int) -> float:
+    """FLOPs per step as Megatron-LM counts them, recomputation included (its eq. 3)."""
+    layers, h, vocab = model.layers, model.hidden_size, model.vocab_size
+    return 96 * batch * seq * layers * h * h * (1 + seq / (6 * h) + vocab / (16 * layers * h))
+
+
+def _distributed(c: dict) -> float:
+    node = Nodes.get(c["node"])
+    fleet = Fleet(name="validation", node=node, count=c["gpus"] // node.accelerators_per_node, fabric=Fabrics.get(c["fabric"]))
+    model = _gpt(c["arch"]) if "arch" in c else Models.get(c["model"])
+    precision = c.get("precision", "fp16")
+    r = DistributedModel().solve(
+        model, fleet, batch_size=c["batch"], precision=precision, tp_size=c["tp"], pp_size=c["pp"],
+        seq_len=c["seq_len"], recompute=c.get("recompute", "full"), optimizer_sharding=c.get("optimizer_sharding", "none"),
+    )
+    if "arch" in c:  # Megatron reports achieved TFLOP/s per GPU under its own FLOP count
+        return _megatron_flops(model, c["batch"], c["seq_len"]) / r.step_latency_total.to("s").magnitude / c["gpus"] / 1e12
+    return r.mfu
+
+
+def _serving(c: dict) -> float:
+    model, hw = Models.get(c["model"]), Hardware.get(c["hardware"])
+    if c.get("metric") == "ttft":
+        return ServingModel().solve(model, hw, seq_len=c["input_len"], batch_size=c["batch"], precision=c["precision"]).ttft.to("ms").magnitude
+    return generation_throughput(model, hw, c["batch"], c["input_len"], c["output_len"], c["precision"]).magnitude
+
+
+def _single_node(c: dict) -> float:
+    r = Engine.solve(Models.get(c["model"]), Hardware.get(c["hardware"]), c["batch"], c["precision"], seq_len=c["seq_len"])
+    return r.throughput.to("token/s").magnitude
+
+
+def _reliability(c: dict) -> float:
+    rate = Nodes.DGX_H100.failures_per_1000_days
+    if c["metric"] == "node_rate":
+        return rate
+    return c["nodes"] * c["hours"] / 24 * rate / 1000
+
+
+def _sustainability(c: dict) -> float:
+    node = Nodes.get(c["node"])
+    gpus = node.accelerators_per_node
+    days = c["gpu_hours"] / gpus / 24  # one node running for this long uses the same GPU hours
+    fleet = Fleet(name="validation", node=node, count=1, fabric=Fabrics.InfiniBand_NDR)
+    r = SustainabilityModel().solve(fleet, days, US_Avg, mfu=c["utilization"])
+    return r.it_energy_kwh.to("MWh").magnitude
+
+
+PREDICTORS = {
+    "distributed": _distributed, "serving": _serving, "single-node": _single_node,
+    "reliability": _reliability, "sustainability": _sustainability,
+}
+
+
+def evaluate(entries: list[Measurement] | None = None) -> list[Comparison]:
+    """The engine's prediction for every entry, with its documented defaults."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PrecisionFallbackWarning)
+        return [Comparison(e, PREDICTORS[e.solver](e.conditions)) for e in (entries or load())]
+
+
+def summary(comparisons: list[Comparison], split: str = "held-out") -> dict[str, dict[str, float]]:
+    """Per solver: count, median and worst absolute relative error on ``split``."""
+    out: dict[str, dict[str, float]] = {}
+    for solver in PREDICTORS:
+        errors = [abs(c.error) for c in comparisons if c.entry.solver == solver and c.entry.split == split]
+        if errors:
+            out[solver] = {"n": len(errors), "median": statistics.median(errors), "worst": max(errors)}
+    return out
+
+
+__all__ = ["Comparison", "Measurement", "dataset_version", "evaluate", "load", "summary"]

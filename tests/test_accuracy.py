@@ -1,0 +1,49 @@
+"""The validation dataset is sourced and well-formed, and the engine's errors stay within locked bounds.
+
+A regression makes a bound fail; an improvement updates the bound in a commit that says why.
+"""
+
+import pytest
+
+from mlsysim import validation
+
+COMPARISONS = validation.evaluate()
+HELD = validation.summary(COMPARISONS, "held-out")
+
+# (median, worst) absolute relative error on held-out entries, rounded up from the current values.
+BOUNDS = {
+    "distributed": (0.12, 0.42),
+    "serving": (0.24, 0.69),
+    "single-node": (290.0, 575.0),
+    "reliability": (1.25, 1.78),
+    "sustainability": (0.19, 0.24),
+}
+
+
+def test_there_are_at_least_25_measurements_in_both_splits():
+    entries = validation.load()
+    assert len(entries) >= 25
+    assert {e.split for e in entries} == {"calibration", "held-out"}
+    assert len({e.id for e in entries}) == len(entries)
+
+
+@pytest.mark.parametrize("entry", validation.load(), ids=lambda e: e.id)
+def test_every_entry_cites_a_source_with_a_location(entry, bib_keys):
+    assert entry.source in bib_keys
+    assert entry.location and entry.quantity and entry.unit
+
+
+@pytest.mark.parametrize("solver", sorted(BOUNDS))
+def test_held_out_error_bounds(solver):
+    median, worst = BOUNDS[solver]
+    assert HELD[solver]["median"] <= median, f"{solver} median error {HELD[solver]['median']:.3f} > {median}"
+    assert HELD[solver]["worst"] <= worst, f"{solver} worst error {HELD[solver]['worst']:.3f} > {worst}"
+
+
+def test_targets_met_where_the_model_claims_them():
+    assert HELD["distributed"]["median"] <= 0.25 and HELD["serving"]["median"] <= 0.25
+
+
+def test_predictions_are_finite_and_positive():
+    for c in COMPARISONS:
+        assert c.predicted > 0 and c.predicted < float("inf"), c.entry.id
