@@ -72,7 +72,9 @@ class Spec(BaseModel):
             raise SpecError.from_pydantic(type(self).__name__, exc) from None
 
     def __hash__(self) -> int:
-        return id(self)
+        # Equal specs have equal names, so this agrees with pydantic's field-wise equality
+        # (the fields themselves may be unhashable dicts).
+        return hash((type(self).__name__, getattr(self, "name", None)))
 
 
 def _revalidating_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False):
