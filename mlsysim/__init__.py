@@ -5,7 +5,7 @@
 'Memory'
 """
 
-from . import formulas, show, validation, zoo
+from . import cli, formulas, show, validation, zoo
 from .core.catalog import Catalog
 from .core.errors import InvalidArgumentError, MLSysimError, SpecError, UnknownNameError
 from .core.units import Q_, ureg
@@ -52,5 +52,5 @@ __all__ = [
     "ReliabilityModel", "ReliabilityResult", "ScalingModel", "ScalingResult", "SensitivityResult",
     "SensitivitySolver", "ServingModel", "ServingResult", "SingleNodeModel", "SingleNodeResult", "SpecError",
     "SustainabilityModel", "SustainabilityResult", "SynthesisResult", "SynthesisSolver", "Systems",
-    "TransformerWorkload", "UnknownNameError", "Workload", "__version__", "formulas", "generation_throughput", "show", "ureg", "validation", "zoo",
+    "TransformerWorkload", "UnknownNameError", "Workload", "__version__", "cli", "formulas", "generation_throughput", "show", "ureg", "validation", "zoo",
 ]

@@ -24,3 +24,11 @@ def site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("site")
     build.build(ROOT, out, jobs=2, log=lambda _msg: None)
     return out
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    tried = getattr(config, "fuzz_tried", None)
+    if tried:
+        terminalreporter.write_line(
+            f"fuzz: {tried['valid'] + tried['invalid']} inputs tried "
+            f"({tried['valid']} valid, {tried['invalid']} invalid)")

@@ -19,10 +19,15 @@ def positive_int(name: str, value: Any) -> int:
     return int(value)
 
 
+MIN_FRACTION = 1e-6
+"""Smallest accepted efficiency or utilization: below it no hardware is doing useful work,
+and times would overflow to infinity."""
+
+
 def fraction(name: str, value: Any) -> float:
-    """``value`` as a float in (0, 1], or an error naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, Real) or not (0.0 < float(value) <= 1.0):
-        raise InvalidArgumentError(name, value, "a fraction in (0, 1], e.g. 0.5 for 50 % of peak")
+    """``value`` as a float in [1e-6, 1], or an error naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, Real) or not (MIN_FRACTION <= float(value) <= 1.0):
+        raise InvalidArgumentError(name, value, "a fraction in (0, 1] (at least 1e-6), e.g. 0.5 for 50 % of peak")
     return float(value)
 
 

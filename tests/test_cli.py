@@ -1,0 +1,84 @@
+"""The ``mlsysim`` command, run as a user runs it: a subprocess, its output and its exit code."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def mlsysim(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "mlsysim", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_eval_prints_a_readable_report():
+    done = mlsysim("eval", "Llama3_70B", "H100", "--batch-size", "1")
+    assert done.returncode == 0, done.stderr
+    assert "bottleneck: Memory" in done.stdout and "feasible: False" in done.stdout and "latency:" in done.stdout
+
+
+def test_eval_json_carries_units():
+    done = mlsysim("eval", "ResNet50", "A100", "--batch-size", "64", "--json")
+    data = json.loads(done.stdout)
+    assert data["bottleneck"] == "Compute" and data["latency"]["unit"] == "ms" and data["latency"]["value"] > 0
+
+
+def test_eval_serving_and_training_modes():
+    serving = json.loads(mlsysim("eval", "Llama3_8B", "H100", "--mode", "serving", "--seq-len", "4096",
+                                 "--batch-size", "128", "--json").stdout)
+    assert serving["max_batch_size"] == 130 and serving["feasible"] is True
+    training = json.loads(mlsysim("eval", "Llama3_8B", "H100", "--mode", "training", "--batch-size", "4", "--json").stdout)
+    assert training["bottleneck"] == "Compute"
+
+
+def test_precision_fallback_is_a_warning_on_stderr():
+    done = mlsysim("eval", "Llama3_8B", "H100", "--precision", "int4")
+    assert done.returncode == 0 and "warning: " in done.stderr and "no native int4" in done.stderr
+
+
+@pytest.mark.parametrize("kind", ["hardware", "models", "systems", "grids"])
+def test_zoo_lists_every_registry(kind):
+    done = mlsysim("zoo", kind)
+    assert done.returncode == 0 and done.stdout.count("\n") > 5
+    rows = json.loads(mlsysim("zoo", kind, "--json").stdout)
+    assert rows and all("Source" in r for r in rows)
+
+
+def test_optimize_and_carbon():
+    done = mlsysim("optimize", "Llama3_70B", "--fleet", "Research_256", "--batch-size", "512", "--json")
+    data = json.loads(done.stdout)
+    assert data["best_config"]["tp"] * data["best_config"]["pp"] * data["best_config"]["dp"] == 256
+    carbon = json.loads(mlsysim("carbon", "--fleet", "Research_256", "--days", "30", "--grid", "Quebec", "--json").stdout)
+    assert carbon["region_name"] == "Quebec" and carbon["carbon_footprint_kg"] > 0 and carbon["tco_usd"] > 0
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["eval", "Llama3_70B", "H10"], "did you mean H100"),
+    (["eval", "Lama3_8B", "H100"], "did you mean Llama3_8B"),
+    (["eval", "Llama3_8B", "H100", "--batch-size", "0"], "batch_size=0"),
+    (["eval", "Llama3_8B", "H100", "--efficiency", "1.5"], "efficiency=1.5"),
+    (["eval", "Llama3_8B", "H100", "--precision", "fp12"], "unknown precision 'fp12'"),
+    (["carbon", "--fleet", "Research_256", "--days", "-1", "--grid", "Quebec"], "duration_days=-1"),
+    (["carbon", "--fleet", "Research_256", "--days", "30", "--grid", "Mars"], "unknown infrastructure 'Mars'"),
+    (["optimize", "Llama3_70B", "--fleet", "Research_255"], "did you mean Research_256"),
+])
+def test_bad_input_exits_2_with_a_named_reason(args, message):
+    done = mlsysim(*args)
+    assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_usage_errors_exit_2_and_help_has_examples():
+    assert mlsysim("eval").returncode == 2
+    for command in ("eval", "zoo", "optimize", "carbon"):
+        done = mlsysim(command, "--help")
+        assert done.returncode == 0 and "examples:" in done.stdout
+
+
+def test_console_script_is_installed():
+    import shutil
+
+    script = shutil.which("mlsysim") or str(__import__("pathlib").Path(sys.executable).with_name("mlsysim"))
+    done = subprocess.run([script, "zoo", "grids"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "Quebec" in done.stdout
