@@ -51,6 +51,19 @@ FLEETS = {
 }
 
 
+def bench_sweep() -> None:
+    """A vectorized design-space sweep of more than 10,000 serving configurations."""
+    from mlsysim import Infra
+    from mlsysim.sweep import sweep_serving
+
+    args = ([Models.Llama3_8B, Models.Llama3_70B, Models.Llama2_13B], list(Systems.Nodes),
+            ["fp16", "fp8", "int8", "int4"], [1, 2, 4, 8, 16, 32, 64, 128, 256, 512], [512, 1024, 2048, 4096, 8192],
+            list(Infra.Grids))
+    size = len(sweep_serving(*args))
+    seconds = min(timeit.repeat(lambda: sweep_serving(*args), number=1, repeat=3))
+    print(f"sweep_serving: {size:,} configurations in {seconds * 1e3:.1f} ms")
+
+
 def main() -> None:
     width = max(map(len, CASES))
     for name, fn in CASES.items():
@@ -61,6 +74,7 @@ def main() -> None:
                          number=20) / 1e3
         print(f"ParallelismOptimizer (Llama-3-70B, {gpus:>6,} GPUs, batch 2048): {ms:7.2f} ms, "
               f"{result.total_searched} splits searched, best {result.best_config}")
+    bench_sweep()
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@
 'Memory'
 """
 
-from . import cli, formulas, show, validation, zoo
+from . import cli, formulas, show, sweep, validation, zoo
 from .core.catalog import Catalog
 from .core.errors import InvalidArgumentError, MLSysimError, SpecError, UnknownNameError
 from .core.units import Q_, ureg
@@ -13,6 +13,8 @@ from .hardware import ComputeCore, Hardware, HardwareNode, MemoryHierarchy, Prec
 from .infra import Datacenter, GridProfile, Infra
 from .models import CNNWorkload, Models, TransformerWorkload, Workload
 from .solvers import (
+    BatchingOptimizer,
+    BatchingResult,
     CompressionModel,
     CompressionResult,
     DataModel,
@@ -22,8 +24,17 @@ from .solvers import (
     EconomicsModel,
     EconomicsResult,
     Engine,
+    ExplanationResult,
+    ForwardModel,
+    ForwardResult,
+    NetworkRooflineModel,
+    NetworkRooflineResult,
     ParallelismOptimizer,
     ParallelismResult,
+    Pipeline,
+    PipelineResult,
+    PlacementOptimizer,
+    PlacementResult,
     ReliabilityModel,
     ReliabilityResult,
     ScalingModel,
@@ -38,6 +49,9 @@ from .solvers import (
     SustainabilityResult,
     SynthesisResult,
     SynthesisSolver,
+    TailLatencyModel,
+    TailLatencyResult,
+    explain,
     generation_throughput,
 )
 from .systems import Fleet, NetworkFabric, Node, Systems
@@ -45,6 +59,9 @@ from .systems import Fleet, NetworkFabric, Node, Systems
 __version__ = "0.1.0"
 
 __all__ = [
+    "BatchingOptimizer", "BatchingResult", "ExplanationResult", "ForwardModel", "ForwardResult",
+    "NetworkRooflineModel", "NetworkRooflineResult", "Pipeline", "PipelineResult", "PlacementOptimizer",
+    "PlacementResult", "TailLatencyModel", "TailLatencyResult", "explain", "sweep",
     "CNNWorkload", "Catalog", "CompressionModel", "CompressionResult", "ComputeCore", "DataModel", "DataResult", "Datacenter",
     "DistributedModel", "DistributedResult", "EconomicsModel", "EconomicsResult", "Engine", "Fleet", "GridProfile",
     "Hardware", "HardwareNode", "Infra", "InvalidArgumentError", "MLSysimError", "MemoryHierarchy", "Models",

@@ -65,7 +65,8 @@ def _finite(value, where="result") -> None:
         return
     elif isinstance(value, (int, float)):
         assert math.isfinite(value), f"{where} is {value}"
-        assert value >= 0 or where.endswith(("delta", "sensitivities")) or "accuracy" in where, f"{where} is {value}"
+        signed = where.endswith(("delta", "sensitivities")) or "accuracy" in where or "slack" in where
+        assert value >= 0 or signed, f"{where} is {value}"
     elif isinstance(value, dict):
         for k, v in value.items():
             _finite(v, f"{where}.{k}" if where != "sensitivities" else "sensitivities")
@@ -188,6 +189,29 @@ def test_sensitivity_and_synthesis(m, hw, p, ms, mode):
     valid(lambda: SynthesisSolver().solve(m, Q_(ms, "ms"), p, mode=mode))
     invalid(lambda: SynthesisSolver().solve(m, Q_(ms, "GB"), p))
     invalid(lambda: SynthesisSolver().solve(m, -ms, p))
+
+
+@settings(max_examples=60, deadline=None)
+@given(m=transformers, hw=devices, rate=st.floats(1e-3, 1e3), batch=st.integers(1, 512), data=st.data())
+def test_tail_latency_and_batching(m, hw, rate, batch, data):
+    from mlsysim import BatchingOptimizer, TailLatencyModel
+
+    valid(lambda: TailLatencyModel().solve(m, hw, Q_(rate, "1/s"), batch_size=batch))
+    valid(lambda: BatchingOptimizer().solve(m, hw, itl_sla=Q_(50, "ms")))
+    invalid(lambda: TailLatencyModel().solve(m, hw, data.draw(BAD), batch_size=batch))
+    invalid(lambda: BatchingOptimizer().solve(m, hw, itl_sla=data.draw(BAD)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(node=st.sampled_from(list(Systems.Nodes)), n=st.integers(1, 40), regions=st.lists(grids, min_size=1, max_size=3),
+       cap=st.floats(1, 1e5), tp=st.sampled_from([1, 2, 4, 8]), data=st.data())
+def test_placement_and_network_roofline(node, n, regions, cap, tp, data):
+    from mlsysim import NetworkRooflineModel, PlacementOptimizer
+
+    valid(lambda: PlacementOptimizer().solve(node, n, regions, carbon_cap_t=cap))
+    valid(lambda: NetworkRooflineModel().solve(Models.Llama3_70B, node, tp_size=tp, batch_size=n))
+    invalid(lambda: PlacementOptimizer().solve(node, data.draw(BAD), regions))
+    invalid(lambda: NetworkRooflineModel().solve(Models.Llama3_70B, node, tp_size=data.draw(BAD)))
 
 
 NAMES = st.sampled_from([*Models.names()[:4], *Hardware.names()[:4], "H10", "llama", "", "Quebec", "Research_256"])

@@ -21,6 +21,7 @@ from .memory import (
     weight_bytes,
 )
 from .parallel import pipeline_bubble_fraction
+from .queueing import erlang_c, mmc_mean_wait, mmc_wait_percentile
 from .reliability import checkpoint_overhead, failure_probability, fleet_mtbf, young_daly_interval
 from .roofline import arithmetic_intensity, compute_time, energy, memory_time, ridge_point, roofline_latency
 from .scaling import (
@@ -50,6 +51,8 @@ __all__ = [
     "fleet_mtbf",
     "hierarchical_allreduce_time",
     "mix_intensity",
+    "mmc_mean_wait",
+    "mmc_wait_percentile",
     "node_power",
     "pipeline_bubble_fraction",
     "point_to_point_time",
@@ -65,6 +68,7 @@ __all__ = [
     "compute_time",
     "decode_flops_per_token",
     "energy",
+    "erlang_c",
     "kv_cache_bytes",
     "kv_cache_bytes_per_token",
     "memory_time",

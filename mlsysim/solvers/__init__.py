@@ -1,10 +1,16 @@
 """Solvers: each module answers one question and returns a frozen result."""
 
+from .batching import BatchingOptimizer, BatchingResult
 from .compression import CompressionModel, CompressionResult
 from .data import DataModel, DataResult
 from .distributed import DistributedModel, DistributedResult
 from .economics import EconomicsModel, EconomicsResult
+from .explain import ExplanationResult, explain
+from .forward import ForwardModel, ForwardResult
+from .network_roofline import NetworkRooflineModel, NetworkRooflineResult
 from .parallelism import ParallelismOptimizer, ParallelismResult
+from .pipeline import Pipeline, PipelineResult
+from .placement import PlacementOptimizer, PlacementResult
 from .reliability import ReliabilityModel, ReliabilityResult
 from .roofline import Engine, SingleNodeModel, SingleNodeResult
 from .scaling import ScalingModel, ScalingResult
@@ -12,8 +18,12 @@ from .sensitivity import SensitivityResult, SensitivitySolver
 from .serving import ServingModel, ServingResult, generation_throughput
 from .sustainability import SustainabilityModel, SustainabilityResult
 from .synthesis import SynthesisResult, SynthesisSolver
+from .tail_latency import TailLatencyModel, TailLatencyResult
 
 __all__ = [
+    "BatchingOptimizer", "BatchingResult", "ExplanationResult", "ForwardModel", "ForwardResult",
+    "NetworkRooflineModel", "NetworkRooflineResult", "Pipeline", "PipelineResult", "PlacementOptimizer",
+    "PlacementResult", "TailLatencyModel", "TailLatencyResult", "explain",
     "CompressionModel", "CompressionResult", "DataModel", "DataResult", "DistributedModel", "DistributedResult",
     "EconomicsModel", "EconomicsResult", "Engine", "ParallelismOptimizer", "ParallelismResult", "ReliabilityModel",
     "ReliabilityResult", "ScalingModel", "ScalingResult", "SensitivityResult", "SensitivitySolver", "ServingModel",

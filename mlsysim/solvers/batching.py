@@ -1,0 +1,127 @@
+"""Choose the batch (continuous-batching concurrency) that serves the most tokens within SLAs.
+
+Each candidate batch is checked for memory (weights + KV cache), its
+inter-token latency against ``itl_sla``, and — given an ``arrival_rate`` —
+its P99 end-to-end latency against ``p99_sla`` (``TailLatencyModel``).  The
+result keeps every point swept, the Pareto front of (throughput ↑, P99 ↓),
+the chosen batch, and why the next larger batch was rejected.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+
+from ..core import validate
+from ..core.assumptions import DEFAULT_EFFICIENCY
+from ..core.errors import InvalidArgumentError
+from ..core.precision import check_precision
+from ..core.units import quantity
+from ..hardware.types import HardwareNode, PrecisionFallbackWarning
+from ..models.types import TransformerWorkload
+from .result import Result
+from .serving import ServingModel
+from .tail_latency import percentiles, replica
+
+CANDIDATES = (1, 2, 4, 8, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512)
+
+
+@dataclasses.dataclass(frozen=True)
+class BatchingResult(Result):
+    """The chosen batch, its figures, the swept points and the reason the next batch fails."""
+
+    model: str
+    hardware: str
+    batch_size: int | None
+    throughput: object
+    itl: object
+    p99_latency: object
+    feasible: bool
+    rejected_next: str
+    points: list = dataclasses.field(repr=False)
+    pareto_front: list = dataclasses.field(repr=False)
+
+
+class BatchingOptimizer:
+    """Throughput-maximizing batch under memory, ITL and P99 constraints."""
+
+    def solve(self, model: TransformerWorkload, hardware: HardwareNode, *, input_len: int = 1024, output_len: int = 256,
+              precision: str = "fp16", itl_sla=None, p99_sla=None, arrival_rate=None,
+              efficiency: float = DEFAULT_EFFICIENCY, candidates=CANDIDATES) -> BatchingResult:
+        """Sweep ``candidates`` and keep the highest-throughput batch meeting every constraint.
+
+        Args:
+            itl_sla: maximum inter-token latency (a time Quantity), optional.
+            p99_sla: maximum P99 end-to-end latency, checked at ``arrival_rate`` (requests/s).
+
+        Example:
+            >>> r = BatchingOptimizer().solve(Models.Llama3_8B, Hardware.H100, itl_sla=Q_(20, "ms"))
+            >>> r.itl < Q_(20, "ms")
+            True
+        """
+        itl_max = None if itl_sla is None else validate.quantity_in("itl_sla", itl_sla, "s", "50 ms")
+        p99_max = None if p99_sla is None else validate.quantity_in("p99_sla", p99_sla, "s", "30 s")
+        rate = None if arrival_rate is None else validate.quantity_in("arrival_rate", arrival_rate, "1/s", "5 / s")
+        if (p99_max is None) != (rate is None):
+            raise InvalidArgumentError("p99_sla", p99_sla, "given together with arrival_rate (P99 depends on the load)")
+        validate.positive_int("input_len", input_len)
+        validate.positive_int("output_len", output_len)
+        hardware.resolve_compute(check_precision(precision))  # warn once about a precision fallback, not per point
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PrecisionFallbackWarning)
+            points = self._sweep(model, hardware, input_len, output_len, precision, efficiency, candidates,
+                                 itl_max, p99_max, rate)
+        ok = [p for p in points if p["ok"]]
+        best = max(ok, key=lambda p: p["throughput"]) if ok else None
+        after = [p for p in points if best and p["batch_size"] > best["batch_size"]]
+        rejected = after[0] if after else None
+        return BatchingResult(
+            model=model.name, hardware=hardware.name,
+            batch_size=None if best is None else best["batch_size"],
+            throughput=None if best is None else best["throughput"],
+            itl=None if best is None else best["itl"],
+            p99_latency=None if best is None else best["p99_latency"],
+            feasible=best is not None,
+            rejected_next=("no batch size meets the constraints: " + points[0]["reason"]) if best is None else
+            (f"batch {rejected['batch_size']}: {rejected['reason'] or 'lower throughput'}" if rejected
+             else "largest candidate"),
+            points=points,
+            pareto_front=_pareto(points),
+        )
+
+    @staticmethod
+    def _sweep(model, hardware, input_len, output_len, precision, efficiency, candidates, itl_max, p99_max, rate):
+        """Every candidate batch with its throughput, ITL, P99 and the reasons it fails (if any)."""
+        serving = ServingModel()
+        points = []
+        for batch in sorted({validate.positive_int("candidates", b) for b in candidates}):
+            s = serving.solve(model, hardware, seq_len=input_len + output_len // 2, batch_size=batch,
+                              precision=precision, efficiency=efficiency)
+            p99 = None
+            if rate is not None and s.feasible:
+                r = replica(model, hardware, input_len, output_len, batch, precision, efficiency)
+                q = percentiles(r, rate)["p99"]
+                p99 = None if q == float("inf") else q + r.service
+            reasons = []
+            if not s.feasible:
+                reasons.append(f"memory: {s.reason}")
+            if itl_max is not None and s.itl.to("s").magnitude > itl_max:
+                reasons.append(f"ITL {s.itl:.1f} exceeds {itl_max * 1e3:g} ms")
+            if p99_max is not None and (p99 is None or p99 > p99_max):
+                reasons.append("P99 unbounded: the replica is overloaded" if p99 is None
+                               else f"P99 {p99:.2f} s exceeds {p99_max:g} s")
+            points.append({"batch_size": batch, "throughput": s.throughput, "itl": s.itl,
+                           "p99_latency": None if p99 is None else quantity(p99 * 1e3, "ms"),
+                           "ok": not reasons, "reason": "; ".join(reasons)})
+        return points
+
+
+def _pareto(points: list[dict]) -> list[dict]:
+    """Points no other point beats on both throughput (higher) and latency (lower)."""
+    def latency(p):
+        return (p["p99_latency"] or p["itl"]).to("ms").magnitude
+
+    usable = [p for p in points if not p["reason"].startswith("memory")]
+    return [p for p in usable if not any(
+        q["throughput"] >= p["throughput"] and latency(q) <= latency(p) and (q["throughput"] > p["throughput"] or latency(q) < latency(p))
+        for q in usable)]

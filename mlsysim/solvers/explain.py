@@ -1,0 +1,93 @@
+"""Explain the difference between two configurations: which inputs account for it, ranked.
+
+Given a metric — a function of keyword inputs returning a Quantity (or
+number) — and two input dicts, the explainer attributes the change in the
+metric to each input that differs, by Shapley values: each input's average
+marginal effect over every order of switching inputs from the first
+configuration to the second [@shapley1953value].  The terms add up exactly
+to the total difference.  With k differing inputs it evaluates the metric
+2^k times (k ≤ 10).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import itertools
+import math
+from collections.abc import Callable
+from typing import Any
+
+from ..core.errors import InvalidArgumentError
+from ..core.units import ureg
+from .result import Result
+
+MAX_INPUTS = 10
+
+
+@dataclasses.dataclass(frozen=True)
+class ExplanationResult(Result):
+    """The total change of the metric and each differing input's share of it."""
+
+    metric: str
+    baseline: object
+    alternative: object
+    total_change: object
+    terms: list = dataclasses.field(repr=False)
+
+    def summary(self) -> dict:
+        out = {"metric": self.metric, "baseline": self.baseline, "alternative": self.alternative,
+               "total_change": self.total_change}
+        out.update({f"{t['input']}": t["contribution"] for t in self.terms})
+        return out
+
+
+def _value(result: Any):
+    return result if isinstance(result, ureg.Quantity) else float(result)
+
+
+def explain(metric: Callable[..., Any], baseline: dict, alternative: dict) -> ExplanationResult:
+    """Shapley attribution of ``metric(**alternative) − metric(**baseline)`` to the inputs that differ.
+
+    Example:
+        >>> itl = lambda hardware, precision: ServingModel().solve(Models.Llama3_8B, hardware, precision=precision).itl
+        >>> r = explain(itl, {"hardware": Hardware.A100, "precision": "fp16"}, {"hardware": Hardware.H100, "precision": "fp8"})
+        >>> [t["input"] for t in r.terms]
+        ['hardware', 'precision']
+    """
+    if not callable(metric):
+        raise InvalidArgumentError("metric", metric, "a function of keyword inputs")
+    if set(baseline) != set(alternative):
+        raise InvalidArgumentError("alternative", sorted(alternative), f"the same inputs as baseline: {sorted(baseline)}")
+    changed = [k for k in baseline if baseline[k] is not alternative[k] and baseline[k] != alternative[k]]
+    if len(changed) > MAX_INPUTS:
+        raise InvalidArgumentError("alternative", changed, f"at most {MAX_INPUTS} differing inputs")
+    cache: dict[frozenset, Any] = {}
+
+    def value(switched: frozenset):
+        if switched not in cache:
+            inputs = {k: (alternative[k] if k in switched else baseline[k]) for k in baseline}
+            cache[switched] = _value(metric(**inputs))
+        return cache[switched]
+
+    k = len(changed)
+    terms = []
+    for name in changed:
+        others = [c for c in changed if c != name]
+        contribution = 0 * value(frozenset())
+        for size in range(k):
+            weight = math.factorial(size) * math.factorial(k - size - 1) / math.factorial(k)
+            for subset in itertools.combinations(others, size):
+                s = frozenset(subset)
+                contribution = contribution + weight * (value(s | {name}) - value(s))
+        terms.append({"input": name, "from": getattr(baseline[name], "name", baseline[name]),
+                      "to": getattr(alternative[name], "name", alternative[name]), "contribution": contribution,
+                      "formula": f"φ[{name}] = Σ over subsets S of the other inputs of |S|!({k}−|S|−1)!/{k}! "
+                                 f"× (f(S ∪ {{{name}}}) − f(S))"})
+    total = value(frozenset(changed)) - value(frozenset())
+    for t in terms:
+        t["share"] = float(t["contribution"] / total) if total != 0 * total else 0.0
+    terms.sort(key=lambda t: -abs(t["contribution"]))
+    doc = (inspect.getdoc(metric) or getattr(metric, "__name__", "metric")).splitlines()[0]
+    return ExplanationResult(metric=doc, baseline=value(frozenset()), alternative=value(frozenset(changed)),
+                             total_change=total, terms=terms)

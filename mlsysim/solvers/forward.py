@@ -1,0 +1,69 @@
+"""Evaluate one (model, fleet, workload) everywhere at once: the composition the other solvers share.
+
+``ForwardModel.solve`` runs the roofline on one accelerator, the serving
+model (for transformers), and the economics and sustainability of running
+the fleet for ``duration_days`` on its grid, and returns one result linking
+the four.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from ..core import validate
+from ..models.types import TransformerWorkload, Workload
+from ..systems.types import Fleet
+from .economics import EconomicsModel
+from .result import Result
+from .roofline import Engine
+from .serving import ServingModel
+from .sustainability import SustainabilityModel
+
+
+@dataclasses.dataclass(frozen=True)
+class ForwardResult(Result):
+    """The per-domain results of one configuration, and its headline figures."""
+
+    model: str
+    fleet: str
+    bottleneck: str
+    latency: object
+    tokens_per_second_per_gpu: object
+    fits: bool
+    tco_usd: float
+    carbon_footprint_kg: float
+    roofline: Result = dataclasses.field(repr=False)
+    serving: Result | None = dataclasses.field(repr=False)
+    economics: Result = dataclasses.field(repr=False)
+    sustainability: Result = dataclasses.field(repr=False)
+
+
+class ForwardModel:
+    """Roofline, serving, cost and carbon of one configuration."""
+
+    def solve(self, model: Workload, fleet: Fleet, *, batch_size: int = 1, seq_len: int | None = None,
+              precision: str = "fp16", grid=None, duration_days: float = 365, mfu: float = 0.5) -> ForwardResult:
+        """Evaluate ``model`` served on ``fleet`` for ``duration_days``.
+
+        Example:
+            >>> r = ForwardModel().solve(Models.Llama3_8B, Systems.Clusters.Research_256, grid=Infra.Quebec)
+            >>> r.roofline.bottleneck == r.bottleneck
+            True
+        """
+        validate.instance("model", model, Workload, "a workload such as Models.Llama3_8B")
+        validate.instance("fleet", fleet, Fleet, "a fleet such as Systems.Clusters.Research_256")
+        hw = fleet.node.accelerator
+        roofline = Engine.solve(model, hw, batch_size, precision, seq_len=seq_len)
+        serving = None
+        if isinstance(model, TransformerWorkload):
+            serving = ServingModel().solve(model, hw, seq_len=seq_len or min(2048, model.context_length),
+                                           batch_size=batch_size, precision=precision)
+        economics = EconomicsModel().solve(fleet, duration_days, grid, mfu)
+        sustainability = SustainabilityModel().solve(fleet, duration_days, grid, mfu)
+        return ForwardResult(
+            model=model.name, fleet=fleet.name, bottleneck=roofline.bottleneck, latency=roofline.latency,
+            tokens_per_second_per_gpu=None if serving is None else serving.throughput,
+            fits=roofline.feasible and (serving is None or serving.feasible),
+            tco_usd=economics.tco_usd, carbon_footprint_kg=sustainability.carbon_footprint_kg,
+            roofline=roofline, serving=serving, economics=economics, sustainability=sustainability,
+        )

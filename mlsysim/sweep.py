@@ -1,0 +1,127 @@
+"""Vectorized design-space sweeps: thousands of serving configurations in one pass of numpy.
+
+``sweep_serving`` evaluates every combination of model × node × precision ×
+batch × context × region with the same formulas as ``ServingModel`` (decode
+step roofline, GQA KV cache, memory feasibility), vectorized over precision,
+batch and context, and prices each point with ``EconomicsModel`` and
+``SustainabilityModel`` per node-year.  ``pareto_front`` keeps the points no
+other point beats on both objectives.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import warnings
+
+import numpy as np
+
+from . import formulas
+from .core.assumptions import DEFAULT_EFFICIENCY, DEFAULT_MEMORY_EFFICIENCY
+from .core.errors import InvalidArgumentError
+from .core.precision import BYTES_PER_VALUE, check_precision, default_kv_precision
+from .hardware.types import PrecisionFallbackWarning
+from .models.types import TransformerWorkload
+from .solvers.economics import EconomicsModel
+from .solvers.sustainability import SustainabilityModel
+from .systems.types import Fleet, Node
+
+
+@dataclasses.dataclass(frozen=True)
+class SweepResult:
+    """Columns of equal length, one entry per configuration."""
+
+    columns: dict[str, np.ndarray]
+
+    def __len__(self) -> int:
+        return len(next(iter(self.columns.values())))
+
+    def rows(self) -> list[dict]:
+        """The configurations as dicts (slow for very large sweeps: prefer ``columns``)."""
+        keys = list(self.columns)
+        lists = [v.tolist() for v in self.columns.values()]
+        return [dict(zip(keys, values, strict=True)) for values in zip(*lists, strict=True)]
+
+    def where(self, mask: np.ndarray) -> SweepResult:
+        """The configurations where ``mask`` is true."""
+        return SweepResult({k: v[mask] for k, v in self.columns.items()})
+
+    def pareto_front(self, minimize: tuple[str, str]) -> SweepResult:
+        """Points not dominated on the two columns to minimize (ties kept once)."""
+        a, b = (self.columns[c].astype(float) for c in minimize)
+        order = np.lexsort((b, a))
+        keep, best_b = [], np.inf
+        for i in order:
+            if b[i] < best_b:
+                keep.append(i)
+                best_b = b[i]
+        return SweepResult({k: v[np.array(keep, dtype=int)] for k, v in self.columns.items()})
+
+
+def sweep_serving(models, nodes, precisions, batch_sizes, seq_lens, grids, *, efficiency=DEFAULT_EFFICIENCY,
+                  utilization: float = 0.5) -> SweepResult:
+    """Every model × node × precision × batch × context × grid for one-GPU serving replicas.
+
+    Columns: model, node, precision, region (str); batch, seq_len (int); itl_ms, tokens_per_s, memory_gb,
+    fits (bool); usd_per_mtok, gco2_per_ktok (per generated token, from a node-year of cost and carbon).
+    """
+    precisions = [check_precision(p) for p in precisions]
+    batch = np.asarray(sorted(set(batch_sizes)), dtype=float)
+    seq = np.asarray(sorted(set(seq_lens)), dtype=float)
+    if batch.size == 0 or seq.size == 0 or (batch < 1).any() or (seq < 1).any():
+        raise InvalidArgumentError("batch_sizes/seq_lens", (batch_sizes, seq_lens), "non-empty lists of integers ≥ 1")
+    for n in nodes:
+        if not isinstance(n, Node):
+            raise InvalidArgumentError("nodes", n, "nodes such as Systems.Nodes.DGX_H100")
+    out: dict[str, list] = {k: [] for k in ("model", "node", "precision", "region", "batch", "seq_len", "itl_ms",
+                                             "tokens_per_s", "memory_gb", "fits", "usd_per_mtok", "gco2_per_ktok")}
+    econ, sust = EconomicsModel(), SustainabilityModel()
+    for model, node in itertools.product(models, nodes):
+        if not isinstance(model, TransformerWorkload):
+            raise InvalidArgumentError("models", model, "transformers such as Models.Llama3_8B")
+        hw = node.accelerator
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PrecisionFallbackWarning)
+            rate = np.array([hw.compute.resolve(p)[0] for p in precisions]) * efficiency  # (P,)
+        w_bytes = np.array([BYTES_PER_VALUE[p] for p in precisions]) * model._params
+        kv_bytes = np.array([BYTES_PER_VALUE[default_kv_precision(p)] for p in precisions])
+        kv_token = formulas.kv_cache_bytes_per_token(model.layers, model.kv_heads, model.head_dim, kv_bytes)
+        P, B, S = rate[:, None, None], batch[None, :, None], seq[None, None, :]
+        kv = B * S * kv_token[:, None, None]
+        flops = B * formulas.decode_flops_per_token(model._matmul_params, model.layers, S, model._attention_dim)
+        memory = w_bytes[:, None, None] + kv
+        itl = np.maximum(flops / P, memory / (hw.memory._bandwidth * DEFAULT_MEMORY_EFFICIENCY))
+        tokens_per_s = B / itl
+        fits = memory <= hw.memory._capacity
+        shape = itl.shape
+        grid_p, grid_b, grid_s = np.meshgrid(np.arange(len(precisions)), batch, seq, indexing="ij")
+        for grid in grids:
+            fleet = Fleet(name="sweep", node=node, count=1, fabric=_fabric(), region=grid)
+            per_gpu_usd = econ.solve(fleet, 365, mfu=utilization).tco_usd / node.accelerators_per_node
+            per_gpu_g = sust.solve(fleet, 365, mfu=utilization).carbon_footprint_kg * 1e3 / node.accelerators_per_node
+            tokens_year = tokens_per_s * 365 * 86400
+            n = itl.size
+            out["model"].extend([model.name] * n)
+            out["node"].extend([node.name] * n)
+            out["precision"].extend(np.asarray(precisions)[grid_p].ravel().tolist())
+            out["region"].extend([grid.name] * n)
+            out["batch"].append(grid_b.ravel())
+            out["seq_len"].append(grid_s.ravel())
+            out["itl_ms"].append((itl * 1e3).ravel())
+            out["tokens_per_s"].append(tokens_per_s.ravel())
+            out["memory_gb"].append((memory / 1e9).ravel())
+            out["fits"].append(fits.ravel())
+            out["usd_per_mtok"].append((per_gpu_usd / tokens_year * 1e6).ravel())
+            out["gco2_per_ktok"].append((per_gpu_g / tokens_year * 1e3).ravel())
+            assert shape == tokens_per_s.shape
+    columns = {k: (np.concatenate(v) if v and isinstance(v[0], np.ndarray) else np.asarray(v)) for k, v in out.items()}
+    columns["batch"] = columns["batch"].astype(int)
+    columns["seq_len"] = columns["seq_len"].astype(int)
+    return SweepResult(columns)
+
+
+def _fabric():
+    """The fabric of a one-node pricing fleet (it does not affect cost or carbon)."""
+    from .systems.registry import InfiniBand_NDR  # late: the registry imports solvers' types
+
+    return InfiniBand_NDR
