@@ -112,7 +112,9 @@ def _serving(c: dict) -> float:
 
 
 def _single_node(c: dict) -> float:
-    r = Engine.solve(Models.get(c["model"]), Hardware.get(c["hardware"]), c["batch"], c["precision"], seq_len=c["seq_len"])
+    r = Engine.solve(Models.get(c["model"]), Hardware.get(c["hardware"]), c["batch"], c["precision"], seq_len=c.get("seq_len"))
+    if c.get("metric") == "latency_ms":
+        return r.latency.to("ms").magnitude
     return r.throughput.to("token/s").magnitude
 
 

@@ -125,6 +125,24 @@ nRF52840 = HardwareNode(
     dispatch_tax=Q_(0.5, "ms"),
     source="nordic2021nrf52840",
 )
+MCXN947 = HardwareNode(
+    name="NXP MCX N947 (Cortex-M33 @ 150 MHz)",
+    release_year=2024,
+    vendor="NXP",
+    compute=ComputeCore(
+        peak_flops=Q_(0.3, "GFLOP/s"),  # one single-precision FMA per cycle
+        precision_flops={"fp32": Q_(0.3, "GFLOP/s"), "int8": Q_(0.6, "GFLOP/s")},  # DSP dual 16-bit MAC per cycle
+    ),
+    memory=MemoryHierarchy(
+        capacity=Q_(2, "MiB"),
+        bandwidth=Q_(0.6, "GB/s"),  # 32-bit flash reads at 150 MHz through the cache
+        sram_capacity=Q_(512, "KiB"),
+        flash_capacity=Q_(2, "MiB"),
+    ),
+    tdp=Q_(0.05, "W"),
+    source="nxp2024mcxn947",
+    notes="CPU only; the on-chip eIQ Neutron NPU is not modelled.",
+)
 STM32H7 = HardwareNode(
     name="ST STM32H743 (Cortex-M7 @ 480 MHz)",
     release_year=2017,
@@ -148,7 +166,7 @@ Cloud = Catalog("cloud hardware", {
     "MI300X": MI300X, "TPUv5e": TPUv5e, "WSE3": WSE3,
 })
 Edge = Catalog("edge hardware", {"Jetson_AGX_Orin": Jetson_AGX_Orin})
-Tiny = Catalog("tiny hardware", {"ESP32_S3": ESP32_S3, "nRF52840": nRF52840, "STM32H7": STM32H7})
+Tiny = Catalog("tiny hardware", {"ESP32_S3": ESP32_S3, "nRF52840": nRF52840, "STM32H7": STM32H7, "MCXN947": MCXN947})
 
 Hardware = Catalog("hardware", Cloud=Cloud, Edge=Edge, Tiny=Tiny)
 """Every device, by group (``Hardware.Cloud.H100``) or directly (``Hardware.H100``)."""
