@@ -131,7 +131,7 @@ def _sustainability(c: dict) -> float:
     days = c["gpu_hours"] / gpus / 24  # one node running for this long uses the same GPU hours
     fleet = Fleet(name="validation", node=node, count=1, fabric=Fabrics.InfiniBand_NDR)
     r = SustainabilityModel().solve(fleet, days, US_Avg, mfu=c["utilization"])
-    return r.it_energy_kwh.to("MWh").magnitude
+    return r.it_energy_kwh.to("MWh").magnitude * c.get("pue", 1.0)  # facility energy when the source includes PUE
 
 
 PREDICTORS = {

@@ -16,7 +16,7 @@ BOUNDS = {
     "serving": (0.24, 0.69),
     "single-node": (1.40, 575.0),
     "reliability": (1.25, 1.78),
-    "sustainability": (0.19, 0.24),
+    "sustainability": (0.24, 0.36),
 }
 
 

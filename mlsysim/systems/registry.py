@@ -11,11 +11,17 @@ from ..core.constants import (
     NVLINK_A100_BW,
     NVLINK_B200_BW,
     NVLINK_H100_BW,
+    NVLINK_V100_BW,
 )
 from ..core.units import Q_
-from ..hardware.registry import A100, B200, H100
+from ..hardware.registry import A100, B200, H100, V100
 from .types import Fleet, NetworkFabric, Node
 
+DGX_1 = Node(
+    name="DGX-1 (8x V100 32GB)", accelerator=V100, accelerators_per_node=8,
+    intra_node_bw=NVLINK_V100_BW, nics_per_node=4, node_power=Q_(3.5, "kW"),
+    unit_cost=Q_(149_000, "USD"), source="nvidia2017dgx1",
+)
 DGX_A100 = Node(
     name="DGX A100 (8x A100 80GB)", accelerator=A100, accelerators_per_node=8,
     intra_node_bw=NVLINK_A100_BW, nics_per_node=8, node_power=Q_(6.5, "kW"),
@@ -49,7 +55,7 @@ Production_1K = Fleet(name="Production cluster (128x DGX H100)", node=DGX_H100, 
 Frontier_16K = Fleet(name="Frontier cluster (2048x DGX H100, RoCE)", node=DGX_H100, count=2048, fabric=Ethernet_400G,
                      source="dubey2024llama3")
 
-Nodes = Catalog("node", {"DGX_A100": DGX_A100, "DGX_H100": DGX_H100, "DGX_B200": DGX_B200})
+Nodes = Catalog("node", {"DGX_1": DGX_1, "DGX_A100": DGX_A100, "DGX_H100": DGX_H100, "DGX_B200": DGX_B200})
 Fabrics = Catalog("fabric", {
     "InfiniBand_HDR": InfiniBand_HDR, "InfiniBand_NDR": InfiniBand_NDR, "InfiniBand_XDR": InfiniBand_XDR,
     "Ethernet_400G": Ethernet_400G,
