@@ -108,14 +108,18 @@ def _serving(c: dict) -> float:
     model, hw = Models.get(c["model"]), Hardware.get(c["hardware"])
     if c.get("metric") == "ttft":
         return ServingModel().solve(model, hw, seq_len=c["input_len"], batch_size=c["batch"], precision=c["precision"]).ttft.to("ms").magnitude
-    return generation_throughput(model, hw, c["batch"], c["input_len"], c["output_len"], c["precision"]).magnitude
+    batch = c["batch"]
+    if batch == "max":  # an offline benchmark fills memory: the largest batch whose KV cache fits
+        batch = ServingModel().solve(model, hw, seq_len=c["input_len"] + c["output_len"],
+                                     precision=c["precision"]).max_batch_size
+    return generation_throughput(model, hw, batch, c["input_len"], c["output_len"], c["precision"]).magnitude
 
 
 def _single_node(c: dict) -> float:
     r = Engine.solve(Models.get(c["model"]), Hardware.get(c["hardware"]), c["batch"], c["precision"], seq_len=c.get("seq_len"))
     if c.get("metric") == "latency_ms":
         return r.latency.to("ms").magnitude
-    return r.throughput.to("token/s").magnitude
+    return r.throughput.magnitude  # tokens/s for transformers, samples/s for CNNs
 
 
 def _reliability(c: dict) -> float:
