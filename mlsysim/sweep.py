@@ -24,6 +24,7 @@ from .hardware.types import PrecisionFallbackWarning
 from .models.types import TransformerWorkload
 from .solvers.economics import EconomicsModel
 from .solvers.sustainability import SustainabilityModel
+from .systems.registry import InfiniBand_NDR
 from .systems.types import Fleet, Node
 
 
@@ -96,7 +97,7 @@ def sweep_serving(models, nodes, precisions, batch_sizes, seq_lens, grids, *, ef
         shape = itl.shape
         grid_p, grid_b, grid_s = np.meshgrid(np.arange(len(precisions)), batch, seq, indexing="ij")
         for grid in grids:
-            fleet = Fleet(name="sweep", node=node, count=1, fabric=_fabric(), region=grid)
+            fleet = Fleet(name="sweep", node=node, count=1, fabric=InfiniBand_NDR, region=grid)  # fabric: no cost effect
             per_gpu_usd = econ.solve(fleet, 365, mfu=utilization).tco_usd / node.accelerators_per_node
             per_gpu_g = sust.solve(fleet, 365, mfu=utilization).carbon_footprint_kg * 1e3 / node.accelerators_per_node
             tokens_year = tokens_per_s * 365 * 86400
@@ -119,9 +120,3 @@ def sweep_serving(models, nodes, precisions, batch_sizes, seq_lens, grids, *, ef
     columns["seq_len"] = columns["seq_len"].astype(int)
     return SweepResult(columns)
 
-
-def _fabric():
-    """The fabric of a one-node pricing fleet (it does not affect cost or carbon)."""
-    from .systems.registry import InfiniBand_NDR  # late: the registry imports solvers' types
-
-    return InfiniBand_NDR

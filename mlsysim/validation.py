@@ -10,6 +10,7 @@ the defaults; ``held-out`` entries never do.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import statistics
 import warnings
@@ -62,16 +63,19 @@ class Comparison:
         return self.predicted / self.entry.measured - 1.0
 
 
+@functools.cache
+def _dataset() -> dict:
+    return json.loads(resources.files("mlsysim.data").joinpath("validation.json").read_text(encoding="utf-8"))
+
+
 def load() -> list[Measurement]:
     """Every entry of the validation dataset."""
-    text = resources.files("mlsysim.data").joinpath("validation.json").read_text(encoding="utf-8")
-    return [Measurement(**e) for e in json.loads(text)["entries"]]
+    return [Measurement(**e) for e in _dataset()["entries"]]
 
 
 def dataset_version() -> str:
     """The dataset's version string."""
-    text = resources.files("mlsysim.data").joinpath("validation.json").read_text(encoding="utf-8")
-    return json.loads(text)["version"]
+    return _dataset()["version"]
 
 
 def _gpt(arch: dict) -> TransformerWorkload:

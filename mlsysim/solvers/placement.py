@@ -18,6 +18,7 @@ from typing import Literal
 from ..core import validate
 from ..core.errors import InvalidArgumentError
 from ..infra.types import Datacenter, GridProfile
+from ..systems.registry import InfiniBand_NDR
 from ..systems.types import Fleet, Node
 from .economics import EconomicsModel
 from .result import Result
@@ -79,8 +80,6 @@ class PlacementOptimizer:
             "carbon": None if carbon_cap_t is None else validate.positive_number("carbon_cap_t", carbon_cap_t),
         }
         u = validate.fraction("mfu", mfu)
-        from ..systems.registry import InfiniBand_NDR  # late: the registry imports this package's types
-
         per_node = {}
         for grid in grids:
             site = grid.as_grid() if isinstance(grid, Datacenter) else grid
