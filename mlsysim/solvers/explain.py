@@ -53,7 +53,7 @@ def explain(metric: Callable[..., Any], baseline: dict, alternative: dict) -> Ex
         >>> itl = lambda hardware, precision: ServingModel().solve(Models.Llama3_8B, hardware, precision=precision).itl
         >>> r = explain(itl, {"hardware": Hardware.A100, "precision": "fp16"}, {"hardware": Hardware.H100, "precision": "fp8"})
         >>> [t["input"] for t in r.terms]
-        ['hardware', 'precision']
+        ['precision', 'hardware']
     """
     if not callable(metric):
         raise InvalidArgumentError("metric", metric, "a function of keyword inputs")

@@ -39,7 +39,7 @@ class ScalingModel:
         Example:
             >>> r = ScalingModel().solve(target_model_size=Q_(70, "Bparam"))
             >>> f"{r.optimal_tokens.to('Ttoken'):.1f}"
-            '1.4 Ttoken'
+            '1.4 Ttokens'
         """
         if compute_budget is None and target_model_size is None:
             raise InvalidArgumentError("compute_budget", None, "a FLOP count, a target_model_size, or both")
