@@ -105,7 +105,7 @@ def cmd_carbon(args: argparse.Namespace) -> None:
     _emit(fields, args.json, f"{fleet.name}, {args.days:g} days in {sust.region_name}")
 
 
-def _positive_float(text: str) -> float:
+def _number(text: str) -> float:
     try:
         return float(text)
     except ValueError:
@@ -124,7 +124,7 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("hardware", help=f"a device name, e.g. {', '.join(Hardware.names()[:4])}")
     ev.add_argument("--batch-size", type=int, default=1)
     ev.add_argument("--precision", default="fp16")
-    ev.add_argument("--efficiency", type=_positive_float, default=0.5, help="fraction of peak FLOP/s, in (0, 1]")
+    ev.add_argument("--efficiency", type=_number, default=0.5, help="fraction of peak FLOP/s, in (0, 1]")
     ev.add_argument("--seq-len", type=int, default=None, help="context tokens (transformers)")
     ev.add_argument("--mode", choices=["inference", "training", "serving"], default="inference")
     ev.add_argument("--json", action="store_true", help="machine-readable output with units")
@@ -140,7 +140,7 @@ def parser() -> argparse.ArgumentParser:
     op.add_argument("--fleet", required=True, help=f"a cluster: {', '.join(Systems.Clusters.names())}")
     op.add_argument("--batch-size", type=int, default=1024)
     op.add_argument("--precision", default="bf16")
-    op.add_argument("--efficiency", type=_positive_float, default=0.5)
+    op.add_argument("--efficiency", type=_number, default=0.5)
     op.add_argument("--seq-len", type=int, default=2048)
     op.add_argument("--top", type=int, default=10, help="candidates to list")
     op.add_argument("--json", action="store_true")
@@ -148,9 +148,9 @@ def parser() -> argparse.ArgumentParser:
 
     ca = sub.add_parser("carbon", help="energy, carbon, water and cost of running a cluster", epilog=EXAMPLES["carbon"], formatter_class=fmt)
     ca.add_argument("--fleet", required=True, help=f"a cluster: {', '.join(Systems.Clusters.names())}")
-    ca.add_argument("--days", type=_positive_float, required=True)
+    ca.add_argument("--days", type=_number, required=True)
     ca.add_argument("--grid", required=True, help=f"a grid or datacenter: {', '.join(Infra.names())}")
-    ca.add_argument("--mfu", type=_positive_float, default=0.4, help="utilization in (0, 1]")
+    ca.add_argument("--mfu", type=_number, default=0.4, help="utilization in (0, 1]")
     ca.add_argument("--json", action="store_true")
     ca.set_defaults(run=cmd_carbon)
     return top

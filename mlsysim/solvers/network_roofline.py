@@ -15,13 +15,14 @@ from typing import Literal
 
 from .. import formulas
 from ..core import validate
-from ..core.assumptions import DEFAULT_EFFICIENCY, DEFAULT_MEMORY_EFFICIENCY, DEFAULT_SEQ_LEN
+from ..core.assumptions import DEFAULT_EFFICIENCY, DEFAULT_MEMORY_EFFICIENCY, DEFAULT_OPTIMIZER, DEFAULT_SEQ_LEN
 from ..core.errors import InvalidArgumentError
-from ..core.precision import BYTES_PER_VALUE, check_precision, default_kv_precision
+from ..core.precision import BYTES_PER_VALUE, check_precision
 from ..core.units import quantity
 from ..models.types import TransformerWorkload
 from ..systems.types import Node
 from .result import Result
+from .roofline import _transformer_step
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,17 +69,15 @@ class NetworkRooflineModel:
         hw = node.accelerator
         rate = hw.compute.resolve(prec)[0] * eff
         bw = hw.memory._bandwidth * DEFAULT_MEMORY_EFFICIENCY
-        b = BYTES_PER_VALUE[prec]
-        args = (model._matmul_params, model.layers, seq, model._attention_dim)
-        kv = batch * seq * formulas.kv_cache_bytes_per_token(model.layers, model.kv_heads, model.head_dim,
-                                                             BYTES_PER_VALUE[default_kv_precision(prec)])
-        if phase == "decode":
-            flops, tokens = batch * formulas.decode_flops_per_token(*args), batch
-        else:
-            flops, tokens = batch * seq * formulas.prefill_flops_per_token(*args), batch * seq
+        # The same step as the single-device roofline: weights plus the whole KV cache move once.
+        flops, bytes_moved, _, _, tokens, _ = _transformer_step(model, batch, seq, prec, "inference", DEFAULT_OPTIMIZER)
+        if phase == "prefill":
+            flops = batch * seq * formulas.prefill_flops_per_token(
+                model._matmul_params, model.layers, seq, model._attention_dim)
+            tokens = batch * seq
         t_compute = flops / tp / rate
-        t_memory = (model._params * b + kv) / tp / bw
-        message = tokens * model.hidden_size * b
+        t_memory = bytes_moved / tp / bw
+        message = tokens * model.hidden_size * BYTES_PER_VALUE[prec]
         t_network = 2 * model.layers * formulas.ring_allreduce_time(message, tp, node._link_bw, node._link_latency)
         times = {"compute": t_compute, "memory": t_memory, "network": t_network}
         latency = max(t_compute, t_memory) + t_network

@@ -140,7 +140,6 @@ class ServingModel:
         )
 
 
-
 def generation_throughput(model: TransformerWorkload, hardware: HardwareNode, batch_size: int, input_len: int,
                           output_len: int, precision: str = "fp16", **options):
     """Output tokens per second of a static batch: ``batch_size`` prompts of ``input_len`` tokens,
