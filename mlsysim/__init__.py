@@ -6,9 +6,12 @@
 """
 
 from . import cli, formulas, show, sweep, validation, zoo
+from .core.assumptions import Assumptions, EfficiencyCurve
 from .core.catalog import Catalog
 from .core.errors import InvalidArgumentError, MLSysimError, SpecError, UnknownNameError
+from .core.precision import Precisions
 from .core.units import Q_, ureg
+from .cost import StepBreakdown
 from .hardware import ComputeCore, Hardware, HardwareNode, MemoryHierarchy, PrecisionFallbackWarning
 from .infra import Datacenter, GridProfile, Infra
 from .models import CNNWorkload, Models, TransformerWorkload, Workload
@@ -59,6 +62,10 @@ from .systems import Fleet, NetworkFabric, Node, Systems
 __version__ = "0.1.0"
 
 __all__ = [
+    "Assumptions",
+    "EfficiencyCurve",
+    "Precisions",
+    "StepBreakdown",
     "BatchingOptimizer", "BatchingResult", "ExplanationResult", "ForwardModel", "ForwardResult",
     "NetworkRooflineModel", "NetworkRooflineResult", "Pipeline", "PipelineResult", "PlacementOptimizer",
     "PlacementResult", "TailLatencyModel", "TailLatencyResult", "explain", "sweep",

@@ -1,5 +1,8 @@
 """The ``mlsysim`` command: evaluate a model on a device, list the zoo, search a split, price the carbon.
 
+Options left out take the solver's default, which comes from ``Assumptions``;
+``mlsysim assumptions`` lists every one with its source.
+
 Exit codes: 0 success, 2 usage or input error (with the reason and, for a
 misspelt name, the nearest names), 1 internal error (one line, and a hint
 to report it).
@@ -9,11 +12,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import warnings
 from typing import Any
 
 from . import show
+from .core.assumptions import DEFAULTS, Assumptions, EfficiencyCurve
 from .core.errors import MLSysimError
 from .core.units import ureg
 from .hardware.registry import Hardware
@@ -33,10 +38,12 @@ from .zoo import zoo_rows
 
 EXAMPLES = {
     "eval": "examples:\n  mlsysim eval Llama3_70B H100 --batch-size 1\n  mlsysim eval ResNet50 A100 --batch-size 64 --json\n"
-            "  mlsysim eval Llama3_8B H100 --mode serving --seq-len 4096 --batch-size 128",
+            "  mlsysim eval Llama3_8B H100 --mode serving --seq-len 4096 --batch-size 128\n"
+            "  mlsysim eval Llama3_8B H100 --breakdown",
     "zoo": "examples:\n  mlsysim zoo hardware\n  mlsysim zoo grids --json",
     "optimize": "examples:\n  mlsysim optimize Llama3_70B --fleet Research_256 --batch-size 512",
     "carbon": "examples:\n  mlsysim carbon --fleet Research_256 --days 30 --grid Quebec",
+    "assumptions": "examples:\n  mlsysim assumptions\n  mlsysim assumptions --json",
 }
 
 
@@ -50,10 +57,15 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _emit(result: Result | dict, as_json: bool, title: str) -> None:
-    fields = result.summary() if isinstance(result, Result) else result
+def _given(**options: Any) -> dict[str, Any]:
+    """The options the user gave; the others are left to the solver (and so to ``Assumptions``)."""
+    return {k: v for k, v in options.items() if v is not None}
+
+
+def _emit(result: Result | dict, as_json: bool, title: str, extra: dict | None = None) -> None:
+    fields = {**(result.summary() if isinstance(result, Result) else result), **(extra or {})}
     if as_json:
-        print(json.dumps(_jsonable(fields), indent=2))
+        print(json.dumps(_jsonable(fields), indent=2, default=str))
     else:
         show.info(title, **fields)
         for note in getattr(result, "notes", ()):
@@ -62,13 +74,20 @@ def _emit(result: Result | dict, as_json: bool, title: str) -> None:
 
 def cmd_eval(args: argparse.Namespace) -> None:
     model, hw = Models.get(args.model), Hardware.get(args.hardware)
+    options = _given(batch_size=args.batch_size, precision=args.precision, efficiency=args.efficiency,
+                     seq_len=args.seq_len)
     if args.mode == "serving":
-        result = ServingModel().solve(model, hw, seq_len=args.seq_len or 2048, batch_size=args.batch_size,
-                                      precision=args.precision, efficiency=args.efficiency)
+        result = ServingModel().solve(model, hw, **options)
     else:
-        result = Engine.solve(model, hw, args.batch_size, args.precision, args.efficiency, mode=args.mode,
-                              seq_len=args.seq_len)
-    _emit(result, args.json, f"{model.name} on {hw.name} ({args.mode})")
+        result = Engine.solve(model, hw, mode=args.mode, **options)
+    breakdown = getattr(result, "breakdown", None) if args.breakdown else None
+    if args.breakdown and breakdown is None:
+        print(f"note: no per-operator breakdown for the {args.mode} result", file=sys.stderr)
+    extra = {"breakdown": str(breakdown)} if args.json and breakdown is not None else None
+    _emit(result, args.json, f"{model.name} on {hw.name} ({args.mode})", extra)
+    if breakdown is not None and not args.json:
+        print()
+        print(str(breakdown))
 
 
 def cmd_zoo(args: argparse.Namespace) -> None:
@@ -86,8 +105,8 @@ def cmd_zoo(args: argparse.Namespace) -> None:
 
 def cmd_optimize(args: argparse.Namespace) -> None:
     result = ParallelismOptimizer().solve(Models.get(args.model), Systems.Clusters.get(args.fleet),
-                                          batch_size=args.batch_size, precision=args.precision,
-                                          efficiency=args.efficiency, seq_len=args.seq_len)
+                                          **_given(batch_size=args.batch_size, precision=args.precision,
+                                                   efficiency=args.efficiency, seq_len=args.seq_len))
     if args.json:
         print(json.dumps(_jsonable({**result.summary(), "top_candidates": result.top_candidates[:args.top]}), indent=2))
         return
@@ -103,6 +122,31 @@ def cmd_carbon(args: argparse.Namespace) -> None:
     econ = EconomicsModel().solve(fleet, args.days, grid, mfu=args.mfu)
     fields = {**sust.summary(), "tco_usd": econ.tco_usd, "opex_energy_usd": econ.opex_energy_usd}
     _emit(fields, args.json, f"{fleet.name}, {args.days:g} days in {sust.region_name}")
+
+
+def _raw(value: Any) -> Any:
+    """An assumption's value as JSON: curves as their points, per-device tables as dicts."""
+    if isinstance(value, EfficiencyCurve):
+        return {"points": [list(p) for p in value.points], "unit": value.unit}
+    if isinstance(value, tuple):
+        return dict(value)
+    return value
+
+
+def cmd_assumptions(args: argparse.Namespace) -> None:
+    assumptions = Assumptions()
+    rows = assumptions.table()
+    if args.json:
+        print(json.dumps([{"name": name, "value": _raw(getattr(assumptions, name)), "shown": shown, "unit": unit,
+                           "source": source, "doc": Assumptions.describe(name)}
+                          for name, shown, unit, source in rows], indent=2, default=str))
+        return
+    print(show.table_text(["name", "value", "unit", "source"], rows, "<<<<"))
+
+
+def _default(name: str) -> str:
+    """Help text naming the assumption an option defaults to."""
+    return f"default: Assumptions.{name} = {getattr(DEFAULTS, name):g}"
 
 
 def _number(text: str) -> float:
@@ -122,12 +166,13 @@ def parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("eval", help="roofline or serving report of MODEL on HARDWARE", epilog=EXAMPLES["eval"], formatter_class=fmt)
     ev.add_argument("model", help=f"a model name, e.g. {', '.join(Models.names()[:4])}")
     ev.add_argument("hardware", help=f"a device name, e.g. {', '.join(Hardware.names()[:4])}")
-    ev.add_argument("--batch-size", type=int, default=1)
-    ev.add_argument("--precision", default="fp16")
-    ev.add_argument("--efficiency", type=_number, default=0.5, help="fraction of peak FLOP/s, in (0, 1]")
-    ev.add_argument("--seq-len", type=int, default=None, help="context tokens (transformers)")
+    ev.add_argument("--batch-size", type=int, help="samples (sequences) per step (default: the solver's, one)")
+    ev.add_argument("--precision", help="e.g. fp16, bf16, fp8, int4 (default: the solver's)")
+    ev.add_argument("--efficiency", type=_number, help="fraction of peak FLOP/s, in (0, 1] (default: the solver's)")
+    ev.add_argument("--seq-len", type=int, help=f"context tokens (transformers; {_default('seq_len')})")
     ev.add_argument("--mode", choices=["inference", "training", "serving"], default="inference")
     ev.add_argument("--json", action="store_true", help="machine-readable output with units")
+    ev.add_argument("--breakdown", action="store_true", help="also print the per-operator breakdown of the step")
     ev.set_defaults(run=cmd_eval)
 
     zo = sub.add_parser("zoo", help="the registries as tables, with each row's source", epilog=EXAMPLES["zoo"], formatter_class=fmt)
@@ -138,10 +183,10 @@ def parser() -> argparse.ArgumentParser:
     op = sub.add_parser("optimize", help="search every TP x PP x DP split of a cluster", epilog=EXAMPLES["optimize"], formatter_class=fmt)
     op.add_argument("model")
     op.add_argument("--fleet", required=True, help=f"a cluster: {', '.join(Systems.Clusters.names())}")
-    op.add_argument("--batch-size", type=int, default=1024)
-    op.add_argument("--precision", default="bf16")
-    op.add_argument("--efficiency", type=_number, default=0.5)
-    op.add_argument("--seq-len", type=int, default=2048)
+    op.add_argument("--batch-size", type=int, help=f"global batch in sequences ({_default('global_batch')})")
+    op.add_argument("--precision", help="e.g. bf16, fp8 (default: the solver's)")
+    op.add_argument("--efficiency", type=_number, help="fraction of peak FLOP/s, in (0, 1] (default: the solver's)")
+    op.add_argument("--seq-len", type=int, help=f"tokens per sequence ({_default('seq_len')})")
     op.add_argument("--top", type=int, default=10, help="candidates to list")
     op.add_argument("--json", action="store_true")
     op.set_defaults(run=cmd_optimize)
@@ -150,9 +195,14 @@ def parser() -> argparse.ArgumentParser:
     ca.add_argument("--fleet", required=True, help=f"a cluster: {', '.join(Systems.Clusters.names())}")
     ca.add_argument("--days", type=_number, required=True)
     ca.add_argument("--grid", required=True, help=f"a grid or datacenter: {', '.join(Infra.names())}")
-    ca.add_argument("--mfu", type=_number, default=0.4, help="utilization in (0, 1]")
+    ca.add_argument("--mfu", type=_number, help=f"utilization in (0, 1] ({_default('mfu')})")
     ca.add_argument("--json", action="store_true")
     ca.set_defaults(run=cmd_carbon)
+
+    asm = sub.add_parser("assumptions", help="every modelling default, with its unit and source",
+                         epilog=EXAMPLES["assumptions"], formatter_class=fmt)
+    asm.add_argument("--json", action="store_true", help="machine-readable, with each assumption's description")
+    asm.set_defaults(run=cmd_assumptions)
     return top
 
 
@@ -168,6 +218,9 @@ def main(argv: list[str] | None = None) -> int:
     except MLSysimError as err:
         print(f"mlsysim {args.command}: error: {err}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader went away (mlsysim assumptions | head): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as err:  # an internal bug: one line, not a traceback
         print(f"mlsysim {args.command}: internal error: {type(err).__name__}: {err} "
               "(please report it with the command you ran)", file=sys.stderr)

@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import warnings
 
 import numpy as np
 
-from . import formulas
-from .core.assumptions import DEFAULT_EFFICIENCY, DEFAULT_MEMORY_EFFICIENCY
+from .core.assumptions import Assumptions, resolve
 from .core.errors import InvalidArgumentError
-from .core.precision import BYTES_PER_VALUE, check_precision, default_kv_precision
-from .hardware.types import PrecisionFallbackWarning
+from .core.precision import Precisions, check_precision
+from .cost import step_cost
+from .cost.step import kv_bytes_per_token
 from .models.types import TransformerWorkload
 from .solvers.economics import EconomicsModel
 from .solvers.sustainability import SustainabilityModel
@@ -59,13 +58,31 @@ class SweepResult:
         return SweepResult({k: v[np.array(keep, dtype=int)] for k, v in self.columns.items()})
 
 
-def sweep_serving(models, nodes, precisions, batch_sizes, seq_lens, grids, *, efficiency=DEFAULT_EFFICIENCY,
-                  utilization: float = 0.5) -> SweepResult:
+def _decode_grid(model: TransformerWorkload, hw, precisions: list[str], batch: np.ndarray, seq: np.ndarray,
+                 assumptions: Assumptions, efficiency: float | None) -> tuple[np.ndarray, np.ndarray]:
+    """Decode-step seconds and memory bytes over precision × batch × context, each point priced by the cost core."""
+    itl = np.empty((len(precisions), batch.size, seq.size))
+    memory = np.empty_like(itl)
+    for i, p in enumerate(precisions):
+        prec = Precisions.from_shorthand(p)
+        kv_token = kv_bytes_per_token(model, prec)
+        for j, b in enumerate(batch.astype(int)):
+            for k, s in enumerate(seq.astype(int)):
+                cost = step_cost(model, hw, phase="decode", batch=int(b), seq=int(s), precisions=prec,
+                                 assumptions=assumptions, efficiency=efficiency, warn=False)
+                itl[i, j, k] = cost.breakdown.time
+                memory[i, j, k] = cost.resident_bytes + b * s * kv_token
+    return itl, memory
+
+
+def sweep_serving(models, nodes, precisions, batch_sizes, seq_lens, grids, *, efficiency=None,
+                  utilization: float = 0.5, assumptions: Assumptions | None = None) -> SweepResult:
     """Every model × node × precision × batch × context × grid for one-GPU serving replicas.
 
     Columns: model, node, precision, region (str); batch, seq_len (int); itl_ms, tokens_per_s, memory_gb,
     fits (bool); usd_per_mtok, gco2_per_ktok (per generated token, from a node-year of cost and carbon).
     """
+    assumptions = resolve(assumptions)
     precisions = [check_precision(p) for p in precisions]
     batch = np.asarray(sorted(set(batch_sizes)), dtype=float)
     seq = np.asarray(sorted(set(seq_lens)), dtype=float)
@@ -81,19 +98,9 @@ def sweep_serving(models, nodes, precisions, batch_sizes, seq_lens, grids, *, ef
         if not isinstance(model, TransformerWorkload):
             raise InvalidArgumentError("models", model, "transformers such as Models.Llama3_8B")
         hw = node.accelerator
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", PrecisionFallbackWarning)
-            rate = np.array([hw.compute.resolve(p)[0] for p in precisions]) * efficiency  # (P,)
-        w_bytes = np.array([BYTES_PER_VALUE[p] for p in precisions]) * model._params
-        kv_bytes = np.array([BYTES_PER_VALUE[default_kv_precision(p)] for p in precisions])
-        kv_token = formulas.kv_cache_bytes_per_token(model.layers, model.kv_heads, model.head_dim, kv_bytes)
-        P, B, S = rate[:, None, None], batch[None, :, None], seq[None, None, :]
-        kv = B * S * kv_token[:, None, None]
-        flops = B * formulas.decode_flops_per_token(model._matmul_params, model.layers, S, model._attention_dim)
-        memory = w_bytes[:, None, None] + kv
-        itl = np.maximum(flops / P, memory / (hw.memory._bandwidth * DEFAULT_MEMORY_EFFICIENCY))
-        tokens_per_s = B / itl
-        fits = memory <= hw.memory._capacity
+        itl, memory = _decode_grid(model, hw, precisions, batch, seq, assumptions, efficiency)
+        tokens_per_s = batch[None, :, None] / itl
+        fits = memory <= hw.si.memory_capacity
         shape = itl.shape
         grid_p, grid_b, grid_s = np.meshgrid(np.arange(len(precisions)), batch, seq, indexing="ij")
         for grid in grids:

@@ -77,7 +77,8 @@ def test_exercise2_kv_cache_dominates_at_max_batch():
 
 def test_exercise3_int4_speedup_near_4x_not_8x():
     r = CompressionModel().solve(Models.Llama3_8B, Hardware.H100, target_bitwidth=4)
-    assert 3 < r.inference_speedup < 4 and 7.5 < r.compression_ratio < 8
+    # Weight bytes shrink 16/4.125 = 3.9x; the fp16 KV cache and per-kernel launch costs do not (cost core v2).
+    assert 2.5 < r.inference_speedup < 4 and 7.5 < r.compression_ratio < 8
 
 
 def test_exercise3_h100_computes_int4_in_fp16_b200_natively():

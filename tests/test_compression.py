@@ -18,7 +18,7 @@ def test_int4_ratio_is_measured_from_fp32_and_counts_group_scales():
 def test_exercise3_speedup_is_near_4x_against_fp16_because_decode_is_memory_bound():
     r = compress.solve(Models.Llama3_8B, Hardware.H100, method="quantization", target_bitwidth=4)
     assert r.speedup_baseline.startswith("fp16")
-    assert 3.0 < r.inference_speedup < 4.0  # bytes ratio 16/4.125, diluted by the fp16 KV cache
+    assert 2.5 < r.inference_speedup < 4.0  # bytes ratio 16/4.125, diluted by the fp16 KV cache and launch costs
     assert any("dequantized" in n for n in r.notes)
 
 

@@ -1,5 +1,7 @@
 """Bad input gets the project's own ValueError, naming the argument and what is allowed."""
 
+import pickle
+
 import pytest
 
 from mlsysim import (
@@ -8,13 +10,16 @@ from mlsysim import (
     Engine,
     Hardware,
     HardwareNode,
+    InvalidArgumentError,
     MemoryHierarchy,
     MLSysimError,
     Models,
     ServingModel,
     SpecError,
+    UnknownNameError,
     ureg,
 )
+from mlsysim.core import validate
 
 
 @pytest.mark.parametrize(("kwargs", "match"), [
@@ -84,3 +89,52 @@ def test_a_toy_device_is_constructible_from_strings():
     hw = HardwareNode(name="toy", compute=ComputeCore(peak_flops="1 TFLOP/s"),
                       memory=MemoryHierarchy(capacity="1 GiB", bandwidth=100 * ureg.GB / ureg.s))
     assert Engine.solve(Models.DS_CNN, hw, precision="fp32").feasible
+
+
+@pytest.mark.parametrize(("units", "example"), [("B", "16 GB"), ("B/s", "3.35 TB/s")])
+@pytest.mark.parametrize("bad", [Q_(80, "percent"), Q_(5, "1/s"), 5, 5.0])
+def test_quantity_in_refuses_what_is_not_bytes(units, example, bad):
+    with pytest.raises(InvalidArgumentError, match=r"^memory=") as err:
+        validate.quantity_in("memory", bad, units, example)
+    assert err.value.argument == "memory"
+    assert example in err.value.expected
+
+
+def test_quantity_in_reads_any_information_unit():
+    assert validate.quantity_in("memory", Q_(80, "GiB"), "B", "16 GB") == pytest.approx(80 * 2**30)
+    assert validate.quantity_in("link", Q_(400, "Gbps"), "B/s", "50 GB/s") == pytest.approx(50e9)
+    assert validate.quantity_in("link", "3.35 TB/s", "GB/s", "50 GB/s") == pytest.approx(3350)
+
+
+def _spec_error() -> SpecError:
+    try:
+        MemoryHierarchy(capacity=Q_(80, "percent"), bandwidth=Q_(5, "1/s"))
+    except SpecError as err:
+        return err
+    raise AssertionError("MemoryHierarchy accepted a percentage and a frequency")
+
+
+@pytest.mark.parametrize(("make", "fields"), [
+    (lambda: MLSysimError("something is off"), ()),
+    (lambda: InvalidArgumentError("batch_size", -4, "a positive whole number", "Use 1 or more."),
+     ("argument", "value", "expected", "fix")),
+    (lambda: InvalidArgumentError("memory", "80 %", "a quantity in units like '16 GB'"),
+     ("argument", "value", "expected", "fix")),
+    (lambda: UnknownNameError("precision", "fp12", ["fp32", "fp16", "int8"]), ("kind", "name", "known")),
+    (lambda: SpecError("invalid Toy:\n  size: too big", "Toy", [("size", "too big")]), ("spec", "problems")),
+    (_spec_error, ("spec", "problems")),
+])
+def test_errors_survive_pickling(make, fields):
+    err = make()
+    back = pickle.loads(pickle.dumps(err))
+    assert type(back) is type(err)
+    assert str(back) == str(err)
+    assert back.args == err.args
+    for field in fields:
+        assert getattr(back, field) == getattr(err, field), field
+
+
+def test_a_pickled_error_is_still_caught_as_before():
+    back = pickle.loads(pickle.dumps(UnknownNameError("model", "Llama3_8b", ["Llama3_8B"])))
+    assert isinstance(back, MLSysimError) and isinstance(back, AttributeError) and isinstance(back, ValueError)
+    assert "did you mean Llama3_8B" in str(back)

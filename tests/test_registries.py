@@ -81,4 +81,4 @@ def test_unknown_names_suggest_the_closest():
 
 def test_variants_are_revalidated():
     bigger = Hardware.H100.model_copy(update={"memory": Hardware.H200.memory})
-    assert bigger.memory._capacity == Hardware.H200.memory._capacity
+    assert bigger.si.memory_capacity == Hardware.H200.si.memory_capacity

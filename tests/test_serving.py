@@ -37,8 +37,11 @@ def test_decode_is_memory_bound_and_prefill_slower_than_a_step():
     r = serving.solve(Models.Llama3_8B, Hardware.H100, seq_len=2048, batch_size=1)
     assert r.decode_bottleneck == "Memory"
     assert r.ttft > r.itl
-    # one decode step reads the weights: ~16 GB at 0.8 x 3.35 TB/s
-    assert r.itl.to("ms").magnitude == pytest.approx((16.06e9 + 2048 * 131072) / (0.8 * 3.35e12) * 1e3, rel=1e-6)
+    # one decode step reads the weights (less the embedding table, of which one row is gathered) and the
+    # KV cache; transfers reach at most 90 % of 3.35 TB/s, smaller ones less, and per-kernel costs add a few %
+    moved = 16.06e9 - 128256 * 4096 * 2 + 2048 * 131072
+    assert r.breakdown.bytes == pytest.approx(moved, rel=0.01)
+    assert moved / (0.9 * 3.35e12) < r.itl.to("s").magnitude < 1.2 * moved / (0.9 * 3.35e12)
 
 
 def test_llama3_70b_fp16_needs_more_than_one_h100():

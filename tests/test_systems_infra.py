@@ -39,7 +39,7 @@ def test_seed_import_paths(module, names):
 
 def test_nvlink_is_bidirectional_and_infiniband_per_direction():
     node = Systems.Nodes.DGX_H100
-    assert node.intra_node_bw == Q_(900, "GB/s") and node._link_bw == pytest.approx(450e9)
+    assert node.intra_node_bw == Q_(900, "GB/s") and node.link_bandwidth == pytest.approx(450e9)
     assert Systems.Fabrics.InfiniBand_NDR._port_bw == pytest.approx(50e9)
 
 

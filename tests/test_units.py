@@ -37,10 +37,50 @@ def test_fast_quantity_equals_parsed_quantity():
     assert q.to("s").magnitude == pytest.approx(2.5e-3)
 
 
-def test_si_counts_bytes_not_bits():
-    assert si(Q_(400, "Gbps")) == pytest.approx(50e9)
-    assert si(Q_(80, "GiB")) == pytest.approx(80 * 2**30)
-    assert si(Q_(3.35, "TB/s")) == pytest.approx(3.35e12)
+@pytest.mark.parametrize(("q", "expected"), [
+    (Q_(80, "GiB"), 80 * 2**30),
+    (Q_(16.1, "GB"), 16.1e9),
+    (Q_(8, "bit"), 1.0),
+    (Q_(1, "Gbit"), 125e6),
+    (Q_(3.35, "TB/s"), 3.35e12),
+    (Q_(400, "Gbps"), 50e9),
+    (Q_(100, "bit/s"), 12.5),
+    (Q_(2, "flop/B"), 2.0),
+    (Q_(1, "B**2"), 1.0),
+    (Q_(1.5, "ms"), 1.5e-3),
+])
+def test_si_counts_bytes_not_bits(q, expected):
+    assert si(q) == pytest.approx(expected)
+    assert si(q) == pytest.approx(si(q))  # the cached factor gives the same answer
+
+
+def test_bytes_have_their_own_dimension():
+    assert Q_(1, "B").dimensionality == ureg.get_dimensionality("[information]")
+    assert Q_(1, "byte").to("bit").magnitude == 8
+    for unit in ("percent", "1/s", "Hz", "dimensionless", "flop", "param"):
+        with pytest.raises(pint.DimensionalityError):
+            Q_(1, "B") + Q_(1, unit)
+        with pytest.raises(pint.DimensionalityError):
+            Q_(1, unit).to("B")
+    with pytest.raises(pint.DimensionalityError):
+        Q_(5, "1/s").to("GB/s")
+
+
+@pytest.mark.parametrize(("q", "unit", "expected"), [
+    (Q_("3.35 TB/s"), "GB/s", 3350.0),
+    (Q_("80 GiB"), "GB", 80 * 2**30 / 1e9),
+    (Q_("400 Gbps"), "GB/s", 50.0),
+    (Q_("1 MB"), "kB", 1000.0),
+    (Q_("1 GiB"), "MiB", 1024.0),
+    (Q_("8 bps"), "B/s", 1.0),
+])
+def test_information_units_still_convert(q, unit, expected):
+    assert q.to(unit).magnitude == pytest.approx(expected)
+
+
+def test_arithmetic_intensity_cancels_to_flop_per_byte():
+    assert (Q_(1, "TFLOP/s") / Q_(1, "TB/s")).to("flop/B").magnitude == pytest.approx(1.0)
+    assert (Q_(80, "GB") / Q_(2, "TB/s")).to("ms").magnitude == pytest.approx(40.0)
 
 
 def test_readable_picks_the_largest_unit_reached():

@@ -1,71 +1,335 @@
-"""Named modelling assumptions: every default a solver uses, in one place.
+"""Named modelling assumptions: every default the engine uses, in one frozen object.
 
-Each is overridable by the argument of the same purpose; the accuracy page
-compares the defaults with published measurements.
+``Assumptions()`` holds the defaults; each field says where its value comes from.
+Every solver takes ``assumptions=`` (default :data:`DEFAULTS`), and a variant is
+``dataclasses.replace(DEFAULTS, overlap="max")`` or ``DEFAULTS.replace(seq_len=4096)``.
+The math and Accuracy pages print :meth:`Assumptions.table`.
+
+Size-dependent efficiencies are :class:`EfficiencyCurve` tables: the fraction of
+peak an operator of a given size reaches, interpolated linearly between the
+tabulated points (the source applies them as steps; interpolation keeps sweeps smooth).
+
+Example:
+    >>> from mlsysim.core.assumptions import Assumptions
+    >>> a = Assumptions()
+    >>> round(a.gemm_efficiency(1e-3), 2), round(a.memory_efficiency(1e9), 2)
+    (0.74, 0.9)
+    >>> a.replace(overlap="max").overlap
+    'max'
 """
 
 from __future__ import annotations
 
-DEFAULT_EFFICIENCY = 0.5
-"""Fraction of dense peak FLOP/s a well-tuned kernel sustains (MFU-like).
+import bisect
+import dataclasses
+from collections.abc import Iterator
+from typing import Any, Literal
 
-Large GEMMs reach 60-80 % of peak; whole networks with small layers,
-normalization and attention land near 40-55 %."""
+from .errors import InvalidArgumentError, UnknownNameError
 
+Overlap = Literal["sum", "max"]
+DeviceClass = Literal["gpu", "tpu", "dataflow", "mcu"]
+DEVICE_CLASSES: tuple[str, ...] = ("gpu", "tpu", "dataflow", "mcu")
+
+
+@dataclasses.dataclass(frozen=True)
+class EfficiencyCurve:
+    """Achieved fraction of peak as a function of an operator's size.
+
+    ``points`` are ``(size, fraction)`` pairs with increasing sizes, the size in
+    ``unit`` (flop for compute, byte for memory traffic).  Between points the
+    fraction is interpolated linearly; beyond the last point it stays flat.
+
+    Example:
+        >>> from mlsysim.core.assumptions import EfficiencyCurve
+        >>> c = EfficiencyCurve(((0.0, 0.1), (1e9, 0.6)), "flop", "calculon2023")
+        >>> c(5e8)
+        0.35
+    """
+
+    points: tuple[tuple[float, float], ...]
+    unit: str
+    source: str
+
+    def __post_init__(self) -> None:
+        sizes = [p[0] for p in self.points]
+        if not self.points or sizes != sorted(sizes) or any(not 0 < f <= 1 for _, f in self.points):
+            raise InvalidArgumentError("points", self.points, "(size, fraction) pairs, sizes increasing, fractions in (0, 1]")
+        object.__setattr__(self, "_sizes", tuple(sizes))
+        object.__setattr__(self, "_fractions", tuple(p[1] for p in self.points))
+
+    def __call__(self, size: float) -> float:
+        sizes: tuple[float, ...] = self._sizes  # type: ignore[attr-defined]
+        fractions: tuple[float, ...] = self._fractions  # type: ignore[attr-defined]
+        i = bisect.bisect_right(sizes, size)
+        if i == 0:
+            return fractions[0]
+        if i == len(sizes):
+            return fractions[-1]
+        x0, x1, y0, y1 = sizes[i - 1], sizes[i], fractions[i - 1], fractions[i]
+        return y0 + (y1 - y0) * (size - x0) / (x1 - x0)
+
+    @property
+    def ceiling(self) -> float:
+        """The fraction the largest operators reach."""
+        return max(self._fractions)  # type: ignore[attr-defined]
+
+
+def _note(doc: str, source: str, unit: str = "") -> dict[str, str]:
+    return {"doc": doc, "source": source, "unit": unit}
+
+
+@dataclasses.dataclass(frozen=True)
+class Assumptions:
+    """Every default the engine uses, with its source (see each field's metadata).
+
+    Override any of them: ``Assumptions(overlap="max", cuda_graphs=True)``.
+    """
+
+    # --- Time from cost: efficiency, per-kernel cost, overlap -------------------------------
+    gemm_efficiency: EfficiencyCurve = dataclasses.field(
+        default=EfficiencyCurve(((6.9e-6, 0.38), (55e-6, 0.71), (440e-6, 0.73), (3.5e-3, 0.81), (28e-3, 0.82)),
+                                "s", "azure2024aibenchmarkingguide"),
+        metadata=_note("fraction of the dense peak a matrix multiply reaches, by its time at peak (FLOPs / peak "
+                       "FLOP/s): cuBLASLt square GEMMs of 1,024 to 16,384 measured on an A100 in fp16; a device "
+                       "with its own measured curve (HardwareNode.gemm_efficiency) uses that instead",
+                       "azure2024aibenchmarkingguide"))
+    vector_efficiency: EfficiencyCurve = dataclasses.field(
+        default=EfficiencyCurve(((0.0, 0.1), (1e9, 0.5), (16e9, 0.95)), "flop", "isaev2023calculon"),
+        metadata=_note("fraction of the peak an elementwise or reduction operator reaches, by FLOP count "
+                       "(Calculon's vector table)", "isaev2023calculon"))
+    memory_efficiency: EfficiencyCurve = dataclasses.field(
+        default=EfficiencyCurve(((0.0, 0.3), (1e6, 0.6), (10e6, 0.75), (100e6, 0.9)), "byte", "isaev2023calculon"),
+        metadata=_note("fraction of peak memory bandwidth a transfer of a given size reaches "
+                       "(Calculon's HBM table: short transfers do not reach streaming bandwidth)", "isaev2023calculon"))
+    kernel_launch_s: tuple[tuple[str, float], ...] = dataclasses.field(
+        default=(("gpu", 3.8e-6), ("tpu", 0.0), ("dataflow", 0.0), ("mcu", 0.0)),
+        metadata=_note("host time to issue one kernel eagerly, per device class: a stream of short kernels runs no "
+                       "faster than one per launch (2.9 µs kernels launched back to back take 3.8 µs each); 0 where "
+                       "no measurement is known", "nvidia2019cudagraphs", "s"))
+    kernel_gap_s: tuple[tuple[str, float], ...] = dataclasses.field(
+        default=(("gpu", 0.5e-6), ("tpu", 0.0), ("dataflow", 0.0), ("mcu", 0.0)),
+        metadata=_note("idle time the device spends between two back-to-back kernels, per device class (2.9 µs "
+                       "kernels replayed from a CUDA graph take 3.4 µs each)", "nvidia2019cudagraphs", "s"))
+    cuda_graphs: bool = dataclasses.field(
+        default=False, metadata=_note("whether kernels are replayed from captured graphs (lower fixed cost)",
+                                      "nvidia2019cudagraphs"))
+    overlap: Overlap = dataclasses.field(
+        default="sum", metadata=_note("how an operator's compute and memory time combine: 'sum' (no overlap, as "
+                                      "Calculon's no_overlap mode) or 'max' (the classic roofline)", "isaev2023calculon"))
+    flat_memory_efficiency: float = dataclasses.field(
+        default=0.8, metadata=_note("fraction of peak bandwidth every transfer reaches when a solve is given a flat "
+                                    "compute efficiency (the first release's one-number model; BabelStream reaches "
+                                    "0.83-0.89 of peak on A100/H100)", "azure2024aibenchmarkingguide"))
+    flash_attention: bool = dataclasses.field(
+        default=True, metadata=_note("attention runs as one fused kernel that never writes the score matrix",
+                                     "dao2022flashattention"))
+    flash_backward_factor: float = dataclasses.field(
+        default=2.5, metadata=_note("backward FLOPs of fused attention over its forward FLOPs (it recomputes the "
+                                    "scores)", "dao2023flashattention2"))
+    logits_bytes_per_value: float = dataclasses.field(
+        default=4.0, metadata=_note("bytes per logit written by the LM head (fp32 logits)", "shoeybi2019megatron", "B"))
+
+    # --- Workload shape ----------------------------------------------------------------------
+    seq_len: int = dataclasses.field(
+        default=2048, metadata=_note("tokens of context per sequence when a transformer solve is not told",
+                                     "brown2020gpt3", "token"))
+    optimizer: str = dataclasses.field(
+        default="adam", metadata=_note("optimizer whose state a training step keeps", "kingma2015adam"))
+    backward_compute_share: float = dataclasses.field(
+        default=2 / 3, metadata=_note("share of a training step's FLOPs in the backward pass (backward = 2 × "
+                                      "forward)", "kaplan2020scaling"))
+
+    # --- Serving requests ----------------------------------------------------------------------
+    request_input_tokens: int = dataclasses.field(
+        default=1024, metadata=_note("prompt tokens per request when a tail-latency or batching solve is not told "
+                                     "(an assumption: a prompt of about a thousand tokens, the order of the prompts "
+                                     "in Azure's production conversation trace)", "patel2024splitwise", "token"))
+    request_output_tokens: int = dataclasses.field(
+        default=256, metadata=_note("generated tokens per request when a tail-latency or batching solve is not told "
+                                    "(an assumption: a chat-length answer; production traces generate fewer tokens "
+                                    "than they read)", "patel2024splitwise", "token"))
+    replica_concurrency: int = dataclasses.field(
+        default=32, metadata=_note("requests a serving replica runs at once under continuous (iteration-level) "
+                                   "batching when a tail-latency solve is not told (an assumption: no single "
+                                   "published figure; the engine's batching optimizer finds the best one)",
+                                   "yu2022orca", "request"))
+    batch_candidates: str = dataclasses.field(
+        default="1, 2, 4, 8, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512",
+        metadata=_note("continuous-batching concurrencies the batching optimizer tries, comma-separated (an "
+                       "assumption: powers of two with 1.5× steps from 16 up to 512)", "yu2022orca", "request"))
+
+    # --- Fleets --------------------------------------------------------------------------------
+    global_batch: int = dataclasses.field(
+        default=1024, metadata=_note("sequences per optimizer step when a distributed solve is not told (2 M "
+                                     "tokens at 2,048 each, between GPT-3's 3.2 M and smaller runs)", "brown2020gpt3",
+                                     "sequence"))
+    micro_batch: int = dataclasses.field(
+        default=1, metadata=_note("sequences per microbatch under pipeline parallelism", "narayanan2021megatron",
+                                  "sequence"))
+    training_efficiency: float = dataclasses.field(
+        default=0.5, metadata=_note("fraction of dense peak a large training run's kernels sustain when a "
+                                    "distributed solve is not told (Megatron-LM reaches 44-52 % of A100 peak "
+                                    "end to end)", "narayanan2021megatron"))
+    fabric_latency_s: float = dataclasses.field(
+        default=5e-6, metadata=_note("small-message latency α of an InfiniBand/RoCE hop through a fat tree",
+                                     "nvidia2023connectx7", "s"))
+    intra_node_latency_s: float = dataclasses.field(
+        default=2e-6, metadata=_note("small-message latency α over NVLink/NVSwitch", "nvidia2022h100", "s"))
+    dp_overlap: float = dataclasses.field(
+        default=1.0, metadata=_note("fraction of the backward pass the data-parallel gradient all-reduce can hide "
+                                    "behind", "narayanan2021megatron"))
+    zero3_traffic_factor: float = dataclasses.field(
+        default=1.5, metadata=_note("ZeRO-3 data-parallel traffic over a plain all-reduce (parameters gathered in "
+                                    "forward and backward, gradients reduce-scattered)", "rajbhandari2020zero"))
+    mfu: float = dataclasses.field(
+        default=0.4, metadata=_note("model FLOP utilization of a large training run (Llama 3 405B: 38-43 %)",
+                                    "dubey2024llama3"))
+    serving_utilization: float = dataclasses.field(
+        default=0.5, metadata=_note("utilization that sets a serving fleet's power draw when a placement, forward "
+                                    "evaluation or sweep is not told (an assumption: the top of the 10-50 % band in "
+                                    "which servers spend most of their time)", "barroso2018datacenter"))
+    deployment_days: float = dataclasses.field(
+        default=365.0, metadata=_note("period a forward evaluation prices a deployment over when not told (an "
+                                      "assumption: one year, the period a TCO is usually quoted for)",
+                                      "barroso2018datacenter", "day"))
+    sensitivity_step: float = dataclasses.field(
+        default=0.01, metadata=_note("relative step h of the central differences behind a sensitivity solve (an "
+                                     "assumption: 1 % is far above round-off yet small enough to rarely cross a "
+                                     "roofline's corner)", "press2007numerical"))
+
+    # --- Power, money, reliability --------------------------------------------------------------
+    idle_power_fraction: float = dataclasses.field(
+        default=0.35, metadata=_note("server power at idle as a fraction of peak", "barroso2018datacenter"))
+    node_power_per_accelerator_tdp: float = dataclasses.field(
+        default=10.2 / (8 * 0.7), metadata=_note("whole-node power over accelerator TDP when a node gives no figure "
+                                                 "(DGX H100: 10.2 kW for 8 × 700 W)", "nvidia2023dgxh100"))
+    facility_capex_per_watt: float = dataclasses.field(
+        default=10.0, metadata=_note("datacenter construction cost per watt of critical IT power",
+                                     "barroso2018datacenter", "USD/W"))
+    network_capex_fraction: float = dataclasses.field(
+        default=0.15, metadata=_note("cluster network as a fraction of node cost (an assumption: vendors publish "
+                                     "no list prices)", "barroso2018datacenter"))
+    maintenance_fraction_per_year: float = dataclasses.field(
+        default=0.05, metadata=_note("yearly hardware maintenance as a fraction of hardware cost",
+                                     "barroso2018datacenter", "1/year"))
+    lifetime_years: float = dataclasses.field(
+        default=4.0, metadata=_note("straight-line depreciation period of accelerator servers",
+                                    "barroso2018datacenter", "year"))
+    node_failures_per_1000_node_days: float = dataclasses.field(
+        default=6.5, metadata=_note("failure rate of 8-GPU nodes in RSC-1", "kokolis2025reliability",
+                                    "1/(1000 node-day)"))
+    storage_bandwidth_bytes_per_s: float = dataclasses.field(
+        default=7e9, metadata=_note("sequential read rate of one PCIe 4.0 NVMe drive feeding a node",
+                                    "samsung2020pm1733", "B/s"))
+    host_link_bandwidth_bytes_per_s: float = dataclasses.field(
+        default=63e9, metadata=_note("host-to-accelerator link feeding input data: PCIe 5.0 x16, per direction",
+                                     "pcisig2019pcie5", "B/s"))
+    checkpoint_time_s: float = dataclasses.field(
+        default=60.0, metadata=_note("time to write one checkpoint when a reliability solve is not told (an "
+                                     "assumption: one minute for a sharded write to a parallel file system; it is "
+                                     "the δ of Young's interval)", "young1974", "s"))
+    restart_time_s: float = dataclasses.field(
+        default=600.0, metadata=_note("time to detect a failure, replace the node and reload the last checkpoint "
+                                      "when a reliability solve is not told (an assumption: ten minutes; it is the "
+                                      "restart time R of Daly's model)", "daly2006", "s"))
+
+    def __post_init__(self) -> None:
+        if self.overlap not in ("sum", "max"):
+            raise UnknownNameError("overlap", str(self.overlap), ("sum", "max"))
+        for name in ("kernel_launch_s", "kernel_gap_s"):
+            table = dict(getattr(self, name))
+            if set(table) != set(DEVICE_CLASSES) or any(v < 0 for v in table.values()):
+                raise InvalidArgumentError(name, getattr(self, name),
+                                           f"one non-negative time in seconds for each of {', '.join(DEVICE_CLASSES)}")
+        object.__setattr__(self, "_per_kernel", (dict(self.kernel_launch_s), dict(self.kernel_gap_s)))
+
+    def kernel_costs(self, device_class: str) -> tuple[float, float]:
+        """``(launch, gap)`` seconds per kernel on a ``device_class`` device; a captured graph has no launch cost.
+
+        One operator of ``k`` kernels with ``body`` seconds of work takes
+        ``max(k × launch, k × gap + body)``: the host cannot issue faster than one kernel per launch,
+        and the device idles ``gap`` between kernels.
+        """
+        launch, gap = self._per_kernel  # type: ignore[attr-defined]
+        return (0.0 if self.cuda_graphs else launch[device_class]), gap[device_class]
+
+    def replace(self, **changes: Any) -> Assumptions:
+        """A copy with ``changes`` applied (validated like a new one)."""
+        unknown = set(changes) - {f.name for f in dataclasses.fields(self)}
+        if unknown:
+            raise UnknownNameError("assumption", sorted(unknown)[0], [f.name for f in dataclasses.fields(self)])
+        return dataclasses.replace(self, **changes)
+
+    def rows(self) -> Iterator[tuple[str, str, str, str]]:
+        """``(name, value, unit, source)`` for every assumption, in declaration order."""
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, EfficiencyCurve):
+                shown = ", ".join(f"{_size(s, value.unit)}: {v:.0%}" for s, v in value.points)
+            elif isinstance(value, tuple):
+                shown = ", ".join(f"{k} {v * 1e6:g} µs" for k, v in value)
+            elif isinstance(value, float):
+                shown = f"{value:.4g}"
+            else:
+                shown = str(value)
+            yield f.name, shown, f.metadata.get("unit", ""), f.metadata.get("source", "")
+
+    def table(self) -> list[tuple[str, str, str, str]]:
+        """The assumptions as rows ``(name, value, unit, source)`` for a page or a terminal."""
+        return list(self.rows())
+
+    @staticmethod
+    def describe(name: str) -> str:
+        """What the assumption ``name`` means."""
+        for f in dataclasses.fields(Assumptions):
+            if f.name == name:
+                return f.metadata["doc"]
+        raise UnknownNameError("assumption", name, [f.name for f in dataclasses.fields(Assumptions)])
+
+
+def _size(value: float, unit: str) -> str:
+    if value == 0:
+        return f"0 {unit}"
+    for factor, prefix in ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if value >= factor:
+            return f"{value / factor:g} {prefix}{'FLOP' if unit == 'flop' else 'B'}"
+    if unit == "s":
+        return f"{value * 1e6:g} µs"
+    return f"{value:g} {unit}"
+
+
+DEFAULTS = Assumptions()
+"""The engine's defaults."""
+
+
+def resolve(assumptions: Assumptions | None) -> Assumptions:
+    """``assumptions`` checked, or :data:`DEFAULTS` when None."""
+    if assumptions is None:
+        return DEFAULTS
+    if not isinstance(assumptions, Assumptions):
+        raise InvalidArgumentError("assumptions", type(assumptions).__name__, "an mlsysim.Assumptions, e.g. "
+                                   "Assumptions(overlap='max')")
+    return assumptions
+
+
+# Module-level names kept for code written against the first release; each is a field of DEFAULTS.
+DEFAULT_EFFICIENCY = DEFAULTS.training_efficiency
+DEFAULT_SEQ_LEN = DEFAULTS.seq_len
+DEFAULT_OPTIMIZER = DEFAULTS.optimizer
+DEFAULT_GLOBAL_BATCH = DEFAULTS.global_batch
+DEFAULT_MICRO_BATCH = DEFAULTS.micro_batch
+DEFAULT_FABRIC_LATENCY_S = DEFAULTS.fabric_latency_s
+DEFAULT_INTRA_NODE_LATENCY_S = DEFAULTS.intra_node_latency_s
+DEFAULT_DP_OVERLAP = DEFAULTS.dp_overlap
+DEFAULT_MFU = DEFAULTS.mfu
+IDLE_POWER_FRACTION = DEFAULTS.idle_power_fraction
+NODE_POWER_PER_ACCELERATOR_TDP = DEFAULTS.node_power_per_accelerator_tdp
+FACILITY_CAPEX_PER_WATT = DEFAULTS.facility_capex_per_watt
+NETWORK_CAPEX_FRACTION = DEFAULTS.network_capex_fraction
+MAINTENANCE_FRACTION_PER_YEAR = DEFAULTS.maintenance_fraction_per_year
+DEFAULT_LIFETIME_YEARS = DEFAULTS.lifetime_years
+NODE_FAILURES_PER_1000_NODE_DAYS = DEFAULTS.node_failures_per_1000_node_days
+DEFAULT_STORAGE_BW_BYTES = DEFAULTS.storage_bandwidth_bytes_per_s
 DEFAULT_MEMORY_EFFICIENCY = 0.8
-"""Fraction of peak DRAM/HBM bandwidth sustained by streaming kernels."""
-
-DEFAULT_SEQ_LEN = 2048
-"""Tokens of context per sequence when a transformer solve is not told."""
-
-DEFAULT_OPTIMIZER = "adam"
-"""Optimizer whose state a training step keeps (see ``OPTIMIZER_STATE_BYTES``)."""
-
-# --- Fleets --------------------------------------------------------------
-
-DEFAULT_GLOBAL_BATCH = 1024
-"""Sequences per optimizer step when a distributed solve is not told
-(2 M tokens at 2,048 tokens each, between GPT-3's 3.2 M and smaller runs)."""
-
-DEFAULT_MICRO_BATCH = 1
-"""Sequences per microbatch: the usual choice for large models under pipeline parallelism."""
-
-DEFAULT_FABRIC_LATENCY_S = 5e-6
-"""End-to-end small-message latency α of an InfiniBand/RoCE hop through a fat tree, in s."""
-
-DEFAULT_INTRA_NODE_LATENCY_S = 2e-6
-"""Small-message latency α over NVLink/NVSwitch, in s."""
-
-DEFAULT_DP_OVERLAP = 1.0
-"""Fraction of the backward pass the data-parallel gradient all-reduce can hide behind."""
-
-DEFAULT_MFU = 0.4
-"""Model FLOP utilization of a large training run; Llama 3 405B reports 38-43 % [@dubey2024llama3]."""
-
-# --- Power, money, reliability ------------------------------------------
-
-IDLE_POWER_FRACTION = 0.35
-"""Server power at idle as a fraction of peak [@barroso2018datacenter]."""
-
-NODE_POWER_PER_ACCELERATOR_TDP = 10.2 / (8 * 0.7)
-"""Whole-node power over accelerator TDP when a node gives no figure: a DGX H100
-draws 10.2 kW at most for 8 x 700 W GPUs [@nvidia2023dgxh100]."""
-
-FACILITY_CAPEX_PER_WATT = 10.0
-"""Datacenter construction cost, USD per watt of critical IT power [@barroso2018datacenter]."""
-
-NETWORK_CAPEX_FRACTION = 0.15
-"""Cluster network (switches, optics, cables) as a fraction of node cost.  An assumption:
-vendors publish no list prices; change it with ``network_capex_fraction=``."""
-
-MAINTENANCE_FRACTION_PER_YEAR = 0.05
-"""Yearly hardware maintenance and repair as a fraction of hardware cost [@barroso2018datacenter]."""
-
-DEFAULT_LIFETIME_YEARS = 4.0
-"""Straight-line depreciation period of accelerator servers [@barroso2018datacenter]."""
-
-NODE_FAILURES_PER_1000_NODE_DAYS = 6.5
-"""Failure rate of 8-GPU nodes in Meta's RSC-1 cluster [@kokolis2025reliability]."""
-
-DEFAULT_STORAGE_BW_BYTES = 7e9
-"""Sequential read rate of one PCIe 4.0 NVMe drive feeding a node, in B/s [@samsung2020pm1733]."""
+"""The first release's flat memory efficiency; the cost core now uses ``Assumptions.memory_efficiency``."""

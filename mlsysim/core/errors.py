@@ -13,27 +13,42 @@ from collections.abc import Iterable
 
 
 class MLSysimError(ValueError):
-    """Base class of every error MLSys·im raises for bad input."""
+    """Base class of every error MLSys·im raises for bad input.
+
+    Every subclass keeps its fields as attributes and survives pickling
+    (``__reduce__`` rebuilds it from those fields, as pint's errors do), so
+    an error raised in a worker process arrives whole in the parent.
+    """
 
 
 class InvalidArgumentError(MLSysimError):
-    """An argument has the wrong type, dimension, sign or range."""
+    """An argument has the wrong type, dimension, sign or range.
+
+    Fields: ``argument`` (its name), ``value`` (what was passed),
+    ``expected`` (what belongs there) and ``fix`` (how to mend it, or None).
+    """
 
     def __init__(self, argument: str, value: object, expected: str, fix: str | None = None):
         self.argument = argument
         self.value = value
         self.expected = expected
+        self.fix = fix
         message = f"{argument}={value!r} is invalid: expected {expected}."
         if fix:
             message += f" {fix}"
         super().__init__(message)
 
+    def __reduce__(self):
+        return self.__class__, (self.argument, self.value, self.expected, self.fix)
+
 
 class UnknownNameError(MLSysimError, AttributeError):
     """A name (registry entry, precision, method…) is not one we know.
 
-    Also an ``AttributeError`` so that ``getattr(Hardware, "X", None)`` and
-    ``hasattr`` keep working on registries.
+    Fields: ``kind`` (what sort of name), ``name`` (the one given) and
+    ``known`` (the sorted names that exist).  Also an ``AttributeError`` so
+    that ``getattr(Hardware, "X", None)`` and ``hasattr`` keep working on
+    registries.
     """
 
     def __init__(self, kind: str, name: str, known: Iterable[str]):
@@ -52,15 +67,37 @@ class UnknownNameError(MLSysimError, AttributeError):
             message += f"; known: {', '.join(known)}"
         super().__init__(message)
 
+    def __reduce__(self):
+        return self.__class__, (self.kind, self.name, self.known)
+
 
 class SpecError(MLSysimError):
-    """A hardware, model, system or infrastructure spec failed validation."""
+    """A hardware, model, system or infrastructure spec failed validation.
+
+    Fields: ``spec`` (the spec's type name, or None) and ``problems``, one
+    ``(field, message)`` pair per failed field (``"(spec)"`` for a check
+    across fields), so ``err.fields`` names every field that was refused.
+    """
+
+    def __init__(self, message: str, spec: str | None = None, problems: Iterable[tuple[str, str]] = ()):
+        self.spec = spec
+        self.problems = tuple((str(field), str(msg)) for field, msg in problems)
+        super().__init__(message)
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The names of the refused fields, in the order pydantic reported them."""
+        return tuple(field for field, _ in self.problems)
+
+    def __reduce__(self):
+        return self.__class__, (str(self), self.spec, self.problems)
 
     @classmethod
     def from_pydantic(cls, spec: str, error) -> SpecError:
-        lines = []
+        problems, lines = [], []
         for item in error.errors():
             where = ".".join(str(p) for p in item["loc"]) or "(spec)"
             msg = item["msg"].removeprefix("Value error, ")
+            problems.append((where, msg))
             lines.append(f"  {where}: {msg} (got {item.get('input')!r})")
-        return cls(f"invalid {spec}:\n" + "\n".join(lines))
+        return cls(f"invalid {spec}:\n" + "\n".join(lines), spec, problems)

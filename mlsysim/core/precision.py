@@ -10,7 +10,9 @@ inside the kernel, as in weight-only quantization [@lin2024awq]).
 
 from __future__ import annotations
 
-from .errors import UnknownNameError
+from dataclasses import dataclass
+
+from .errors import InvalidArgumentError, UnknownNameError
 
 BYTES_PER_VALUE: dict[str, float] = {
     "fp64": 8.0,
@@ -64,3 +66,112 @@ def default_kv_precision(weight_precision: str) -> str:
     16-bit); at 8 bits and above the cache uses the weights' precision.
     """
     return "fp16" if BYTES_PER_VALUE[weight_precision] < 1 else weight_precision
+
+
+QUANT_SCALE_BITS = 16
+"""Bits of the scale stored with each group of sub-8-bit weights (an fp16 scale) [@frantar2023gptq; @lin2024awq]."""
+
+QUANT_GROUP_SIZE = 128
+"""Weights sharing one scale in group-wise quantization, GPTQ's and AWQ's default [@frantar2023gptq; @lin2024awq]."""
+
+
+def stored_bits_per_weight(precision: str, group_size: int = QUANT_GROUP_SIZE) -> float:
+    """Bits one weight costs in memory at ``precision``, group scales included.
+
+    Sub-8-bit formats (int4, fp4) store one 16-bit scale per ``group_size``
+    weights: 4 + 16/128 = 4.125 bits.  Wider formats store no scale.  This is
+    the one definition of a quantized weight's size; every solver uses it.
+
+    Example:
+        >>> from mlsysim.core.precision import stored_bits_per_weight
+        >>> stored_bits_per_weight("int4"), stored_bits_per_weight("fp16")
+        (4.125, 16.0)
+    """
+    bits = BITS_PER_VALUE[check_precision(precision)]
+    return bits + QUANT_SCALE_BITS / group_size if bits < 8 else bits
+
+
+@dataclass(frozen=True)
+class Precisions:
+    """The precision of each role a value plays in a step.
+
+    ``weights`` are stored (with group scales below 8 bits), ``math`` is what
+    the matrix units are asked to run (the device may fall back), ``kv_cache``,
+    ``activations``, ``gradients``, ``master_weights``, ``optimizer_state`` and
+    ``communication`` (the payload of collectives) each have their own.
+
+    A seed-style string is a shorthand, expanded by :meth:`from_shorthand` with
+    the defaults of practice:
+
+    * inference at 8 bits and above: every role at that precision;
+    * weight-only sub-8-bit inference (int4, fp4): weights quantized, math,
+      activations and KV cache in fp16 (the device runs fp4 natively if it can);
+    * mixed-precision training (bf16/fp16): weights, activations and collectives
+      at that precision, fp32 gradients, master weights and optimizer state
+      (Megatron's distributed optimizer: 6 + 12/d bytes per parameter);
+    * fp8 training: only the GEMM math is fp8; the rest as bf16 training.
+
+    Example:
+        >>> from mlsysim.core.precision import Precisions
+        >>> p = Precisions.from_shorthand("int4")
+        >>> p.weights, p.math, p.kv_cache, p.weight_bits
+        ('int4', 'int4', 'fp16', 4.125)
+        >>> Precisions.from_shorthand("fp8", training=True).gradients
+        'fp32'
+    """
+
+    weights: str
+    math: str
+    activations: str
+    kv_cache: str
+    gradients: str = "fp32"
+    master_weights: str = "fp32"
+    optimizer_state: str = "fp32"
+    communication: str = "bf16"
+    group_size: int = QUANT_GROUP_SIZE
+
+    def __post_init__(self) -> None:
+        for role in ("weights", "math", "activations", "kv_cache", "gradients", "master_weights", "optimizer_state",
+                     "communication"):
+            object.__setattr__(self, role, check_precision(getattr(self, role), role))
+        if isinstance(self.group_size, bool) or not isinstance(self.group_size, int) or self.group_size < 1:
+            raise InvalidArgumentError("group_size", self.group_size, "a positive whole number, e.g. 128")
+
+    @classmethod
+    def from_shorthand(cls, precision: str | Precisions, *, training: bool = False,
+                       kv_precision: str | None = None) -> Precisions:
+        """Expand a seed-style precision string (or pass a ``Precisions`` through)."""
+        if isinstance(precision, Precisions):
+            return precision
+        p = check_precision(precision)
+        if training:
+            if p in ("fp32", "tf32", "fp64"):
+                return cls(p, p, p, p, gradients=p, master_weights=p, optimizer_state=p, communication=p)
+            carrier = "bf16" if BYTES_PER_VALUE[p] < 2 else p  # fp8 training keeps bf16 outside the GEMMs
+            return cls(carrier, p, carrier, carrier, communication=carrier)
+        low = BYTES_PER_VALUE[p] < 1
+        carrier = "fp16" if low else p
+        kv = check_precision(kv_precision, "kv_precision") if kv_precision else carrier
+        return cls(p, p, carrier, kv, gradients=carrier, master_weights=carrier, optimizer_state=carrier,
+                   communication=carrier)
+
+    @property
+    def weight_bits(self) -> float:
+        """Stored bits per weight, group scales included (:func:`stored_bits_per_weight`)."""
+        return stored_bits_per_weight(self.weights, self.group_size)
+
+    def bytes(self, role: str) -> float:
+        """Bytes per value of ``role`` (weights include their group scales)."""
+        if role == "weights":
+            return self.weight_bits / 8
+        return BYTES_PER_VALUE[getattr(self, role)]
+
+    def training_state_bytes_per_param(self, optimizer_state_values: int = 2) -> float:
+        """Bytes per parameter of weights, gradients, master copy and optimizer state, unsharded.
+
+        Megatron's mixed precision: 2 (bf16 weights) + 4 (fp32 gradients) + 4 (fp32
+        master) + 4 + 4 (Adam's two moments) = 18; in fp32 there is no master copy.
+        """
+        master = 0.0 if self.master_weights == self.weights else self.bytes("master_weights")
+        return (self.bytes("weights") + self.bytes("gradients") + master
+                + optimizer_state_values * self.bytes("optimizer_state"))

@@ -1,10 +1,11 @@
 """Typed building blocks for specs: a frozen pydantic base and Quantity fields.
 
 A field annotated ``Bandwidth`` accepts a pint Quantity (or a string such as
-``"3.35 TB/s"``) whose dimension is information per time, and nothing else:
-passing a capacity where a bandwidth belongs fails at construction with the
-field named.  Each spec caches the SI magnitudes its solvers need, so a
-solve is float arithmetic.
+``"3.35 TB/s"``) whose dimension is ``[information] / [time]``, and nothing
+else: a capacity, a frequency (``5 /s``), a percentage or a bare number
+passed where a bandwidth belongs fails at construction with the field
+named.  Each spec caches the SI magnitudes its solvers need, so a solve is
+float arithmetic.
 """
 
 from __future__ import annotations
@@ -31,10 +32,8 @@ def _quantity_field(dimension: str, kind: str, example: str, *, allow_zero: bool
         if not isinstance(value, ureg.Quantity):
             raise ValueError(f"expected a {kind} Quantity such as {example!r}, not a bare {type(value).__name__}")
         if value.dimensionality != expected:
-            raise ValueError(
-                f"expected a {kind} (units like {example!r}), got {value:~P} "
-                f"which is a {value.dimensionality}"
-            )
+            got = "dimensionless" if value.dimensionless else f"in {value.dimensionality}"
+            raise ValueError(f"expected a {kind} (units like {example!r}), got {value:~P}, which is {got}")
         m = value.magnitude
         if not isinstance(m, (int, float)) or not math.isfinite(m):
             raise ValueError(f"{kind} must be a finite number, got {value!r}")

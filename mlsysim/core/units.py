@@ -2,10 +2,12 @@
 
 Every physical quantity in MLSys·im is a ``pint.Quantity`` from ``ureg``.
 Counted things get their own base dimension so that they cannot be mixed
-by accident: ``flop`` (floating-point or integer operations), ``param``
-(model parameters), ``token``, ``sample`` (one input to a model: an image,
-an utterance, a sequence) and ``USD``.  Adding dollars to parameters, or a
-bandwidth where a capacity belongs, raises a ``DimensionalityError``.
+by accident: ``bit`` (``[information]``; ``byte`` = 8 bit), ``flop``
+(floating-point or integer operations), ``param`` (model parameters),
+``token``, ``sample`` (one input to a model: an image, an utterance, a
+sequence) and ``USD``.  Adding dollars to parameters, or a bandwidth, a
+frequency or a percentage where a capacity belongs, raises a
+``DimensionalityError``.
 
 Quantities print with pint's short pretty format by default, so
 ``f"{q:.2f}"`` reads ``0.54 ms`` and ``f"{q:~P}"`` reads ``3.35 TB/s``.
@@ -13,9 +15,37 @@ Quantities print with pint's short pretty format by default, so
 
 from __future__ import annotations
 
+from importlib import resources
+
 import pint
 
-ureg = pint.UnitRegistry(on_redefinition="ignore")
+
+def _definitions() -> list[str]:
+    """pint's default definitions, with ``bit`` a base unit of ``[information]``.
+
+    pint ships ``bit = []`` (dimensionless), which would let ``80 %`` or
+    ``5 /s`` pass for a capacity or a bandwidth (hgrecco/pint#593, #674).
+    We load its own definition files with that one base-unit line changed;
+    every unit derived from ``bit`` (``byte``/``B``, ``kB``…``GiB``, ``baud``)
+    follows.  The ``@import`` of the constants file is inlined because pint
+    resolves imports only for definitions read from a file.
+    """
+    files = resources.files("pint")
+    lines = files.joinpath("default_en.txt").read_text(encoding="utf-8").splitlines()
+    replace = {
+        "bit = []": ["bit = [information]"],
+        "@import constants_en.txt": files.joinpath("constants_en.txt").read_text(encoding="utf-8").splitlines(),
+    }
+    out: list[str] = []
+    for line in lines:
+        out.extend(replace.get(line.strip(), [line]))
+    missing = [key for key in replace if key not in (line.strip() for line in lines)]
+    if missing:  # a pint upgrade changed its definitions file: fail here, not with a dimensionless byte
+        raise ImportError(f"pint's default_en.txt no longer contains {missing}; update mlsysim/core/units.py")
+    return out
+
+
+ureg = pint.UnitRegistry(_definitions(), on_redefinition="ignore")
 # pint aliases "bps" to the baud; network rates read better as bits per second.
 ureg.define("bps = bit / second")
 ureg.define("flop = [flop] = FLOP = FLOPs = flops")
@@ -63,18 +93,24 @@ def _units_of(units: str):
 
 
 _SI_FACTOR_CACHE: dict[tuple, float] = {}
+_INFORMATION = "[information]"
+_BITS_PER_BYTE = ureg.Quantity(1.0, "byte").to("bit").magnitude
 
 
 def si(q: pint.Quantity) -> float:
-    """The magnitude of ``q`` in SI base units (bytes for information)."""
+    """The magnitude of ``q`` in SI base units, counting information in bytes.
+
+    pint's base unit of ``[information]`` is the bit; each power of
+    information in ``q``'s dimension is rescaled to the byte, so
+    ``si(Q_(400, "Gbps")) == 50e9`` (B/s) and ``si(Q_(8, "bit")) == 1.0``.
+    """
     key = q._units
     try:
         factor = _SI_FACTOR_CACHE[key]
     except KeyError:
         base = ureg.Quantity(1.0, q.units).to_base_units()
-        # pint's base unit for information is the bit; we count bytes.
-        bits = base.units._units.get("bit", 0)
-        factor = base.magnitude / (8.0**bits)
+        information = q.dimensionality.get(_INFORMATION, 0)
+        factor = base.magnitude / _BITS_PER_BYTE**information
         _SI_FACTOR_CACHE[key] = factor
     return q._magnitude * factor
 

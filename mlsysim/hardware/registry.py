@@ -8,15 +8,26 @@ conventions.
 
 from __future__ import annotations
 
+from ..core.assumptions import EfficiencyCurve
 from ..core.catalog import Catalog
 from ..core.units import Q_
 from .types import ComputeCore, HardwareNode, MemoryHierarchy
 
+# cuBLASLt GEMM efficiency by time at peak (FLOPs / dense peak), square m=n=k of 1,024 to 32,768, measured
+# in fp8 on one H100 SXM and one H200 [@azure2024aibenchmarkingguide]: peaks 1,979 TFLOP/s for both.
+H100_FP8_GEMM = EfficiencyCurve(((1.09e-6, 0.14), (8.7e-6, 0.51), (69e-6, 0.61), (556e-6, 0.65), (4.4e-3, 0.70),
+                                 (35.6e-3, 0.70)), "s", "azure2024aibenchmarkingguide")
+H200_FP8_GEMM = EfficiencyCurve(((1.09e-6, 0.15), (8.7e-6, 0.51), (69e-6, 0.63), (556e-6, 0.66), (4.4e-3, 0.69),
+                                 (35.6e-3, 0.68)), "s", "azure2024aibenchmarkingguide")
 
-def _gpu(name, *, year, vendor, tflops, capacity, bandwidth, tdp, source, peak="fp16", price=None, notes=None):
+
+def _gpu(name, *, year, vendor, tflops, capacity, bandwidth, tdp, source, peak="fp16", price=None, notes=None,
+         device_class="gpu", gemm_efficiency=None):
     """A datacenter accelerator from its per-precision dense TFLOP/s table."""
     return HardwareNode(
         name=name,
+        device_class=device_class,
+        gemm_efficiency=gemm_efficiency,
         release_year=year,
         vendor=vendor,
         compute=ComputeCore(
@@ -46,12 +57,14 @@ H100 = _gpu(
     "NVIDIA H100 SXM5 80GB", year=2022, vendor="NVIDIA",
     tflops={"fp64": 33.5, "fp32": 66.9, "tf32": 494.7, "bf16": 989.4, "fp16": 989.4, "fp8": 1978.9, "int8": 1978.9},
     capacity="80 GiB", bandwidth="3.35 TB/s", tdp="700 W", source="nvidia2022h100", price=30_000,
+    gemm_efficiency=H100_FP8_GEMM,
     notes="Price: rough street estimate [@aiinframap2026]. No INT4 or FP4 tensor-core math: INT4 weights are dequantized and multiplied in FP16.",
 )
 H200 = _gpu(
     "NVIDIA H200 SXM 141GB", year=2024, vendor="NVIDIA",
     tflops={"fp64": 33.5, "fp32": 66.9, "tf32": 494.7, "bf16": 989.4, "fp16": 989.4, "fp8": 1978.9, "int8": 1978.9},
     capacity="141 GiB", bandwidth="4.8 TB/s", tdp="700 W", source="nvidia2024h200", price=35_000,
+    gemm_efficiency=H200_FP8_GEMM,
     notes="Price: rough street estimate [@aiinframap2026].",
 )
 B200 = _gpu(
@@ -69,12 +82,13 @@ MI300X = _gpu(
 TPUv5e = _gpu(
     "Google TPU v5e", year=2023, vendor="Google",
     tflops={"bf16": 197.0, "int8": 394.0}, peak="bf16",
-    capacity="16 GiB", bandwidth="819 GB/s", tdp=None, source="google2023tpuv5e",
+    capacity="16 GiB", bandwidth="819 GB/s", tdp=None, source="google2023tpuv5e", device_class="tpu",
     notes="Google publishes no per-chip power figure. No fp32 rate is listed: fp32 math falls back to the bf16 peak, which is optimistic.",
 )
 WSE3 = _gpu(
     "Cerebras WSE-3 (CS-3)", year=2024, vendor="Cerebras",
     tflops={"fp16": 125_000.0}, capacity="44 GB", bandwidth="21 PB/s", tdp="23 kW", source="cerebras2024wse3",
+    device_class="dataflow",
     notes="Wafer-scale: 900,000 cores with 44 GB of on-chip SRAM. 125 PFLOP/s is Cerebras's quoted AI peak, "
           "which it does not state as dense or sparse. Power is the whole CS-3 system.",
 )
@@ -86,6 +100,7 @@ Jetson_AGX_Orin = _gpu(
 )
 
 ESP32_S3 = HardwareNode(
+    device_class="mcu",
     name="Espressif ESP32-S3 (2x Xtensa LX7 @ 240 MHz)",
     release_year=2020,
     vendor="Espressif",
@@ -106,6 +121,7 @@ ESP32_S3 = HardwareNode(
     notes="Peak int8 assumes every cycle issues a 16-lane PIE multiply-accumulate on both cores.",
 )
 nRF52840 = HardwareNode(
+    device_class="mcu",
     name="Nordic nRF52840 (Cortex-M4F @ 64 MHz)",
     release_year=2018,
     vendor="Nordic Semiconductor",
@@ -126,6 +142,7 @@ nRF52840 = HardwareNode(
     source="nordic2021nrf52840",
 )
 MCXN947 = HardwareNode(
+    device_class="mcu",
     name="NXP MCX N947 (Cortex-M33 @ 150 MHz)",
     release_year=2024,
     vendor="NXP",
@@ -144,6 +161,7 @@ MCXN947 = HardwareNode(
     notes="CPU only; the on-chip eIQ Neutron NPU is not modelled.",
 )
 STM32H7 = HardwareNode(
+    device_class="mcu",
     name="ST STM32H743 (Cortex-M7 @ 480 MHz)",
     release_year=2017,
     vendor="STMicroelectronics",

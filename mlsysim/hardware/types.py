@@ -13,10 +13,12 @@ Conventions (typed, so a registry entry cannot blur them):
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 from typing import Any
 
-from pydantic import field_validator
+from pydantic import PrivateAttr, field_validator
 
+from ..core.assumptions import DeviceClass, EfficiencyCurve
 from ..core.precision import COMPUTE_FALLBACK, check_precision
 from ..core.spec import Bandwidth, Capacity, Duration, FlopRate, Money, Power, Spec
 from ..core.units import quantity, si
@@ -24,6 +26,24 @@ from ..core.units import quantity, si
 
 class PrecisionFallbackWarning(UserWarning):
     """A precision has no native math on a device; the solve uses a fallback."""
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceSI:
+    """A device's figures as SI floats: what the cost core reads (``HardwareNode.si``)."""
+
+    memory_capacity: float
+    """bytes of the memory that holds the weights"""
+    memory_bandwidth: float
+    """bytes/s of that memory at peak"""
+    sram_capacity: float | None
+    """bytes of on-chip SRAM where activations must fit (microcontrollers), else None"""
+    vector_flops: float
+    """flop/s of non-matrix (elementwise) math: the fp32 rate, or its fallback"""
+    dispatch_tax: float
+    """seconds of fixed cost per step (runtime dispatch), 0 when none"""
+    tdp: float | None
+    """watts at full load, None when unknown"""
 
 
 class ComputeCore(Spec):
@@ -36,6 +56,9 @@ class ComputeCore(Spec):
     peak_flops: FlopRate
     precision_flops: dict[str, FlopRate] = {}
     peak_precision: str = "fp32"
+    _rates: dict[str, float] = PrivateAttr(default_factory=dict)
+    _peak: float = PrivateAttr(default=0.0)
+    _resolved: dict[str, tuple[float, str, bool]] = PrivateAttr(default_factory=dict)
 
     @field_validator("peak_precision", mode="before")
     @classmethod
@@ -50,11 +73,9 @@ class ComputeCore(Spec):
         return value
 
     def model_post_init(self, _context: Any) -> None:
-        rates = {self.peak_precision: si(self.peak_flops)}
-        rates.update({p: si(q) for p, q in self.precision_flops.items()})
-        object.__setattr__(self, "_rates", rates)
-        object.__setattr__(self, "_peak", si(self.peak_flops))
-        object.__setattr__(self, "_resolved", {})
+        self._rates = {self.peak_precision: si(self.peak_flops)}
+        self._rates.update({p: si(q) for p, q in self.precision_flops.items()})
+        self._peak = si(self.peak_flops)
 
     def resolve(self, precision: str) -> tuple[float, str, bool]:
         """``(flop/s in SI, precision the math runs in, native?)`` for ``precision``.
@@ -98,10 +119,6 @@ class MemoryHierarchy(Spec):
     flash_capacity: Capacity | None = None
     flash_bandwidth: Bandwidth | None = None
 
-    def model_post_init(self, _context: Any) -> None:
-        object.__setattr__(self, "_capacity", si(self.capacity))
-        object.__setattr__(self, "_bandwidth", si(self.bandwidth))
-
 
 class HardwareNode(Spec):
     """One accelerator or microcontroller, as its datasheet describes it.
@@ -115,6 +132,8 @@ class HardwareNode(Spec):
     name: str
     compute: ComputeCore
     memory: MemoryHierarchy
+    device_class: DeviceClass = "gpu"
+    gemm_efficiency: EfficiencyCurve | None = None
     release_year: int | None = None
     vendor: str | None = None
     tdp: Power | None = None
@@ -122,11 +141,23 @@ class HardwareNode(Spec):
     unit_cost: Money | None = None
     source: str | None = None
     notes: str | None = None
+    _si: DeviceSI = PrivateAttr()
 
     def model_post_init(self, _context: Any) -> None:
-        tax = 0.0 if self.dispatch_tax is None else si(self.dispatch_tax)
-        object.__setattr__(self, "_dispatch_tax", tax)
-        object.__setattr__(self, "_tdp", None if self.tdp is None else si(self.tdp))
+        mem = self.memory
+        self._si = DeviceSI(
+            memory_capacity=si(mem.capacity),
+            memory_bandwidth=si(mem.bandwidth),
+            sram_capacity=None if mem.sram_capacity is None else si(mem.sram_capacity),
+            vector_flops=self.compute.resolve("fp32")[0],
+            dispatch_tax=0.0 if self.dispatch_tax is None else si(self.dispatch_tax),
+            tdp=None if self.tdp is None else si(self.tdp),
+        )
+
+    @property
+    def si(self) -> DeviceSI:
+        """The figures the solvers compute with, as floats in SI units (bytes, B/s, flop/s, s, W)."""
+        return self._si
 
     def resolve_compute(self, precision: str, *, warn: bool = True) -> tuple[float, str, bool]:
         """Like :meth:`ComputeCore.resolve`, warning when the math falls back."""
@@ -138,7 +169,7 @@ class HardwareNode(Spec):
     def ridge_point(self, precision: str = "fp16"):
         """Arithmetic intensity (flop/byte) where compute and memory time are equal at peak."""
         rate = self.compute.resolve(precision)[0]
-        return quantity(rate / self.memory._bandwidth, "flop/B")
+        return quantity(rate / self._si.memory_bandwidth, "flop/B")
 
     def supports(self, precision: str) -> bool:
         """True when the device lists native math for ``precision``."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 
 from .. import formulas
 from ..core.precision import bytes_per_value
@@ -23,9 +23,15 @@ class Workload(Spec):
     parameters: ParamCount
     source: str | None = None
     notes: str | None = None
+    _params: float = PrivateAttr(default=0.0)
 
     def model_post_init(self, _context: Any) -> None:
-        object.__setattr__(self, "_params", si(self.parameters))
+        self._params = si(self.parameters)
+
+    @property
+    def parameter_count(self) -> float:
+        """``parameters`` as a plain number of parameters (what the cost core computes with)."""
+        return self._params
 
     def weight_bytes(self, precision: str = "fp16"):
         """Bytes of weights stored at ``precision`` (GB)."""
@@ -50,6 +56,9 @@ class TransformerWorkload(Workload):
     context_length: int = Field(gt=0)
     mlp: Literal["gated", "standard"] = "gated"
     tied_embeddings: bool = False
+    dropout: bool = False
+    _matmul_params: float = PrivateAttr(default=0.0)
+    _attention_dim: int = PrivateAttr(default=0)
 
     @model_validator(mode="after")
     def _heads_group_evenly(self):
@@ -63,8 +72,8 @@ class TransformerWorkload(Workload):
     def model_post_init(self, _context: Any) -> None:
         super().model_post_init(_context)
         embedding = 0 if self.tied_embeddings else self.vocab_size * self.hidden_size
-        object.__setattr__(self, "_matmul_params", self._params - embedding)
-        object.__setattr__(self, "_attention_dim", self.attention_heads * self.head_dim)
+        self._matmul_params = self._params - embedding
+        self._attention_dim = self.attention_heads * self.head_dim
 
     @property
     def matmul_parameters(self):
@@ -99,17 +108,30 @@ class CNNWorkload(Workload):
     """A convolutional network, described per inference of one sample.
 
     ``activation_elements`` counts the values of every layer output for one
-    sample; the roofline assumes each is written to memory once and read
-    back once (no cross-layer fusion).
+    sample; each is written to memory once and read back once (no cross-layer
+    fusion).  ``architecture`` names a layer table in
+    :mod:`mlsysim.models.cnn_layers`; the cost core then prices every layer on
+    its own, else the network as one operator with these totals.
     """
 
     flops_per_inference: FlopCount
     activation_elements: float = Field(gt=0)
     input_shape: tuple[int, ...] | None = None
+    architecture: str | None = None
+    _flops: float = PrivateAttr(default=0.0)
+
+    @model_validator(mode="after")
+    def _known_architecture(self):
+        from .cnn_layers import ARCHITECTURES
+
+        if self.architecture is not None and self.architecture not in ARCHITECTURES:
+            raise ValueError(f"architecture={self.architecture!r} has no layer table; known: {', '.join(ARCHITECTURES)} "
+                             "(or leave it None to price the network as one operator)")
+        return self
 
     def model_post_init(self, _context: Any) -> None:
         super().model_post_init(_context)
-        object.__setattr__(self, "_flops", si(self.flops_per_inference))
+        self._flops = si(self.flops_per_inference)
 
     def activation_bytes(self, precision: str = "fp16"):
         """Bytes of all layer outputs for one sample at ``precision`` (MB)."""

@@ -1,6 +1,7 @@
 """Choose the batch (continuous-batching concurrency) that serves the most tokens within SLAs.
 
-Each candidate batch is checked for memory (weights + KV cache), its
+Each candidate batch (default: ``Assumptions.batch_candidates``) is checked
+for memory (weights + KV cache), its
 inter-token latency against ``itl_sla``, and — given an ``arrival_rate`` —
 its P99 end-to-end latency against ``p99_sla`` (``TailLatencyModel``).  The
 result keeps every point swept, the Pareto front of (throughput ↑, P99 ↓),
@@ -13,17 +14,26 @@ import dataclasses
 import warnings
 
 from ..core import validate
-from ..core.assumptions import DEFAULT_EFFICIENCY
+from ..core.assumptions import Assumptions, resolve
 from ..core.errors import InvalidArgumentError
 from ..core.precision import check_precision
 from ..core.units import quantity
 from ..hardware.types import HardwareNode, PrecisionFallbackWarning
 from ..models.types import TransformerWorkload
+from ._handoff import handoff
 from .result import Result
 from .serving import ServingModel
 from .tail_latency import percentiles, replica
 
-CANDIDATES = (1, 2, 4, 8, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512)
+
+def default_candidates(assumptions: Assumptions | None = None) -> tuple[int, ...]:
+    """The batch sizes ``assumptions.batch_candidates`` lists, as integers."""
+    text = resolve(assumptions).batch_candidates
+    try:
+        return tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise InvalidArgumentError("batch_candidates", text, "comma-separated positive integers, e.g. '1, 8, 64'") \
+            from None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,32 +55,41 @@ class BatchingResult(Result):
 class BatchingOptimizer:
     """Throughput-maximizing batch under memory, ITL and P99 constraints."""
 
-    def solve(self, model: TransformerWorkload, hardware: HardwareNode, *, input_len: int = 1024, output_len: int = 256,
-              precision: str = "fp16", itl_sla=None, p99_sla=None, arrival_rate=None,
-              efficiency: float = DEFAULT_EFFICIENCY, candidates=CANDIDATES) -> BatchingResult:
+    def solve(self, model: TransformerWorkload, hardware: HardwareNode, *, input_len: int | None = None,
+              output_len: int | None = None, precision: str = "fp16", itl_sla=None, p99_sla=None, arrival_rate=None,
+              efficiency: float | None = None, candidates=None,
+              assumptions: Assumptions | None = None) -> BatchingResult:
         """Sweep ``candidates`` and keep the highest-throughput batch meeting every constraint.
 
         Args:
+            input_len, output_len: prompt and generated tokens per request (default:
+                ``assumptions.request_input_tokens`` and ``request_output_tokens``).
             itl_sla: maximum inter-token latency (a time Quantity), optional.
             p99_sla: maximum P99 end-to-end latency, checked at ``arrival_rate`` (requests/s).
+            efficiency: fraction of peak FLOP/s for the serving solves (default: the serving model's).
+            candidates: batch sizes to try (default: ``assumptions.batch_candidates``).
+            assumptions: request shape and candidates, passed on to the serving model
+                (default: ``Assumptions()``).
 
         Example:
             >>> r = BatchingOptimizer().solve(Models.Llama3_8B, Hardware.H100, itl_sla=Q_(20, "ms"))
             >>> r.itl < Q_(20, "ms")
             True
         """
+        a = resolve(assumptions)
         itl_max = None if itl_sla is None else validate.quantity_in("itl_sla", itl_sla, "s", "50 ms")
         p99_max = None if p99_sla is None else validate.quantity_in("p99_sla", p99_sla, "s", "30 s")
         rate = None if arrival_rate is None else validate.quantity_in("arrival_rate", arrival_rate, "1/s", "5 / s")
         if (p99_max is None) != (rate is None):
             raise InvalidArgumentError("p99_sla", p99_sla, "given together with arrival_rate (P99 depends on the load)")
-        validate.positive_int("input_len", input_len)
-        validate.positive_int("output_len", output_len)
+        input_len = validate.positive_int("input_len", a.request_input_tokens if input_len is None else input_len)
+        output_len = validate.positive_int("output_len", a.request_output_tokens if output_len is None else output_len)
+        candidates = default_candidates(a) if candidates is None else candidates
         hardware.resolve_compute(check_precision(precision))  # warn once about a precision fallback, not per point
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", PrecisionFallbackWarning)
             points = self._sweep(model, hardware, input_len, output_len, precision, efficiency, candidates,
-                                 itl_max, p99_max, rate)
+                                 itl_max, p99_max, rate, a)
         ok = [p for p in points if p["ok"]]
         best = max(ok, key=lambda p: p["throughput"]) if ok else None
         after = [p for p in points if best and p["batch_size"] > best["batch_size"]]
@@ -90,16 +109,17 @@ class BatchingOptimizer:
         )
 
     @staticmethod
-    def _sweep(model, hardware, input_len, output_len, precision, efficiency, candidates, itl_max, p99_max, rate):
+    def _sweep(model, hardware, input_len, output_len, precision, efficiency, candidates, itl_max, p99_max, rate, a):
         """Every candidate batch with its throughput, ITL, P99 and the reasons it fails (if any)."""
         serving = ServingModel()
+        options = handoff(serving.solve, a, efficiency)
         points = []
         for batch in sorted({validate.positive_int("candidates", b) for b in candidates}):
             s = serving.solve(model, hardware, seq_len=input_len + output_len // 2, batch_size=batch,
-                              precision=precision, efficiency=efficiency)
+                              precision=precision, **options)
             p99 = None
             if rate is not None and s.feasible:
-                r = replica(model, hardware, input_len, output_len, batch, precision, efficiency)
+                r = replica(model, hardware, input_len, output_len, batch, precision, efficiency, a)
                 q = percentiles(r, rate)["p99"]
                 p99 = None if q == float("inf") else q + r.service
             reasons = []

@@ -22,14 +22,14 @@ from __future__ import annotations
 import dataclasses
 from typing import Literal
 
-from .. import formulas
 from ..core import validate
-from ..core.assumptions import DEFAULT_EFFICIENCY, DEFAULT_MEMORY_EFFICIENCY, DEFAULT_SEQ_LEN
+from ..core.assumptions import Assumptions, resolve
 from ..core.errors import InvalidArgumentError, UnknownNameError
-from ..core.precision import BITS_PER_VALUE, check_precision
-from ..core.units import quantity
+from ..core.precision import BITS_PER_VALUE, QUANT_GROUP_SIZE, Precisions, check_precision, stored_bits_per_weight
+from ..core.units import Quantity, quantity
+from ..cost import step_cost
 from ..hardware.types import HardwareNode
-from ..models.types import CNNWorkload, TransformerWorkload, Workload
+from ..models.types import TransformerWorkload, Workload
 from .result import Result
 
 Method = Literal["quantization", "pruning", "distillation"]
@@ -61,8 +61,8 @@ class CompressionResult(Result):
     method: str
     baseline_precision: str
     bits_per_weight: float
-    original_size_gb: object
-    compressed_size_gb: object
+    original_size_gb: Quantity
+    compressed_size_gb: Quantity
     compression_ratio: float
     memory_savings_pct: float
     speedup_baseline: str
@@ -91,10 +91,11 @@ class CompressionModel:
         *,
         sparsity: float | None = None,
         size_ratio: float | None = None,
-        group_size: int = 128,
+        group_size: int = QUANT_GROUP_SIZE,
         baseline_precision: str = "fp32",
         speedup_baseline: str = "fp16",
-        efficiency: float = DEFAULT_EFFICIENCY,
+        efficiency: float | None = None,
+        assumptions: Assumptions | None = None,
     ) -> CompressionResult:
         """Compress ``model`` for ``hardware`` by ``method``.
 
@@ -116,7 +117,8 @@ class CompressionModel:
         validate.instance("hardware", hardware, HardwareNode, "a device such as Hardware.H100")
         base = check_precision(baseline_precision, "baseline_precision")
         serve = check_precision(speedup_baseline, "speedup_baseline")
-        eff = validate.fraction("efficiency", efficiency)
+        a = resolve(assumptions)
+        eff = None if efficiency is None else validate.fraction("efficiency", efficiency)
         base_bits, serve_bits = BITS_PER_VALUE[base], BITS_PER_VALUE[serve]
         params = model._params
         scale = 1.0  # fraction of FLOPs and weights kept (distillation)
@@ -128,7 +130,7 @@ class CompressionModel:
             if isinstance(target_bitwidth, bool) or not isinstance(target_bitwidth, int) or not 1 <= target_bitwidth <= 16:
                 raise InvalidArgumentError("target_bitwidth", target_bitwidth, "an integer from 1 to 16")
             group = validate.positive_int("group_size", group_size)
-            bits = target_bitwidth if target_bitwidth >= 16 else formulas.quantized_bits_per_weight(target_bitwidth, group)
+            bits = _quantized_bits(target_bitwidth, group)
             math_precision = _native_precision(hardware, target_bitwidth, serve)
             point, span, source = _lookup(QUANTIZATION_DELTAS, target_bitwidth, descending=True)
             if math_precision == serve and target_bitwidth < serve_bits:
@@ -154,8 +156,8 @@ class CompressionModel:
 
         original = params * base_bits / 8
         compressed = params * bits / 8
-        speedup = _step_time(model, hardware, serve_bits, serve, 1.0, eff) / _step_time(
-            model, hardware, bits, math_precision, scale, eff)
+        speedup = _step_time(model, hardware, serve_bits, serve, 1.0, eff, a) / _step_time(
+            model, hardware, bits, math_precision, scale, eff, a)
         return CompressionResult(
             model=model.name,
             hardware=hardware.name,
@@ -171,7 +173,7 @@ class CompressionModel:
             estimated_accuracy_delta=point,
             accuracy_delta_range=span,
             accuracy_source=source,
-            fits_in_memory=compressed <= hardware.memory._capacity,
+            fits_in_memory=compressed <= hardware.si.memory_capacity,
             notes=tuple(notes),
         )
 
@@ -192,21 +194,45 @@ def _native_precision(hw: HardwareNode, bits: int, fallback: str) -> str:
     return fallback
 
 
-def _step_time(model: Workload, hw: HardwareNode, weight_bits: float, math_precision: str, scale: float, eff: float):
-    """Roofline time (s) of one batch-1 step: a decode step or a CNN forward pass.
+def _quantized_bits(bits: int, group: int) -> float:
+    """Stored bits per weight of a ``bits``-bit format: the one definition in :func:`stored_bits_per_weight`."""
+    named = {4: "int4", 8: "int8", 16: "fp16", 32: "fp32"}
+    if bits in named:
+        return stored_bits_per_weight(named[bits], group)
+    return float(bits) + (16 / group if bits < 8 else 0.0)  # other widths: the same group-scale rule
 
-    ``weight_bits`` is per original parameter (a distilled student's smaller
-    size is already in it); ``scale`` shrinks the FLOPs and activations.
+
+def _step_time(model: Workload, hw: HardwareNode, weight_bits: float, math_precision: str, scale: float,
+               eff: float | None, a: Assumptions) -> float:
+    """Seconds of one batch-1 step from the cost core (a decode step, or a CNN forward pass).
+
+    Weights cost ``weight_bits`` per original parameter (a distilled student's smaller size
+    is already in it); ``scale`` shrinks the FLOPs and activations (distillation).
     """
-    rate = hw.compute.resolve(math_precision)[0] * eff
-    bw = hw.memory._bandwidth * DEFAULT_MEMORY_EFFICIENCY
-    weights = model._params * weight_bits / 8
-    if isinstance(model, TransformerWorkload):
-        context = min(DEFAULT_SEQ_LEN, model.context_length)
-        kv = formulas.kv_cache_bytes(context, formulas.kv_cache_bytes_per_token(
-            model.layers, model.kv_heads, model.head_dim, 2.0))
-        flops = scale * formulas.decode_flops_per_token(model._matmul_params, model.layers, context, model._attention_dim)
-        return max(flops / rate, (weights + kv) / bw)
-    assert isinstance(model, CNNWorkload)
-    activations = 2 * model.activation_elements * max(1.0, min(weight_bits, 16.0) / 8)
-    return max(scale * model._flops / rate, (weights + scale * activations) / bw)
+    carrier = math_precision if BITS_PER_VALUE[math_precision] >= 16 else "fp16"
+    weights = _precision_for_bits(weight_bits, carrier)
+    prec = Precisions(weights, math_precision, carrier, carrier)
+    seq = min(a.seq_len, model.context_length) if isinstance(model, TransformerWorkload) else None
+    cost = step_cost(model, hw, phase="inference", batch=1, seq=seq, precisions=prec, assumptions=a,
+                     efficiency=eff, warn=False)
+    b = cost.breakdown
+    if weight_bits == prec.weight_bits and scale == 1.0:
+        return b.time
+    # Rescale the weight traffic to the exact bits (pruned or distilled sizes are not a storage format),
+    # and the FLOPs and activations by the distillation scale.
+    t = 0.0
+    for r in b.rows:
+        op = r.op
+        moved = op.weight_bytes + op.act_bytes + op.kv_bytes
+        body = r.t_compute * scale + (r.t_memory * (op.weight_bytes * weight_bits / prec.weight_bits
+                                                    + scale * (op.act_bytes + op.kv_bytes)) / moved if moved else 0.0)
+        t += op.count * (body + r.t_overhead + r.t_comm)
+    return t
+
+
+def _precision_for_bits(bits: float, carrier: str) -> str:
+    """The storage format closest above ``bits`` per weight."""
+    for name in ("int4", "int8", "fp16", "fp32"):
+        if bits <= BITS_PER_VALUE[name] + 0.5:
+            return name if BITS_PER_VALUE[name] < 16 else carrier if BITS_PER_VALUE[name] == 16 else name
+    return "fp32"

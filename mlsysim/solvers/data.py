@@ -10,9 +10,8 @@ from __future__ import annotations
 import dataclasses
 
 from ..core import validate
-from ..core.assumptions import DEFAULT_STORAGE_BW_BYTES
-from ..core.constants import PCIE_GEN5_X16_BW
-from ..core.units import BANDWIDTH_LADDER, readable, si
+from ..core.assumptions import Assumptions, resolve
+from ..core.units import BANDWIDTH_LADDER, readable
 from ..hardware.types import HardwareNode
 from .result import Result
 
@@ -33,26 +32,32 @@ class DataModel:
     """Data-pipeline demand vs storage, host-link and network supply."""
 
     def solve(self, workload_data_rate, hardware: HardwareNode | None = None, *, storage_bw=None,
-              host_bw=None, network_bw=None) -> DataResult:
+              host_bw=None, network_bw=None, assumptions: Assumptions | None = None) -> DataResult:
         """Compare ``workload_data_rate`` (bytes/s one accelerator consumes) with the supply tiers.
 
         Args:
             workload_data_rate: a bandwidth Quantity, e.g. ``Q_("8 MB/s")``.
             hardware: the accelerator being fed (for the record; supply tiers are below).
-            storage_bw: read bandwidth of the storage feeding it (default: one NVMe drive, 7 GB/s).
-            host_bw: host-to-device link (default: PCIe 5.0 x16, 63 GB/s per direction).
+            storage_bw: read bandwidth of the storage feeding it (default:
+                ``assumptions.storage_bandwidth_bytes_per_s``, one NVMe drive).
+            host_bw: host-to-device link (default: ``assumptions.host_link_bandwidth_bytes_per_s``,
+                PCIe 5.0 x16 per direction).
             network_bw: network share when data is remote (default: not on the path).
+            assumptions: the default storage and host-link rates (default: ``Assumptions()``).
 
         Example:
             >>> DataModel().solve(Q_("8 MB/s"), Hardware.H100).is_stalled
             False
         """
+        a = resolve(assumptions)
         demand = validate.quantity_in("workload_data_rate", workload_data_rate, "B/s", "8 MB/s")
         if hardware is not None:
             validate.instance("hardware", hardware, HardwareNode, "a device such as Hardware.H100")
         tiers = {
-            "storage": DEFAULT_STORAGE_BW_BYTES if storage_bw is None else validate.quantity_in("storage_bw", storage_bw, "B/s", "7 GB/s"),
-            "host link": si(PCIE_GEN5_X16_BW) if host_bw is None else validate.quantity_in("host_bw", host_bw, "B/s", "63 GB/s"),
+            "storage": a.storage_bandwidth_bytes_per_s if storage_bw is None
+            else validate.quantity_in("storage_bw", storage_bw, "B/s", "7 GB/s"),
+            "host link": a.host_link_bandwidth_bytes_per_s if host_bw is None
+            else validate.quantity_in("host_bw", host_bw, "B/s", "63 GB/s"),
         }
         if network_bw is not None:
             tiers["network"] = validate.quantity_in("network_bw", network_bw, "B/s", "50 GB/s")

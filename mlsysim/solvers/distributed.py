@@ -228,7 +228,7 @@ def _memory(s: _Setup, params_gpu, stage_layers, tp, pp, dp, mbs, m) -> dict[str
             h, 1, model.attention_heads, s.seq, flash_attention=s.recompute == "selective") * tokens / tp
     activations = per_layer * s.b / 2 * stage_layers * min(m, pp)
     total = weights + grads + optimizer + activations
-    capacity = s.fleet.node.accelerator.memory._capacity
+    capacity = s.fleet.node.accelerator.si.memory_capacity
     return {"weights": weights, "grads": grads, "optimizer": optimizer, "activations": activations,
             "memory": total, "fits": total <= capacity, "capacity": capacity}
 

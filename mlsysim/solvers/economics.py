@@ -1,13 +1,15 @@
 """Total cost of ownership of a fleet over a duration.
 
 * **CapEx** — nodes × node price (or accelerators × accelerator price), plus
-  the infrastructure around them: facility construction at $10 per watt of IT
-  power [@barroso2018datacenter] and the network at 15 % of node cost.  The
+  the infrastructure around them: facility construction per watt of IT power
+  (``Assumptions.facility_capex_per_watt``, [@barroso2018datacenter]) and the
+  network as a fraction of node cost (``network_capex_fraction``).  The
   ratio of that total to the node cost is the *infrastructure multiplier*.
   ``capex_usd`` is the share depreciated over the duration (straight line
   over ``lifetime_years``); ``capex_total_usd`` is the purchase.
 * **OpEx** — facility energy (the sustainability model's, PUE included) ×
-  the grid's price, and maintenance at 5 % of hardware cost per year.
+  the grid's price, and maintenance as a yearly fraction of hardware cost
+  (``maintenance_fraction_per_year``).
 """
 
 from __future__ import annotations
@@ -16,18 +18,14 @@ import dataclasses
 
 from .. import formulas
 from ..core import validate
-from ..core.assumptions import (
-    DEFAULT_LIFETIME_YEARS,
-    DEFAULT_MFU,
-    FACILITY_CAPEX_PER_WATT,
-    MAINTENANCE_FRACTION_PER_YEAR,
-    NETWORK_CAPEX_FRACTION,
-)
+from ..core.assumptions import Assumptions, resolve
 from ..core.errors import InvalidArgumentError
 from ..core.units import si
 from ..systems.types import Fleet
 from .result import Result
-from .sustainability import fleet_energy_kwh, resolve_grid
+from .sustainability import fleet_energy_kwh, node_power_w, resolve_grid
+
+DAYS_PER_YEAR = 365.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -65,44 +63,51 @@ class EconomicsModel:
         fleet: Fleet,
         duration_days: float,
         grid=None,
-        mfu: float = DEFAULT_MFU,
+        mfu: float | None = None,
         *,
-        lifetime_years: float = DEFAULT_LIFETIME_YEARS,
+        lifetime_years: float | None = None,
         infrastructure_multiplier: float | None = None,
-        network_capex_fraction: float = NETWORK_CAPEX_FRACTION,
-        maintenance_fraction: float = MAINTENANCE_FRACTION_PER_YEAR,
+        network_capex_fraction: float | None = None,
+        maintenance_fraction: float | None = None,
+        assumptions: Assumptions | None = None,
     ) -> EconomicsResult:
         """TCO of owning and running ``fleet`` for ``duration_days``.
 
         Args:
             grid: a ``GridProfile`` or ``Datacenter`` (default: the fleet's region).
-            mfu: utilization setting the power draw (see ``SustainabilityModel``).
-            lifetime_years: depreciation period of the purchase.
+            mfu: utilization setting the power draw (see ``SustainabilityModel``; default ``assumptions.mfu``).
+            lifetime_years: depreciation period of the purchase (default ``assumptions.lifetime_years``).
             infrastructure_multiplier: total CapEx ÷ node cost; computed when omitted.
+            network_capex_fraction, maintenance_fraction: override the assumptions of the same purpose.
+            assumptions: facility cost per watt, network and maintenance fractions, lifetime,
+                power model (default: ``Assumptions()``).
 
         Example:
             >>> r = EconomicsModel().solve(Systems.Clusters.Research_256, 365, Infra.US_Avg)
             >>> r.tco_usd > r.capex_usd > 0
             True
         """
+        a = resolve(assumptions)
         validate.instance("fleet", fleet, Fleet, "a fleet such as Systems.Clusters.Research_256")
         days = validate.positive_number("duration_days", duration_days)
-        u = validate.fraction("mfu", mfu)
-        life = validate.positive_number("lifetime_years", lifetime_years)
-        net = validate.positive_number("network_capex_fraction", network_capex_fraction, allow_zero=True)
-        maint = validate.positive_number("maintenance_fraction", maintenance_fraction, allow_zero=True)
+        u = validate.fraction("mfu", a.mfu if mfu is None else mfu)
+        life = validate.positive_number("lifetime_years", a.lifetime_years if lifetime_years is None else lifetime_years)
+        net = validate.positive_number("network_capex_fraction", a.network_capex_fraction
+                                       if network_capex_fraction is None else network_capex_fraction, allow_zero=True)
+        maint = validate.positive_number("maintenance_fraction", a.maintenance_fraction_per_year
+                                         if maintenance_fraction is None else maintenance_fraction, allow_zero=True)
         site = resolve_grid(grid, fleet, "grid")
         hardware = fleet.count * node_price_usd(fleet)
         if infrastructure_multiplier is None:
-            facility = fleet.count * (fleet.node._power or 0.0) * FACILITY_CAPEX_PER_WATT
+            facility = fleet.count * (node_power_w(fleet.node, a) or 0.0) * a.facility_capex_per_watt
             capex_total = hardware * (1 + net) + facility
         else:
             m = validate.positive_number("infrastructure_multiplier", infrastructure_multiplier)
             if m < 1:
                 raise InvalidArgumentError("infrastructure_multiplier", m, "≥ 1 (total CapEx over node cost)")
             capex_total = hardware * m
-        years = days / 365.0
-        _, _, energy = fleet_energy_kwh(fleet, site, days, u)
+        years = days / DAYS_PER_YEAR
+        _, _, energy = fleet_energy_kwh(fleet, site, days, u, a)
         capex = capex_total * min(1.0, years / life)
         opex_energy = energy * site._usd_per_kwh
         opex_maint = hardware * maint * years

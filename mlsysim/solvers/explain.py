@@ -6,7 +6,8 @@ metric to each input that differs, by Shapley values: each input's average
 marginal effect over every order of switching inputs from the first
 configuration to the second [@shapley1953value].  The terms add up exactly
 to the total difference.  With k differing inputs it evaluates the metric
-2^k times (k ≤ 10).
+2^k times (k ≤ 10).  An input may be an :class:`~mlsysim.Assumptions`
+object: the terms then name the assumptions that differ.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from ..core.assumptions import Assumptions
 from ..core.errors import InvalidArgumentError
 from ..core.units import ureg
 from .result import Result
@@ -44,6 +46,14 @@ class ExplanationResult(Result):
 
 def _value(result: Any):
     return result if isinstance(result, ureg.Quantity) else float(result)
+
+
+def _label(value: Any, other: Any) -> Any:
+    """How a term shows an input: its name, or, for Assumptions, the fields that differ from ``other``."""
+    if isinstance(value, Assumptions) and isinstance(other, Assumptions):
+        changed = [f.name for f in dataclasses.fields(value) if getattr(value, f.name) != getattr(other, f.name)]
+        return ", ".join(f"{name}={getattr(value, name)!r}" for name in changed) or "Assumptions()"
+    return getattr(value, "name", value)
 
 
 def explain(metric: Callable[..., Any], baseline: dict, alternative: dict) -> ExplanationResult:
@@ -80,8 +90,8 @@ def explain(metric: Callable[..., Any], baseline: dict, alternative: dict) -> Ex
             for subset in itertools.combinations(others, size):
                 s = frozenset(subset)
                 contribution = contribution + weight * (value(s | {name}) - value(s))
-        terms.append({"input": name, "from": getattr(baseline[name], "name", baseline[name]),
-                      "to": getattr(alternative[name], "name", alternative[name]), "contribution": contribution,
+        terms.append({"input": name, "from": _label(baseline[name], alternative[name]),
+                      "to": _label(alternative[name], baseline[name]), "contribution": contribution,
                       "formula": f"φ[{name}] = Σ over subsets S of the other inputs of |S|!({k}−|S|−1)!/{k}! "
                                  f"× (f(S ∪ {{{name}}}) − f(S))"})
     total = value(frozenset(changed)) - value(frozenset())

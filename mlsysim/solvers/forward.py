@@ -3,7 +3,7 @@
 ``ForwardModel.solve`` runs the roofline on one accelerator, the serving
 model (for transformers), and the economics and sustainability of running
 the fleet for ``duration_days`` on its grid, and returns one result linking
-the four.
+the four.  One :class:`~mlsysim.Assumptions` object reaches all four.
 """
 
 from __future__ import annotations
@@ -11,11 +11,13 @@ from __future__ import annotations
 import dataclasses
 
 from ..core import validate
+from ..core.assumptions import Assumptions, resolve
 from ..models.types import TransformerWorkload, Workload
 from ..systems.types import Fleet
+from ._handoff import handoff
 from .economics import EconomicsModel
 from .result import Result
-from .roofline import Engine
+from .roofline import SingleNodeModel
 from .serving import ServingModel
 from .sustainability import SustainabilityModel
 
@@ -42,24 +44,38 @@ class ForwardModel:
     """Roofline, serving, cost and carbon of one configuration."""
 
     def solve(self, model: Workload, fleet: Fleet, *, batch_size: int = 1, seq_len: int | None = None,
-              precision: str = "fp16", grid=None, duration_days: float = 365, mfu: float = 0.5) -> ForwardResult:
+              precision: str = "fp16", grid=None, duration_days: float | None = None, mfu: float | None = None,
+              efficiency: float | None = None, assumptions: Assumptions | None = None) -> ForwardResult:
         """Evaluate ``model`` served on ``fleet`` for ``duration_days``.
+
+        Args:
+            seq_len: context tokens (default: ``assumptions.seq_len``, capped at the model's context).
+            duration_days: period priced (default: ``assumptions.deployment_days``).
+            mfu: utilization setting the fleet's power draw (default: ``assumptions.serving_utilization``).
+            efficiency: fraction of peak FLOP/s for the roofline and serving solves (default: theirs).
+            assumptions: passed to every solver composed (default: ``Assumptions()``).
 
         Example:
             >>> r = ForwardModel().solve(Models.Llama3_8B, Systems.Clusters.Research_256, grid=Infra.Quebec)
             >>> r.roofline.bottleneck == r.bottleneck
             True
         """
+        a = resolve(assumptions)
         validate.instance("model", model, Workload, "a workload such as Models.Llama3_8B")
         validate.instance("fleet", fleet, Fleet, "a fleet such as Systems.Clusters.Research_256")
         hw = fleet.node.accelerator
-        roofline = Engine.solve(model, hw, batch_size, precision, seq_len=seq_len)
+        days = a.deployment_days if duration_days is None else duration_days
+        u = a.serving_utilization if mfu is None else mfu
+        node_solver, serving_solver = SingleNodeModel(), ServingModel()
+        roofline = node_solver.solve(model, hw, batch_size, precision, seq_len=seq_len,
+                                     **handoff(node_solver.solve, a, efficiency))
         serving = None
         if isinstance(model, TransformerWorkload):
-            serving = ServingModel().solve(model, hw, seq_len=seq_len or min(2048, model.context_length),
-                                           batch_size=batch_size, precision=precision)
-        economics = EconomicsModel().solve(fleet, duration_days, grid, mfu)
-        sustainability = SustainabilityModel().solve(fleet, duration_days, grid, mfu)
+            serving = serving_solver.solve(model, hw, seq_len=seq_len or min(a.seq_len, model.context_length),
+                                           batch_size=batch_size, precision=precision,
+                                           **handoff(serving_solver.solve, a, efficiency))
+        economics = EconomicsModel().solve(fleet, days, grid, u, assumptions=a)
+        sustainability = SustainabilityModel().solve(fleet, days, grid, u, assumptions=a)
         return ForwardResult(
             model=model.name, fleet=fleet.name, bottleneck=roofline.bottleneck, latency=roofline.latency,
             tokens_per_second_per_gpu=None if serving is None else serving.throughput,

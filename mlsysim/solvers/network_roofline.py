@@ -3,9 +3,11 @@
 Splitting a transformer over ``tp_size`` GPUs of a node divides its FLOPs and
 weight bytes by ``tp_size`` but adds two all-reduces of the activations per
 layer (after attention and after the MLP) over the scale-up link
-[@narayanan2021megatron].  The step takes the largest of the three times
-(plus nothing for overlap: the all-reduces sit on the critical path), and the
-largest names the binding resource.
+[@narayanan2021megatron].  The step is priced operator by operator by the cost core
+(:func:`mlsysim.cost.step_cost` with ``tp``): each GPU holds ``1/tp`` of the
+weights and of the KV heads (replicated when there are fewer KV heads than
+GPUs); the all-reduces sit on the critical path after their projections.  The
+largest of the summed compute, memory and network times names the binding resource.
 """
 
 from __future__ import annotations
@@ -13,16 +15,16 @@ from __future__ import annotations
 import dataclasses
 from typing import Literal
 
-from .. import formulas
 from ..core import validate
-from ..core.assumptions import DEFAULT_EFFICIENCY, DEFAULT_MEMORY_EFFICIENCY, DEFAULT_OPTIMIZER, DEFAULT_SEQ_LEN
+from ..core.assumptions import Assumptions, resolve
 from ..core.errors import InvalidArgumentError
-from ..core.precision import BYTES_PER_VALUE, check_precision
-from ..core.units import quantity
+from ..core.precision import Precisions, check_precision
+from ..core.units import Quantity, quantity
+from ..cost import StepBreakdown, step_cost
 from ..models.types import TransformerWorkload
 from ..systems.types import Node
 from .result import Result
-from .roofline import _transformer_step
+from .roofline import seq_length
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,20 +35,22 @@ class NetworkRooflineResult(Result):
     node: str
     tp_size: int
     phase: str
-    compute_time: object
-    memory_time: object
-    network_time: object
-    latency: object
+    compute_time: Quantity
+    memory_time: Quantity
+    network_time: Quantity
+    latency: Quantity
     binding: str
     network_share: float
+    breakdown: StepBreakdown | None = dataclasses.field(default=None, repr=False, compare=False)
 
 
 class NetworkRooflineModel:
     """Compute vs memory vs interconnect for a tensor-parallel decode or prefill step."""
 
     def solve(self, model: TransformerWorkload, node: Node, tp_size: int = 8, batch_size: int = 1,
-              seq_len: int = DEFAULT_SEQ_LEN, precision: str = "fp16", phase: Literal["decode", "prefill"] = "decode",
-              efficiency: float = DEFAULT_EFFICIENCY) -> NetworkRooflineResult:
+              seq_len: int | None = None, precision: str | Precisions = "fp16",
+              phase: Literal["decode", "prefill"] = "decode", efficiency: float | None = None, *,
+              assumptions: Assumptions | None = None) -> NetworkRooflineResult:
         """Times of one step of ``model`` split ``tp_size`` ways inside ``node``.
 
         Example:
@@ -54,6 +58,7 @@ class NetworkRooflineModel:
             >>> r.binding
             'memory'
         """
+        a = resolve(assumptions)
         validate.instance("model", model, TransformerWorkload, "a transformer such as Models.Llama3_70B")
         validate.instance("node", node, Node, "a node such as Systems.Nodes.DGX_H100")
         tp = validate.positive_int("tp_size", tp_size)
@@ -61,29 +66,19 @@ class NetworkRooflineModel:
             raise InvalidArgumentError("tp_size", tp, f"a divisor of {model.attention_heads} heads, at most "
                                        f"{node.accelerators_per_node} GPUs per node")
         batch = validate.positive_int("batch_size", batch_size)
-        seq = validate.positive_int("seq_len", seq_len)
-        prec = check_precision(precision)
-        eff = validate.fraction("efficiency", efficiency)
+        seq = seq_length(model, seq_len, a)
+        prec = precision if isinstance(precision, Precisions) else Precisions.from_shorthand(check_precision(precision))
+        eff = None if efficiency is None else validate.fraction("efficiency", efficiency)
         if phase not in ("decode", "prefill"):
             raise InvalidArgumentError("phase", phase, "'decode' or 'prefill'")
-        hw = node.accelerator
-        rate = hw.compute.resolve(prec)[0] * eff
-        bw = hw.memory._bandwidth * DEFAULT_MEMORY_EFFICIENCY
-        # The same step as the single-device roofline: weights plus the whole KV cache move once.
-        flops, bytes_moved, _, _, tokens, _ = _transformer_step(model, batch, seq, prec, "inference", DEFAULT_OPTIMIZER)
-        if phase == "prefill":
-            flops = batch * seq * formulas.prefill_flops_per_token(
-                model._matmul_params, model.layers, seq, model._attention_dim)
-            tokens = batch * seq
-        t_compute = flops / tp / rate
-        t_memory = bytes_moved / tp / bw
-        message = tokens * model.hidden_size * BYTES_PER_VALUE[prec]
-        t_network = 2 * model.layers * formulas.ring_allreduce_time(message, tp, node._link_bw, node._link_latency)
-        times = {"compute": t_compute, "memory": t_memory, "network": t_network}
-        latency = max(t_compute, t_memory) + t_network
+        link = (node.link_bandwidth, node.link_latency)
+        cost = step_cost(model, node.accelerator, phase=phase, batch=batch, seq=seq, precisions=prec, assumptions=a,
+                         efficiency=eff, tp=tp, link=link, warn=False)
+        b = cost.breakdown
+        times = {"compute": b.compute, "memory": b.memory, "network": b.network}
         ms = lambda s: quantity(s * 1e3, "ms")  # noqa: E731
         return NetworkRooflineResult(
             model=model.name, node=node.name, tp_size=tp, phase=phase,
-            compute_time=ms(t_compute), memory_time=ms(t_memory), network_time=ms(t_network), latency=ms(latency),
-            binding=max(times, key=times.get), network_share=t_network / latency,
+            compute_time=ms(b.compute), memory_time=ms(b.memory), network_time=ms(b.network), latency=ms(b.time),
+            binding=max(times, key=lambda k: times[k]), network_share=b.network / b.time, breakdown=b,
         )

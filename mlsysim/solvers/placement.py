@@ -1,7 +1,8 @@
 """Place serving capacity across regions under latency, budget and carbon constraints.
 
 Each region's cost and carbon per node-year come from ``EconomicsModel`` and
-``SustainabilityModel`` (its grid's price, PUE and carbon intensity); they are
+``SustainabilityModel`` (its grid's price, PUE and carbon intensity, at
+``Assumptions.serving_utilization`` unless told); they are
 linear in the node count, so the search enumerates every split of the nodes
 over every allowed set of regions (exactly for two regions, in steps of at
 most 1/200 of the total for three or more) and keeps the cheapest (or
@@ -16,11 +17,12 @@ import itertools
 from typing import Literal
 
 from ..core import validate
+from ..core.assumptions import Assumptions, resolve
 from ..core.errors import InvalidArgumentError
 from ..infra.types import Datacenter, GridProfile
 from ..systems.registry import InfiniBand_NDR
 from ..systems.types import Fleet, Node
-from .economics import EconomicsModel
+from .economics import DAYS_PER_YEAR, EconomicsModel
 from .result import Result
 from .sustainability import SustainabilityModel
 
@@ -46,8 +48,8 @@ class PlacementOptimizer:
 
     def solve(self, node: Node, nodes_needed: int, regions, *, user_latency_ms: dict | None = None,
               max_latency_ms: float | None = None, budget_usd: float | None = None, carbon_cap_t: float | None = None,
-              min_regions: int = 1, objective: Literal["cost", "carbon"] = "cost", mfu: float = 0.5,
-              fabric=None) -> PlacementResult:
+              min_regions: int = 1, objective: Literal["cost", "carbon"] = "cost", mfu: float | None = None,
+              fabric=None, assumptions: Assumptions | None = None) -> PlacementResult:
         """Place ``nodes_needed`` nodes of ``node`` over ``regions`` (grids or datacenters).
 
         Args:
@@ -55,12 +57,15 @@ class PlacementOptimizer:
             max_latency_ms: the largest latency any used region may add.
             budget_usd, carbon_cap_t: yearly limits on TCO (USD) and carbon (tonnes CO2e).
             min_regions: regions that must each host at least one node (redundancy).
+            mfu: utilization setting the nodes' power draw (default ``assumptions.serving_utilization``).
+            assumptions: passed to the economics and sustainability models (default: ``Assumptions()``).
 
         Example:
             >>> r = PlacementOptimizer().solve(Systems.Nodes.DGX_H100, 14, [Infra.US_Avg, Infra.Quebec], min_regions=2)
             >>> r.placement["Quebec"] > r.placement["US Average"]
             True
         """
+        a = resolve(assumptions)
         validate.instance("node", node, Node, "a node such as Systems.Nodes.DGX_H100")
         total = validate.positive_int("nodes_needed", nodes_needed)
         need = validate.positive_int("min_regions", min_regions)
@@ -79,13 +84,14 @@ class PlacementOptimizer:
             "budget": None if budget_usd is None else validate.positive_number("budget_usd", budget_usd),
             "carbon": None if carbon_cap_t is None else validate.positive_number("carbon_cap_t", carbon_cap_t),
         }
-        u = validate.fraction("mfu", mfu)
+        u = validate.fraction("mfu", a.serving_utilization if mfu is None else mfu)
         per_node = {}
         for grid in grids:
             site = grid.as_grid() if isinstance(grid, Datacenter) else grid
             fleet = Fleet(name=site.name, node=node, count=1, fabric=fabric or InfiniBand_NDR, region=grid)
-            per_node[site.name] = (EconomicsModel().solve(fleet, 365, mfu=u).tco_usd,
-                                   SustainabilityModel().solve(fleet, 365, mfu=u).carbon_footprint_kg / 1e3,
+            per_node[site.name] = (EconomicsModel().solve(fleet, DAYS_PER_YEAR, mfu=u, assumptions=a).tco_usd,
+                                   SustainabilityModel().solve(fleet, DAYS_PER_YEAR, mfu=u,
+                                                               assumptions=a).carbon_footprint_kg / 1e3,
                                    float(latency.get(site.name, 0.0)))
         allowed = [n for n, (_, _, ms) in per_node.items() if limits["latency"] is None or ms <= limits["latency"]]
         candidates = [self._score(split, per_node) for split in _splits(allowed, total, need)]

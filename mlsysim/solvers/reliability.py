@@ -1,10 +1,11 @@
 """Failures of a fleet over a job, and the checkpoint interval that minimizes lost time.
 
-Nodes fail independently at ``failures_per_1000_days`` (default: Meta's RSC-1
-measurement [@kokolis2025reliability]), so the fleet's MTBF is the node MTBF
-over the node count.  The checkpoint interval is Young–Daly's √(2·δ·MTBF)
-[@young1974; @daly2006]; overhead counts writing checkpoints, redoing lost
-work (half an interval per failure on average) and restarting.
+Nodes fail independently at the node's ``failures_per_1000_days``, or, for a
+node that states none, ``Assumptions.node_failures_per_1000_node_days`` (Meta's
+RSC-1 measurement [@kokolis2025reliability]), so the fleet's MTBF is the node
+MTBF over the node count.  The checkpoint interval is Young–Daly's
+√(2·δ·MTBF) [@young1974; @daly2006]; overhead counts writing checkpoints,
+redoing lost work (half an interval per failure on average) and restarting.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ import dataclasses
 
 from .. import formulas
 from ..core import validate
+from ..core.assumptions import Assumptions, resolve
 from ..core.units import quantity
-from ..systems.types import Fleet
+from ..systems.types import Fleet, Node
 from .result import Result
 
 
@@ -35,28 +37,42 @@ class ReliabilityResult(Result):
     goodput: float
 
 
+def node_failure_rate(node: Node, assumptions: Assumptions | None = None) -> float:
+    """Failures per 1,000 node-days: the node's own figure, else ``assumptions.node_failures_per_1000_node_days``."""
+    if "failures_per_1000_days" in node.model_fields_set:
+        return node.failures_per_1000_days
+    return resolve(assumptions).node_failures_per_1000_node_days
+
+
 class ReliabilityModel:
     """Fleet MTBF, failure odds and Young–Daly checkpointing for a job."""
 
-    def solve(self, fleet: Fleet, job_duration_hours: float, checkpoint_time_s: float = 60.0,
-              restart_time_s: float = 600.0) -> ReliabilityResult:
+    def solve(self, fleet: Fleet, job_duration_hours: float, checkpoint_time_s: float | None = None,
+              restart_time_s: float | None = None, *, assumptions: Assumptions | None = None) -> ReliabilityResult:
         """Failures expected in ``job_duration_hours`` and the optimal checkpoint interval.
 
         Args:
             job_duration_hours: wall-clock length of the job, hours (> 0).
-            checkpoint_time_s: time to write one checkpoint, seconds (> 0).
-            restart_time_s: time to detect a failure and resume, seconds (≥ 0).
+            checkpoint_time_s: time to write one checkpoint, seconds (> 0; default
+                ``assumptions.checkpoint_time_s``).
+            restart_time_s: time to detect a failure and resume, seconds (≥ 0; default
+                ``assumptions.restart_time_s``).
+            assumptions: checkpoint and restart times, and the failure rate of nodes that
+                state none (default: ``Assumptions()``).
 
         Example:
             >>> r = ReliabilityModel().solve(Systems.Clusters.Research_256, job_duration_hours=720)
             >>> round(r.expected_failures, 1)
             6.2
         """
+        a = resolve(assumptions)
         validate.instance("fleet", fleet, Fleet, "a fleet such as Systems.Clusters.Research_256")
         hours = validate.positive_number("job_duration_hours", job_duration_hours)
-        delta = validate.positive_number("checkpoint_time_s", checkpoint_time_s)
-        restart = validate.positive_number("restart_time_s", restart_time_s, allow_zero=True)
-        node_mtbf = 1000.0 / fleet.node.failures_per_1000_days * 86400.0
+        delta = validate.positive_number("checkpoint_time_s", a.checkpoint_time_s
+                                         if checkpoint_time_s is None else checkpoint_time_s)
+        restart = validate.positive_number("restart_time_s", a.restart_time_s if restart_time_s is None
+                                           else restart_time_s, allow_zero=True)
+        node_mtbf = 1000.0 / node_failure_rate(fleet.node, a) * 86400.0
         mtbf = formulas.fleet_mtbf(node_mtbf, fleet.count)
         duration = hours * 3600.0
         interval = formulas.young_daly_interval(delta, mtbf)

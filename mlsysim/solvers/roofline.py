@@ -13,8 +13,11 @@
   samples (× ``seq_len`` tokens for a transformer), on one device with the
   full model: weights, gradients and optimizer state all resident.
 
-Latency = max(T_compute, T_memory) + dispatch tax; compute and memory
-overlap perfectly, which is the roofline's optimism.
+Every step goes through the cost core (:func:`mlsysim.cost.step_cost`): each operator
+is timed on its own (size-dependent efficiency, per-kernel cost, the overlap model of
+``Assumptions``), and the seeds' fields are sums over ``breakdown``: ``latency_compute``
+and ``latency_memory`` are the operators' compute and memory times, ``latency`` their
+priced total plus the device's ``dispatch_tax``.  ``bottleneck`` compares the two roofs.
 """
 
 from __future__ import annotations
@@ -22,14 +25,15 @@ from __future__ import annotations
 import dataclasses
 from typing import Literal
 
-from .. import formulas
 from ..core import validate
-from ..core.assumptions import DEFAULT_EFFICIENCY, DEFAULT_MEMORY_EFFICIENCY, DEFAULT_OPTIMIZER, DEFAULT_SEQ_LEN
+from ..core.assumptions import Assumptions, resolve
 from ..core.errors import InvalidArgumentError, UnknownNameError
-from ..core.precision import BYTES_PER_VALUE, check_precision, default_kv_precision
-from ..core.units import BYTES_LADDER, ENERGY_LADDER, quantity, readable, si
+from ..core.precision import Precisions, check_precision
+from ..core.units import BYTES_LADDER, ENERGY_LADDER, Quantity, quantity, readable
+from ..cost import StepBreakdown, StepCost, step_cost
+from ..formulas import OPTIMIZER_STATE_BYTES
 from ..hardware.types import HardwareNode, fallback_note
-from ..models.types import CNNWorkload, TransformerWorkload, Workload
+from ..models.types import TransformerWorkload, Workload
 from .result import Result
 
 Mode = Literal["inference", "training"]
@@ -49,21 +53,23 @@ class SingleNodeResult(Result):
     batch_size: int
     precision: str
     compute_precision: str
-    latency: object
-    latency_compute: object
-    latency_memory: object
+    latency: Quantity
+    latency_compute: Quantity
+    latency_memory: Quantity
+    latency_overhead: Quantity
     bottleneck: str
-    throughput: object
-    arithmetic_intensity: object
-    ridge_point: object
-    flops: object
-    bytes_moved: object
-    memory_footprint: object
-    memory_capacity: object
+    throughput: Quantity
+    arithmetic_intensity: Quantity
+    ridge_point: Quantity
+    flops: Quantity
+    bytes_moved: Quantity
+    memory_footprint: Quantity
+    memory_capacity: Quantity
     feasible: bool
-    energy: object
+    energy: Quantity | None
     reason: str = ""
     notes: tuple[str, ...] = dataclasses.field(default=(), repr=False)
+    breakdown: StepBreakdown | None = dataclasses.field(default=None, repr=False, compare=False)
 
 
 class SingleNodeModel:
@@ -74,146 +80,131 @@ class SingleNodeModel:
         model: Workload,
         hardware: HardwareNode,
         batch_size: int = 1,
-        precision: str = "fp16",
-        efficiency: float = DEFAULT_EFFICIENCY,
+        precision: str | Precisions = "fp16",
+        efficiency: float | None = None,
         *,
         mode: Mode = "inference",
         seq_len: int | None = None,
-        memory_efficiency: float = DEFAULT_MEMORY_EFFICIENCY,
+        memory_efficiency: float | None = None,
         dispatch_tax=None,
-        optimizer: str = DEFAULT_OPTIMIZER,
+        optimizer: str | None = None,
+        assumptions: Assumptions | None = None,
     ) -> SingleNodeResult:
-        """Roofline latency, bottleneck, throughput, memory and energy of one step.
+        """Latency, bottleneck, throughput, memory and energy of one step, with its per-operator breakdown.
 
         Args:
             model: a workload from ``Models`` (transformer or CNN).
             hardware: a device from ``Hardware``.
             batch_size: samples (sequences) per step, ≥ 1.
-            precision: storage precision of weights and activations
-                ("fp32", "fp16", "bf16", "fp8", "int8", "int4", "fp4", …).
-            efficiency: fraction of the dense peak FLOP/s achieved, in (0, 1].
+            precision: a seed-style string ("fp32", "fp16", "bf16", "fp8", "int8", "int4", "fp4", …)
+                expanded by role (:meth:`Precisions.from_shorthand`), or a ``Precisions``.
+            efficiency: a flat fraction of the dense peak for every operator (the first release's model);
+                default None: the size-dependent curve of ``assumptions`` (or of the device).
             mode: "inference" (a forward pass; a decode step for transformers)
                 or "training" (forward + backward + optimizer step).
-            seq_len: context tokens per sequence (transformers; default 2048).
-            memory_efficiency: fraction of peak memory bandwidth achieved.
+            seq_len: context tokens per sequence (transformers; default ``assumptions.seq_len``).
+            memory_efficiency: a flat fraction of peak bandwidth; default None: the size-dependent curve.
             dispatch_tax: fixed per-step overhead (a time Quantity); defaults
                 to the hardware's ``dispatch_tax`` (0 when it has none).
-            optimizer: "adam" or "sgd" (training memory).
+            optimizer: "adam" or "sgd" (training memory); default ``assumptions.optimizer``.
+            assumptions: the modelling defaults (``mlsysim.Assumptions``).
 
         Example:
             >>> r = Engine.solve(Models.Llama3_8B, Hardware.H100, batch_size=1)
             >>> r.bottleneck
             'Memory'
         """
+        a = resolve(assumptions)
         validate.instance("model", model, Workload, "a workload such as Models.Llama3_8B")
         validate.instance("hardware", hardware, HardwareNode, "a device such as Hardware.H100")
         batch = validate.positive_int("batch_size", batch_size)
-        prec = check_precision(precision)
-        eff = validate.fraction("efficiency", efficiency)
-        mem_eff = validate.fraction("memory_efficiency", memory_efficiency)
+        eff = None if efficiency is None else validate.fraction("efficiency", efficiency)
+        mem_eff = None if memory_efficiency is None else validate.fraction("memory_efficiency", memory_efficiency)
         if mode not in ("inference", "training"):
             raise UnknownNameError("mode", str(mode), ["inference", "training"])
-        if optimizer not in formulas.OPTIMIZER_STATE_BYTES:
-            raise UnknownNameError("optimizer", str(optimizer), formulas.OPTIMIZER_STATE_BYTES)
-        tax = hardware._dispatch_tax if dispatch_tax is None else validate.quantity_in(
+        optimizer = a.optimizer if optimizer is None else optimizer
+        if optimizer not in OPTIMIZER_STATE_BYTES:
+            raise UnknownNameError("optimizer", str(optimizer), OPTIMIZER_STATE_BYTES)
+        tax = hardware.si.dispatch_tax if dispatch_tax is None else validate.quantity_in(
             "dispatch_tax", dispatch_tax, "s", "0.5 ms", allow_zero=True)
-        rate, used, native = hardware.resolve_compute(prec)
-        b = BYTES_PER_VALUE[prec]
-
+        training = mode == "training"
+        prec = precision if isinstance(precision, Precisions) else Precisions.from_shorthand(
+            check_precision(precision), training=training)
         if isinstance(model, TransformerWorkload):
-            seq = _seq_len(model, seq_len)
-            work = _transformer_step(model, batch, seq, prec, mode, optimizer)
+            seq: int | None = seq_length(model, seq_len, a)
         else:
             if seq_len is not None:
                 raise InvalidArgumentError("seq_len", seq_len, "None for a CNN (it has no sequence)")
-            work = _cnn_step(model, batch, b, mode, optimizer)
-        flops, bytes_moved, weights_state, activations, samples, unit = work
-
-        t_compute = formulas.compute_time(flops, rate, eff)
-        t_memory = formulas.memory_time(bytes_moved, hardware.memory._bandwidth, mem_eff)
-        latency = formulas.roofline_latency(t_compute, t_memory, tax)
-        feasible, reason = _fits(hardware, weights_state, activations)
-        notes = () if native else (fallback_note(hardware, prec, used, rate),)
-        return SingleNodeResult(
-            model=model.name,
-            hardware=hardware.name,
-            mode=mode,
-            batch_size=batch,
-            precision=prec,
-            compute_precision=used,
-            latency=quantity(latency * 1e3, "ms"),
-            latency_compute=quantity(t_compute * 1e3, "ms"),
-            latency_memory=quantity(t_memory * 1e3, "ms"),
-            bottleneck="Compute" if t_compute >= t_memory else "Memory",
-            throughput=quantity(samples / latency, unit),
-            arithmetic_intensity=quantity(formulas.arithmetic_intensity(flops, bytes_moved), "flop/B"),
-            ridge_point=quantity(rate * eff / (hardware.memory._bandwidth * mem_eff), "flop/B"),
-            flops=quantity(flops / 1e9, "GFLOP"),
-            bytes_moved=readable(bytes_moved, BYTES_LADDER),
-            memory_footprint=readable(weights_state + activations, BYTES_LADDER),
-            memory_capacity=readable(hardware.memory._capacity, BYTES_LADDER),
-            feasible=feasible,
-            energy=None if hardware._tdp is None else readable(formulas.energy(hardware._tdp, latency), ENERGY_LADDER),
-            reason=reason,
-            notes=notes,
-        )
+            seq = None
+        cost = step_cost(model, hardware, phase="training" if training else "inference", batch=batch, seq=seq,
+                         precisions=prec, assumptions=a, efficiency=eff, memory_efficiency=mem_eff,
+                         state_values=2 if optimizer == "adam" else 1)
+        return _result(model, hardware, mode, batch, prec, cost, tax, eff, mem_eff)
 
 
-def _seq_len(model: TransformerWorkload, seq_len) -> int:
+def _result(model: Workload, hardware: HardwareNode, mode: str, batch: int, prec: Precisions, cost: StepCost,
+            tax: float, eff: float | None, mem_eff: float | None) -> SingleNodeResult:
+    b = cost.breakdown
+    latency = b.time + tax
+    feasible, reason = _fits(hardware, cost.resident_bytes, cost.activation_bytes)
+    notes = () if cost.native else (fallback_note(hardware, prec.math, cost.compute_precision, cost.math_rate),)
+    if b.overhead_share > 0.5:
+        notes += (f"fixed per-kernel costs are {b.overhead_share:.0%} of this step: batch more work per launch, "
+                  "or replay it from a captured graph (Assumptions(cuda_graphs=True))",)
+    si = hardware.si
+    achieved_c = cost.math_rate * (eff if eff is not None else 1.0)
+    achieved_m = si.memory_bandwidth * (mem_eff if mem_eff is not None else 1.0)
+    return SingleNodeResult(
+        model=model.name,
+        hardware=hardware.name,
+        mode=mode,
+        batch_size=batch,
+        precision=prec.weights if prec.weights == prec.math or mode == "inference" else prec.math,
+        compute_precision=cost.compute_precision,
+        latency=quantity(latency * 1e3, "ms"),
+        latency_compute=quantity(b.compute * 1e3, "ms"),
+        latency_memory=quantity(b.memory * 1e3, "ms"),
+        latency_overhead=quantity((b.overhead + tax) * 1e3, "ms"),
+        bottleneck="Compute" if b.compute >= b.memory else "Memory",
+        throughput=quantity(cost.items / latency, cost.unit),
+        arithmetic_intensity=quantity(b.flops / b.bytes, "flop/B"),
+        ridge_point=quantity(achieved_c / achieved_m, "flop/B"),
+        flops=quantity(b.flops / 1e9, "GFLOP"),
+        bytes_moved=readable(b.bytes, BYTES_LADDER),
+        memory_footprint=readable(cost.resident_bytes + cost.activation_bytes, BYTES_LADDER),
+        memory_capacity=readable(si.memory_capacity, BYTES_LADDER),
+        feasible=feasible,
+        energy=None if si.tdp is None else readable(si.tdp * latency, ENERGY_LADDER),
+        reason=reason,
+        notes=notes,
+        breakdown=b,
+    )
+
+
+def seq_length(model: TransformerWorkload, seq_len: int | None, assumptions: Assumptions,
+               argument: str = "seq_len") -> int:
+    """``seq_len`` checked against the model's context, or the default ``assumptions.seq_len`` (capped by it)."""
     if seq_len is None:
-        return min(DEFAULT_SEQ_LEN, model.context_length)
-    seq = validate.positive_int("seq_len", seq_len)
+        return min(assumptions.seq_len, model.context_length)
+    seq = validate.positive_int(argument, seq_len)
     if seq > model.context_length:
         raise InvalidArgumentError(
-            "seq_len", seq, f"at most {model.name}'s context length of {model.context_length} tokens")
+            argument, seq, f"at most {model.name}'s context length of {model.context_length} tokens")
     return seq
-
-
-def _transformer_step(model: TransformerWorkload, batch: int, seq: int, prec: str, mode: str, optimizer: str):
-    """(flops, bytes moved, resident state bytes, activation bytes, items, throughput unit)."""
-    n, layers, d = model._matmul_params, model.layers, model._attention_dim
-    params, b = model._params, BYTES_PER_VALUE[prec]
-    if mode == "inference":
-        kv_b = BYTES_PER_VALUE[default_kv_precision(prec)]
-        kv_per_token = formulas.kv_cache_bytes_per_token(layers, model.kv_heads, model.head_dim, kv_b)
-        kv = formulas.kv_cache_bytes(batch * seq, kv_per_token)
-        weights = formulas.weight_bytes(params, b)
-        flops = batch * formulas.decode_flops_per_token(n, layers, seq, d)
-        return flops, weights + kv, weights, kv, batch, "token/s"
-    tokens = batch * seq
-    flops = tokens * formulas.training_flops_per_token(n, layers, seq, d)
-    act_per_token = formulas.activation_bytes_per_token(model.hidden_size, layers, model.attention_heads, seq) * b / 2
-    activations = tokens * act_per_token
-    state = params * formulas.training_state_bytes_per_param(b, optimizer)
-    traffic = params * formulas.training_traffic_bytes_per_param(b, optimizer) + 2 * activations
-    return flops, traffic, state, activations, tokens, "token/s"
-
-
-def _cnn_step(model: CNNWorkload, batch: int, b: float, mode: str, optimizer: str):
-    """(flops, bytes moved, resident state bytes, activation bytes, items, throughput unit)."""
-    params = model._params
-    activations = batch * model.activation_elements * b
-    if mode == "inference":
-        weights = formulas.weight_bytes(params, b)
-        return batch * model._flops, weights + 2 * activations, weights, activations, batch, "sample/s"
-    state = params * formulas.training_state_bytes_per_param(b, optimizer)
-    traffic = params * formulas.training_traffic_bytes_per_param(b, optimizer) + 2 * activations
-    return 3 * batch * model._flops, traffic, state, activations, batch, "sample/s"
 
 
 def _fits(hw: HardwareNode, resident: float, activations: float) -> tuple[bool, str]:
     """Whether weights/state and activations fit; on an MCU activations must fit in SRAM."""
-    mem = hw.memory
-    if mem.sram_capacity is not None:
-        sram = si(mem.sram_capacity)
-        if resident > mem._capacity:
-            return False, f"weights need {resident / 1e6:.3g} MB but {hw.name} has {mem._capacity / 1e6:.3g} MB"
-        if activations > sram:
-            return False, f"activations need {activations / 1e3:.4g} kB but SRAM holds {sram / 1e3:.4g} kB"
+    si = hw.si
+    if si.sram_capacity is not None:
+        if resident > si.memory_capacity:
+            return False, f"weights need {resident / 1e6:.3g} MB but {hw.name} has {si.memory_capacity / 1e6:.3g} MB"
+        if activations > si.sram_capacity:
+            return False, f"activations need {activations / 1e3:.4g} kB but SRAM holds {si.sram_capacity / 1e3:.4g} kB"
         return True, ""
     need = resident + activations
-    if need > mem._capacity:
-        return False, f"needs {need / 1e9:.4g} GB but {hw.name} has {mem._capacity / 1e9:.4g} GB"
+    if need > si.memory_capacity:
+        return False, f"needs {need / 1e9:.4g} GB but {hw.name} has {si.memory_capacity / 1e9:.4g} GB"
     return True, ""
 
 
@@ -221,7 +212,7 @@ class Engine:
     """The roofline entry point of the seeds: ``Engine.solve(model, hardware, …)``."""
 
     @staticmethod
-    def solve(model, hardware, batch_size=1, precision="fp16", efficiency=DEFAULT_EFFICIENCY, **options):
+    def solve(model, hardware, batch_size=1, precision="fp16", efficiency=None, **options):
         """Same as :meth:`SingleNodeModel.solve`."""
         return _ENGINE.solve(model, hardware, batch_size, precision, efficiency, **options)
 

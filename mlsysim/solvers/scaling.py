@@ -13,6 +13,7 @@ import dataclasses
 
 from .. import formulas
 from ..core import validate
+from ..core.assumptions import Assumptions, resolve
 from ..core.errors import InvalidArgumentError
 from ..core.units import quantity
 from .result import Result
@@ -33,14 +34,20 @@ class ScalingResult(Result):
 class ScalingModel:
     """Chinchilla compute-optimal sizing."""
 
-    def solve(self, compute_budget=None, target_model_size=None) -> ScalingResult:
+    def solve(self, compute_budget=None, target_model_size=None, *,
+              assumptions: Assumptions | None = None) -> ScalingResult:
         """Optimal size and tokens for ``compute_budget`` (FLOPs) and/or ``target_model_size`` (params).
+
+        ``assumptions`` is accepted like every solver's; no assumption enters this closed
+        form (6 FLOPs per parameter-token and 20 tokens per parameter are the fitted
+        constants of :mod:`mlsysim.formulas.scaling`).
 
         Example:
             >>> r = ScalingModel().solve(target_model_size=Q_(70, "Bparam"))
             >>> f"{r.optimal_tokens.to('Ttoken'):.1f}"
             '1.4 Ttokens'
         """
+        resolve(assumptions)
         if compute_budget is None and target_model_size is None:
             raise InvalidArgumentError("compute_budget", None, "a FLOP count, a target_model_size, or both")
         c = None if compute_budget is None else validate.quantity_in("compute_budget", compute_budget, "flop", "1e24 flop")

@@ -1,8 +1,9 @@
 """Which hardware parameter does a workload's latency depend on?  Elasticities by perturbation.
 
 For each parameter x the solver re-runs the roofline (or, given a fleet, the
-distributed step) with x scaled by 1 ± h and reports the central-difference
-elasticity ∂ln T / ∂ln x.  On a bound workload the binding resource has an
+distributed step) with x scaled by 1 ± h (``Assumptions.sensitivity_step``)
+and reports the central-difference elasticity ∂ln T / ∂ln x
+[@press2007numerical].  On a bound workload the binding resource has an
 elasticity near −1 (doubling it halves the time); the others are near 0; a
 fixed overhead shows as a positive share.  ``binding_constraint`` is the
 parameter with the largest |elasticity|.
@@ -14,10 +15,11 @@ import dataclasses
 import warnings
 
 from ..core import validate
-from ..core.assumptions import DEFAULT_EFFICIENCY, DEFAULT_GLOBAL_BATCH
+from ..core.assumptions import Assumptions, resolve
 from ..hardware.types import HardwareNode, PrecisionFallbackWarning
 from ..models.types import Workload
 from ..systems.types import Fleet
+from ._handoff import handoff
 from .distributed import DistributedModel
 from .result import Result
 from .roofline import SingleNodeModel
@@ -67,35 +69,43 @@ class SensitivitySolver:
     """Partial derivatives (elasticities) of latency with respect to hardware parameters."""
 
     def solve(self, model: Workload, hardware: HardwareNode | None = None, precision: str = "fp16", *,
-              fleet: Fleet | None = None, batch_size: int | None = None, efficiency: float = DEFAULT_EFFICIENCY,
-              step: float = 0.01, **options) -> SensitivityResult:
+              fleet: Fleet | None = None, batch_size: int | None = None, efficiency: float | None = None,
+              step: float | None = None, assumptions: Assumptions | None = None, **options) -> SensitivityResult:
         """Elasticity of the step time of ``model`` on ``hardware`` (or on ``fleet``) to each parameter.
 
-        ``batch_size`` defaults to 1 on a device and to the global batch on a fleet.
-        Extra ``options`` go to the underlying solver (e.g. ``mode="training"``,
-        ``seq_len``; or ``tp_size``/``pp_size`` with a fleet).
+        ``batch_size`` and ``efficiency`` default to the underlying solver's (one sample
+        on a device, ``assumptions.global_batch`` on a fleet); ``step`` to
+        ``assumptions.sensitivity_step``.  Extra ``options`` go to the underlying solver
+        (e.g. ``mode="training"``, ``seq_len``; or ``tp_size``/``pp_size`` with a fleet),
+        and so do the ``assumptions``.
 
         Example:
             >>> r = SensitivitySolver().solve(Models.Llama3_8B, Hardware.H100)
             >>> r.binding_constraint
             'memory_bandwidth'
         """
-        h = validate.fraction("step", step)
+        a = resolve(assumptions)
+        h = validate.fraction("step", a.sensitivity_step if step is None else step)
+        batch = {} if batch_size is None else {"batch_size": batch_size}
         if fleet is None:
             validate.instance("hardware", hardware, HardwareNode, "a device such as Hardware.H100, or fleet=")
             target, params = hardware, DEVICE_PARAMETERS
+            node_solver = SingleNodeModel()
+            passed = {**batch, **handoff(node_solver.solve, a, efficiency), **options}
 
             def run(hw):
-                return SingleNodeModel().solve(model, hw, batch_size or 1, precision, efficiency, **options).latency
+                return node_solver.solve(model, hw, precision=precision, **passed).latency
 
             rebuild = lambda path, f: _scaled(hardware, path, f)  # noqa: E731
         else:
             validate.instance("fleet", fleet, Fleet, "a fleet such as Systems.Clusters.Research_256")
             target, params = fleet, FLEET_PARAMETERS
 
+            fleet_solver = DistributedModel()
+            passed = {"batch_size": a.global_batch, **batch, **handoff(fleet_solver.solve, a, efficiency), **options}
+
             def run(fl):
-                return DistributedModel().solve(model, fl, batch_size or DEFAULT_GLOBAL_BATCH, precision, efficiency,
-                                                **options).step_latency_total
+                return fleet_solver.solve(model, fl, precision=precision, **passed).step_latency_total
 
             rebuild = lambda path, f: _scaled(fleet, path, f)  # noqa: E731
         with warnings.catch_warnings():

@@ -2,10 +2,10 @@
 
 For ``batch_size`` concurrent requests with ``seq_len`` tokens of context:
 
-* **TTFT** — the prefill of all ``batch_size × seq_len`` prompt tokens
-  (compute on the causal attention cost, memory on weights + KV written).
+* **TTFT** — the prefill of all ``batch_size × seq_len`` prompt tokens, priced
+  operator by operator by the cost core (``prefill_breakdown``).
 * **ITL** — one decode step with the full ``seq_len`` context cached
-  (weights + the whole KV cache read per token).
+  (weights + the whole KV cache read per token; ``breakdown``).
 * **Memory** — weights + KV cache (2 × layers × KV heads × head dim × bytes
   per token, GQA-aware).  Framework reserves (CUDA context, allocator slack)
   are not counted unless given as ``reserved_memory``.
@@ -15,15 +15,16 @@ from __future__ import annotations
 
 import dataclasses
 
-from .. import formulas
 from ..core import validate
-from ..core.assumptions import DEFAULT_EFFICIENCY, DEFAULT_MEMORY_EFFICIENCY, DEFAULT_SEQ_LEN
-from ..core.precision import BYTES_PER_VALUE, check_precision, default_kv_precision
-from ..core.units import BYTES_LADDER, quantity, readable
+from ..core.assumptions import Assumptions, resolve
+from ..core.precision import Precisions, check_precision
+from ..core.units import BYTES_LADDER, Quantity, quantity, readable
+from ..cost import StepBreakdown, step_cost
+from ..cost.step import kv_bytes_per_token
 from ..hardware.types import HardwareNode, fallback_note
 from ..models.types import TransformerWorkload
 from .result import Result
-from .roofline import _seq_len
+from .roofline import seq_length
 
 
 @dataclasses.dataclass(frozen=True)
@@ -35,19 +36,21 @@ class ServingResult(Result):
     batch_size: int
     seq_len: int
     precision: str
-    ttft: object
-    itl: object
+    ttft: Quantity
+    itl: Quantity
     decode_bottleneck: str
-    throughput: object
-    weights_size: object
-    kv_cache_size: object
-    kv_cache_per_request: object
-    total_memory_required: object
-    memory_capacity: object
+    throughput: Quantity
+    weights_size: Quantity
+    kv_cache_size: Quantity
+    kv_cache_per_request: Quantity
+    total_memory_required: Quantity
+    memory_capacity: Quantity
     max_batch_size: int
     feasible: bool
     reason: str = ""
     notes: tuple[str, ...] = dataclasses.field(default=(), repr=False)
+    breakdown: StepBreakdown | None = dataclasses.field(default=None, repr=False, compare=False)
+    prefill_breakdown: StepBreakdown | None = dataclasses.field(default=None, repr=False, compare=False)
 
 
 class ServingModel:
@@ -57,58 +60,56 @@ class ServingModel:
         self,
         model: TransformerWorkload,
         hardware: HardwareNode,
-        seq_len: int = DEFAULT_SEQ_LEN,
+        seq_len: int | None = None,
         batch_size: int = 1,
-        precision: str = "fp16",
-        efficiency: float = DEFAULT_EFFICIENCY,
+        precision: str | Precisions = "fp16",
+        efficiency: float | None = None,
         *,
         kv_precision: str | None = None,
-        memory_efficiency: float = DEFAULT_MEMORY_EFFICIENCY,
+        memory_efficiency: float | None = None,
         reserved_memory=None,
+        assumptions: Assumptions | None = None,
     ) -> ServingResult:
         """TTFT, ITL, KV-cache size and feasibility for one device.
 
         Args:
             model: a transformer from ``Models.Language``.
             hardware: the serving device.
-            seq_len: tokens of context per request (prompt + generated so far).
+            seq_len: tokens of context per request (prompt + generated so far; default ``assumptions.seq_len``).
             batch_size: concurrent requests.
-            precision: weight precision; the KV cache uses ``kv_precision``
-                (default: the same, or fp16 for sub-8-bit weights).
-            efficiency, memory_efficiency: achieved fractions of peak.
+            precision: a seed-style string expanded by role (the KV cache uses ``kv_precision``,
+                default the same, or fp16 for sub-8-bit weights), or a ``Precisions``.
+            efficiency, memory_efficiency: flat fractions of peak; default None: the size-dependent curves.
             reserved_memory: memory set aside by the runtime (a Quantity).
+            assumptions: the modelling defaults (``mlsysim.Assumptions``).
 
         Example:
             >>> ServingModel().solve(Models.Llama3_8B, Hardware.H100, seq_len=4096, batch_size=128).feasible
             True
         """
+        a = resolve(assumptions)
         validate.instance("model", model, TransformerWorkload, "a transformer such as Models.Llama3_8B")
         validate.instance("hardware", hardware, HardwareNode, "a device such as Hardware.H100")
-        seq = _seq_len(model, seq_len)
+        seq = seq_length(model, seq_len, a)
         batch = validate.positive_int("batch_size", batch_size)
-        prec = check_precision(precision)
-        kv_prec = check_precision(kv_precision, "kv_precision") if kv_precision else default_kv_precision(prec)
-        eff = validate.fraction("efficiency", efficiency)
-        mem_eff = validate.fraction("memory_efficiency", memory_efficiency)
+        if isinstance(precision, Precisions):
+            prec = precision
+        else:
+            prec = Precisions.from_shorthand(check_precision(precision), kv_precision=kv_precision)
+        eff = None if efficiency is None else validate.fraction("efficiency", efficiency)
+        mem_eff = None if memory_efficiency is None else validate.fraction("memory_efficiency", memory_efficiency)
         reserved = 0.0 if reserved_memory is None else validate.quantity_in(
             "reserved_memory", reserved_memory, "B", "2 GiB", allow_zero=True)
-        rate, used, native = hardware.resolve_compute(prec)
-        bw = hardware.memory._bandwidth * mem_eff
-        peak = rate * eff
+        common = dict(batch=batch, seq=seq, precisions=prec, assumptions=a, efficiency=eff,
+                      memory_efficiency=mem_eff)
+        prefill = step_cost(model, hardware, phase="prefill", **common)  # type: ignore[arg-type]
+        decode = step_cost(model, hardware, phase="decode", warn=False, **common)  # type: ignore[arg-type]
+        itl, ttft = decode.breakdown.time, prefill.breakdown.time
 
-        n, layers, d = model._matmul_params, model.layers, model._attention_dim
-        weights = formulas.weight_bytes(model._params, BYTES_PER_VALUE[prec])
-        kv_token = formulas.kv_cache_bytes_per_token(layers, model.kv_heads, model.head_dim, BYTES_PER_VALUE[kv_prec])
-        kv_request = formulas.kv_cache_bytes(seq, kv_token)
+        weights = decode.resident_bytes
+        kv_request = seq * kv_bytes_per_token(model, prec)
         kv_total = batch * kv_request
-
-        prefill_flops = batch * seq * formulas.prefill_flops_per_token(n, layers, seq, d)
-        ttft = formulas.roofline_latency(prefill_flops / peak, (weights + kv_total) / bw)
-        decode_flops = batch * formulas.decode_flops_per_token(n, layers, seq, d)
-        t_c, t_m = decode_flops / peak, (weights + kv_total) / bw
-        itl = formulas.roofline_latency(t_c, t_m)
-
-        capacity = hardware.memory._capacity
+        capacity = hardware.si.memory_capacity
         need = weights + kv_total + reserved
         spare = capacity - weights - reserved
         max_batch = max(0, int(spare // kv_request)) if spare > 0 else 0
@@ -118,15 +119,17 @@ class ServingModel:
             + (f" + reserved {reserved / 1e9:.4g} GB" if reserved else "")
             + f" exceed {capacity / 1e9:.4g} GB"
         )
+        notes = () if decode.native else (
+            fallback_note(hardware, prec.math, decode.compute_precision, decode.math_rate),)
         return ServingResult(
             model=model.name,
             hardware=hardware.name,
             batch_size=batch,
             seq_len=seq,
-            precision=prec,
+            precision=prec.weights,
             ttft=quantity(ttft * 1e3, "ms"),
             itl=quantity(itl * 1e3, "ms"),
-            decode_bottleneck="Compute" if t_c >= t_m else "Memory",
+            decode_bottleneck="Compute" if decode.breakdown.compute >= decode.breakdown.memory else "Memory",
             throughput=quantity(batch / itl, "token/s"),
             weights_size=readable(weights, BYTES_LADDER),
             kv_cache_size=readable(kv_total, BYTES_LADDER),
@@ -136,7 +139,9 @@ class ServingModel:
             max_batch_size=max_batch,
             feasible=feasible,
             reason=reason,
-            notes=() if native else (fallback_note(hardware, prec, used, rate),),
+            notes=notes,
+            breakdown=decode.breakdown,
+            prefill_breakdown=prefill.breakdown,
         )
 
 

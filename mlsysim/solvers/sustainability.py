@@ -1,11 +1,13 @@
 """Energy, carbon and water of running a fleet for a duration in a region.
 
 IT power per node follows a linear model between idle and full load
-[@barroso2018datacenter]: P = P_max · (0.35 + 0.65 · u), with ``u`` the
-utilization (``mfu``) and P_max the node's whole-system power (CPUs, NICs,
-fans included, e.g. 10.2 kW for a DGX H100).  Facility energy = IT energy ×
-PUE; carbon = facility energy × the grid's life-cycle intensity; water =
-IT energy × WUE [@thegreengrid2011wue].
+[@barroso2018datacenter]: P = P_max · (f + (1 − f) · u), with ``f`` the idle
+fraction (``Assumptions.idle_power_fraction``), ``u`` the utilization
+(``mfu``) and P_max the node's whole-system power (CPUs, NICs, fans included,
+e.g. 10.2 kW for a DGX H100; accelerators × TDP ×
+``Assumptions.node_power_per_accelerator_tdp`` for a node that gives no
+figure).  Facility energy = IT energy × PUE; carbon = facility energy × the
+grid's life-cycle intensity; water = IT energy × WUE [@thegreengrid2011wue].
 """
 
 from __future__ import annotations
@@ -14,11 +16,11 @@ import dataclasses
 
 from .. import formulas
 from ..core import validate
-from ..core.assumptions import DEFAULT_MFU, IDLE_POWER_FRACTION
+from ..core.assumptions import Assumptions, resolve
 from ..core.errors import InvalidArgumentError
-from ..core.units import quantity
+from ..core.units import quantity, si
 from ..infra.types import Datacenter, GridProfile
-from ..systems.types import Fleet
+from ..systems.types import Fleet, Node
 from .result import Result
 
 
@@ -49,11 +51,24 @@ def resolve_grid(site, fleet: Fleet, argument: str) -> GridProfile:
                                "the fleet has no region to fall back on" if fleet.region is None else "a grid or datacenter")
 
 
-def fleet_energy_kwh(fleet: Fleet, grid: GridProfile, days: float, utilization: float) -> tuple[float, float, float]:
+def node_power_w(node: Node, assumptions: Assumptions | None = None) -> float | None:
+    """Whole-node power at full load in W: the node's figure, else accelerators × TDP ×
+    ``assumptions.node_power_per_accelerator_tdp`` (None when neither is known)."""
+    if node.node_power is not None:
+        return si(node.node_power)
+    if node.accelerator.si.tdp is None:
+        return None
+    return node.accelerators_per_node * node.accelerator.si.tdp * resolve(assumptions).node_power_per_accelerator_tdp
+
+
+def fleet_energy_kwh(fleet: Fleet, grid: GridProfile, days: float, utilization: float,
+                     assumptions: Assumptions | None = None) -> tuple[float, float, float]:
     """(average IT power in kW, IT energy in kWh, facility energy in kWh)."""
-    if fleet.node._power is None:
+    a = resolve(assumptions)
+    peak = node_power_w(fleet.node, a)
+    if peak is None:
         raise InvalidArgumentError("fleet", fleet.name, "a node with node_power or an accelerator with a TDP")
-    power_kw = fleet.count * formulas.node_power(fleet.node._power, utilization, IDLE_POWER_FRACTION) / 1e3
+    power_kw = fleet.count * formulas.node_power(peak, utilization, a.idle_power_fraction) / 1e3
     it = power_kw * days * 24.0
     return power_kw, it, formulas.facility_energy(it, grid.pue)
 
@@ -61,23 +76,28 @@ def fleet_energy_kwh(fleet: Fleet, grid: GridProfile, days: float, utilization: 
 class SustainabilityModel:
     """Energy, carbon and water of a fleet in a region."""
 
-    def solve(self, fleet: Fleet, duration_days: float, datacenter=None, mfu: float = DEFAULT_MFU) -> SustainabilityResult:
+    def solve(self, fleet: Fleet, duration_days: float, datacenter=None, mfu: float | None = None, *,
+              assumptions: Assumptions | None = None) -> SustainabilityResult:
         """Footprint of running ``fleet`` for ``duration_days`` at utilization ``mfu``.
 
         Args:
             datacenter: a ``GridProfile`` or ``Datacenter`` (default: the fleet's region).
-            mfu: utilization in (0, 1] that sets power between idle and full load.
+            mfu: utilization in (0, 1] that sets power between idle and full load
+                (default: ``assumptions.mfu``).
+            assumptions: idle power fraction, node power ratio and default utilization
+                (default: ``Assumptions()``).
 
         Example:
             >>> r = SustainabilityModel().solve(Systems.Clusters.Research_256, 30, Infra.Quebec, mfu=0.4)
             >>> f"{r.total_energy_kwh:,.0f}"
             '157,690 kWh'
         """
+        a = resolve(assumptions)
         validate.instance("fleet", fleet, Fleet, "a fleet such as Systems.Clusters.Research_256")
         days = validate.positive_number("duration_days", duration_days)
-        u = validate.fraction("mfu", mfu)
+        u = validate.fraction("mfu", a.mfu if mfu is None else mfu)
         grid = resolve_grid(datacenter, fleet, "datacenter")
-        power_kw, it, total = fleet_energy_kwh(fleet, grid, days, u)
+        power_kw, it, total = fleet_energy_kwh(fleet, grid, days, u, a)
         carbon_kg = formulas.carbon_emissions(total, grid._kg_per_kwh)
         return SustainabilityResult(
             region_name=grid.name,

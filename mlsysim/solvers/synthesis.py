@@ -2,23 +2,30 @@
 
 For one step of ``model`` (same definitions as :mod:`.roofline`), the device
 must deliver FLOPs / (target × efficiency) of compute, bytes / (target ×
-memory efficiency) of bandwidth, and hold the step's memory footprint.
-``matching_hardware`` lists the zoo's devices that meet all three.
+memory efficiency) of bandwidth, and hold the step's memory footprint (the
+step's operators come from the cost core; the efficiencies are the ceilings of
+the ``Assumptions`` curves unless given).  ``matching_hardware`` lists the zoo's
+devices on which :class:`~mlsysim.Engine` itself prices the step within the
+target and finds it feasible, so the two solvers never disagree.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import warnings
 
 from ..core import validate
-from ..core.assumptions import DEFAULT_EFFICIENCY, DEFAULT_MEMORY_EFFICIENCY, DEFAULT_OPTIMIZER
+from ..core.assumptions import Assumptions, resolve
 from ..core.errors import InvalidArgumentError, UnknownNameError
-from ..core.precision import BYTES_PER_VALUE, check_precision
-from ..core.units import BANDWIDTH_LADDER, BYTES_LADDER, FLOP_RATE_LADDER, readable
+from ..core.precision import Precisions, check_precision
+from ..core.units import BANDWIDTH_LADDER, BYTES_LADDER, FLOP_RATE_LADDER, Quantity, readable
+from ..cost import totals
+from ..cost.step import step_work
 from ..hardware.registry import Hardware
+from ..hardware.types import PrecisionFallbackWarning
 from ..models.types import TransformerWorkload, Workload
 from .result import Result
-from .roofline import _cnn_step, _seq_len, _transformer_step
+from .roofline import Engine, seq_length
 
 
 @dataclasses.dataclass(frozen=True)
@@ -27,19 +34,19 @@ class SynthesisResult(Result):
 
     model: str
     mode: str
-    target_latency: object
-    required_flops: object
-    required_bw: object
-    required_memory: object
-    matching_hardware: list = dataclasses.field(repr=False)
+    target_latency: Quantity
+    required_flops: Quantity
+    required_bw: Quantity
+    required_memory: Quantity
+    matching_hardware: list[str] = dataclasses.field(repr=False)
 
 
 class SynthesisSolver:
     """Hardware requirements from a latency target."""
 
     def solve(self, model: Workload, target_latency, precision: str = "fp16", *, batch_size: int = 1,
-              mode: str = "inference", seq_len: int | None = None, efficiency: float = DEFAULT_EFFICIENCY,
-              memory_efficiency: float = DEFAULT_MEMORY_EFFICIENCY) -> SynthesisResult:
+              mode: str = "inference", seq_len: int | None = None, efficiency: float | None = None,
+              memory_efficiency: float | None = None, assumptions: Assumptions | None = None) -> SynthesisResult:
         """Requirements for one step of ``model`` to take ``target_latency``.
 
         Example:
@@ -47,33 +54,48 @@ class SynthesisSolver:
             >>> r.required_flops.to("PFLOP/s").magnitude > 1
             True
         """
+        a = resolve(assumptions)
         validate.instance("model", model, Workload, "a workload such as Models.Llama3_70B")
         target = validate.quantity_in("target_latency", target_latency, "s", "200 ms")
         prec = check_precision(precision)
         batch = validate.positive_int("batch_size", batch_size)
-        eff = validate.fraction("efficiency", efficiency)
-        mem_eff = validate.fraction("memory_efficiency", memory_efficiency)
+        eff = a.gemm_efficiency.ceiling if efficiency is None else validate.fraction("efficiency", efficiency)
+        mem_eff = (a.memory_efficiency.ceiling if memory_efficiency is None
+                   else validate.fraction("memory_efficiency", memory_efficiency))
         if mode not in ("inference", "training"):
             raise UnknownNameError("mode", str(mode), ["inference", "training"])
         if isinstance(model, TransformerWorkload):
-            work = _transformer_step(model, batch, _seq_len(model, seq_len), prec, mode, DEFAULT_OPTIMIZER)
+            seq: int | None = seq_length(model, seq_len, a)
         elif seq_len is not None:
             raise InvalidArgumentError("seq_len", seq_len, "None for a CNN (it has no sequence)")
         else:
-            work = _cnn_step(model, batch, BYTES_PER_VALUE[prec], mode, DEFAULT_OPTIMIZER)
-        flops, bytes_moved, resident, activations, _, _ = work
-        need_flops, need_bw, need_mem = flops / (target * eff), bytes_moved / (target * mem_eff), resident + activations
-        matches = [
-            name for name, hw in Hardware.items()
-            if hw.compute.resolve(prec)[0] >= need_flops and hw.memory._bandwidth >= need_bw
-            and hw.memory._capacity >= need_mem
-        ]
+            seq = None
+        precisions = Precisions.from_shorthand(prec, training=mode == "training")
+        ops, _, _, resident, activations = step_work(model, phase=mode, batch=batch, seq=seq,  # type: ignore[arg-type]
+                                                     precisions=precisions, assumptions=a)
+        work = totals(ops)
+        need_flops, need_bw = work["flops"] / (target * eff), work["bytes"] / (target * mem_eff)
+        matches = []
+        with warnings.catch_warnings():  # a fallback on some zoo device is not the caller's concern here
+            warnings.simplefilter("ignore", PrecisionFallbackWarning)
+            matches = self._matching(model, target, batch, prec, efficiency, mode, seq_len, memory_efficiency, a)
         return SynthesisResult(
             model=model.name,
             mode=mode,
             target_latency=target_latency if not isinstance(target_latency, str) else readable(target, ((1.0, "s"),)),
             required_flops=readable(need_flops, FLOP_RATE_LADDER),
             required_bw=readable(need_bw, BANDWIDTH_LADDER),
-            required_memory=readable(need_mem, BYTES_LADDER),
+            required_memory=readable(resident + activations, BYTES_LADDER),
             matching_hardware=matches,
         )
+
+    @staticmethod
+    def _matching(model, target, batch, prec, efficiency, mode, seq_len, memory_efficiency, a) -> list[str]:
+        """Zoo devices on which ``Engine`` prices the step within ``target`` seconds and finds it feasible."""
+        out = []
+        for name, hw in Hardware.items():
+            r = Engine.solve(model, hw, batch, prec, efficiency, mode=mode, seq_len=seq_len,
+                             memory_efficiency=memory_efficiency, assumptions=a)
+            if r.feasible and r.latency.to("s").magnitude <= target:
+                out.append(name)
+        return out

@@ -46,12 +46,22 @@ class Node(Spec):
         object.__setattr__(self, "_link_latency", si(self.intra_node_latency))
         if self.node_power is not None:
             power = si(self.node_power)
-        elif self.accelerator._tdp is not None:
-            power = self.accelerators_per_node * self.accelerator._tdp * NODE_POWER_PER_ACCELERATOR_TDP
+        elif self.accelerator.si.tdp is not None:
+            power = self.accelerators_per_node * self.accelerator.si.tdp * NODE_POWER_PER_ACCELERATOR_TDP
         else:
             power = None
         object.__setattr__(self, "_power", power)
         object.__setattr__(self, "_nics", self.nics_per_node or self.accelerators_per_node)
+
+    @property
+    def link_bandwidth(self) -> float:
+        """Scale-up link rate per GPU in one direction, bytes/s (what collective formulas take)."""
+        return self._link_bw
+
+    @property
+    def link_latency(self) -> float:
+        """Scale-up link small-message latency α, seconds."""
+        return self._link_latency
 
     @property
     def max_power(self):

@@ -1,0 +1,81 @@
+"""Operators: what one step of a workload does, counted once, in plain SI floats.
+
+An :class:`Op` is one kernel (or a fused group of them) repeated ``count`` times
+in a step: its FLOPs, the bytes it moves by role (weights, activations, KV
+cache), the activation bytes it keeps for the backward pass, and the collective
+its sharding implies.  Every number is *per execution*; multiply by ``count``
+for the step.  Workload modules (:mod:`.transformer`, :mod:`.cnn`) build op
+lists; :func:`mlsysim.cost.timing.price` turns them into time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+OpKind = Literal["gemm", "attention", "elementwise", "gather", "conv", "optimizer"]
+CollectiveKind = Literal["all_reduce", "reduce_scatter", "all_gather", "all_to_all", "p2p"]
+Group = Literal["embedding", "layer", "head", "step"]
+
+
+@dataclass(frozen=True, slots=True)
+class Collective:
+    """A collective an operator's sharding implies: ``kind`` over ``ranks`` of ``payload`` bytes (the full message)."""
+
+    kind: CollectiveKind
+    payload: float
+    ranks: int
+
+
+@dataclass(frozen=True, slots=True)
+class Op:
+    """One operator of a step (per execution; ``count`` executions per step).
+
+    ``matmul`` says whether the FLOPs run on the matrix units at the math
+    precision (GEMMs, attention) or on the vector path (norms, activations).
+    ``kernels`` is the number of kernel launches one execution takes.
+    """
+
+    name: str
+    kind: OpKind
+    group: Group
+    flops: float = 0.0
+    weight_bytes: float = 0.0
+    act_bytes: float = 0.0
+    kv_bytes: float = 0.0
+    saved_bytes: float = 0.0
+    count: int = 1
+    kernels: int = 1
+    collective: Collective | None = None
+
+    @property
+    def matmul(self) -> bool:
+        return self.kind in ("gemm", "attention", "conv")
+
+    @property
+    def bytes(self) -> float:
+        """Bytes moved by one execution, every role."""
+        return self.weight_bytes + self.act_bytes + self.kv_bytes
+
+    def scaled(self, factor: float, *, name: str | None = None, kernels: int | None = None,
+               weight_factor: float | None = None) -> Op:
+        """The same operator with FLOPs and activation/KV bytes × ``factor`` (weights × ``weight_factor``)."""
+        return Op(name or self.name, self.kind, self.group, self.flops * factor,
+                  self.weight_bytes * (factor if weight_factor is None else weight_factor),
+                  self.act_bytes * factor, self.kv_bytes * factor, 0.0, self.count,
+                  self.kernels if kernels is None else kernels, self.collective)
+
+
+def totals(ops: tuple[Op, ...] | list[Op]) -> dict[str, float]:
+    """Step totals of an op list: flops, bytes by role, saved activation bytes, kernels."""
+    out = {"flops": 0.0, "weight_bytes": 0.0, "act_bytes": 0.0, "kv_bytes": 0.0, "saved_bytes": 0.0, "kernels": 0.0}
+    for op in ops:
+        n = op.count
+        out["flops"] += n * op.flops
+        out["weight_bytes"] += n * op.weight_bytes
+        out["act_bytes"] += n * op.act_bytes
+        out["kv_bytes"] += n * op.kv_bytes
+        out["saved_bytes"] += n * op.saved_bytes
+        out["kernels"] += n * op.kernels
+    out["bytes"] = out["weight_bytes"] + out["act_bytes"] + out["kv_bytes"]
+    return out

@@ -1,0 +1,115 @@
+"""``step_cost``: a workload's step on a device, priced operator by operator, with its memory footprint.
+
+Every solver that times or sizes a step calls this function; none counts FLOPs or bytes itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from .. import formulas
+from ..core.assumptions import Assumptions
+from ..core.precision import Precisions
+from ..hardware.types import HardwareNode
+from ..models.types import CNNWorkload, TransformerWorkload, Workload
+from .breakdown import StepBreakdown
+from .cnn import cnn_ops
+from .ops import Op
+from .timing import price
+from .transformer import optimizer_ops, transformer_ops
+
+Phase = Literal["decode", "prefill", "inference", "training"]
+
+
+@dataclass(frozen=True)
+class StepCost:
+    """One step priced on one device, and the memory it needs there (SI floats).
+
+    ``resident_bytes``: weights (inference) or weights, gradients, master copy and
+    optimizer state (training). ``activation_bytes``: the KV cache of the batch
+    (transformer inference), the activations of one sample batch (CNN inference),
+    or the activations kept for the backward pass (training).
+    """
+
+    breakdown: StepBreakdown
+    precisions: Precisions
+    compute_precision: str
+    native: bool
+    math_rate: float
+    resident_bytes: float
+    activation_bytes: float
+    items: float
+    unit: str
+
+
+def kv_bytes_per_token(model: TransformerWorkload, precisions: Precisions) -> float:
+    """KV-cache bytes one token of context holds (all layers, K and V, GQA-aware) [@ainslie2023gqa]."""
+    return formulas.kv_cache_bytes_per_token(model.layers, model.kv_heads, model.head_dim, precisions.bytes("kv_cache"))
+
+
+def step_work(model: Workload, *, phase: Phase, batch: int, seq: int | None, precisions: Precisions,
+              assumptions: Assumptions, tp: int = 1, sequence_parallel: bool = False, recompute: str = "none",
+              state_values: int = 2) -> tuple[tuple[Op, ...], float, str, float, float]:
+    """A step's operators before pricing: ``(ops, items produced, throughput unit, resident bytes, activation bytes)``.
+
+    Device-independent: what :func:`step_cost` prices, and what the inverse roofline sizes a device for.
+    """
+    training = phase == "training"
+    ops: tuple[Op, ...]
+    if isinstance(model, TransformerWorkload):
+        assert seq is not None
+        step_phase = "decode" if phase == "inference" else phase
+        ops = transformer_ops(model, step_phase, batch, seq, precisions, tp=tp, sequence_parallel=sequence_parallel,
+                              flash=assumptions.flash_attention, recompute=recompute,  # type: ignore[arg-type]
+                              logits_bytes=assumptions.logits_bytes_per_value,
+                              flash_backward_factor=assumptions.flash_backward_factor)
+        items = float(batch if step_phase == "decode" else batch * seq)
+        unit = "token/s"
+        if training:
+            activations = sum(o.count * o.saved_bytes for o in ops)
+        else:
+            activations = batch * seq * kv_bytes_per_token(model, precisions) / max(1, min(tp, model.kv_heads))
+    else:
+        assert isinstance(model, CNNWorkload)
+        ops = cnn_ops(model, batch, precisions, training=training)
+        items, unit = float(batch), "sample/s"
+        activations = (sum(o.count * o.saved_bytes for o in ops) if training
+                       else batch * model.activation_elements * precisions.bytes("activations"))
+    params = model.parameter_count / tp
+    if training:
+        ops = ops + optimizer_ops(params, precisions, state_values=state_values)
+        resident = params * precisions.training_state_bytes_per_param(state_values)
+    else:
+        resident = params * precisions.weight_bits / 8
+    return ops, items, unit, resident, activations
+
+
+def step_cost(model: Workload, device: HardwareNode, *, phase: Phase, batch: int, seq: int | None,
+              precisions: Precisions, assumptions: Assumptions, efficiency: float | None = None,
+              memory_efficiency: float | None = None, tp: int = 1, sequence_parallel: bool = False,
+              link: tuple[float, float] | None = None, recompute: str = "none", warn: bool = True,
+              state_values: int = 2) -> StepCost:
+    """Price one step of ``model`` on ``device`` (one of ``tp`` GPUs when sharded).
+
+    ``phase``: "decode" (one token per sequence with ``seq`` tokens cached), "prefill"
+    (prompts of ``seq`` tokens), "inference" (a CNN forward pass, or a transformer decode
+    step), "training" (forward, backward and optimizer step).
+
+    Example:
+        >>> from mlsysim import Models, Hardware
+        >>> from mlsysim.core.assumptions import DEFAULTS
+        >>> from mlsysim.core.precision import Precisions
+        >>> from mlsysim.cost import step_cost
+        >>> c = step_cost(Models.Llama3_8B, Hardware.H100, phase="decode", batch=1, seq=2048,
+        ...               precisions=Precisions.from_shorthand("fp16"), assumptions=DEFAULTS)
+        >>> c.breakdown.bound, c.unit
+        ('memory', 'token/s')
+    """
+    rate, used, native = device.resolve_compute(precisions.math, warn=warn)
+    work = step_work(model, phase=phase, batch=batch, seq=seq, precisions=precisions, assumptions=assumptions,
+                     tp=tp, sequence_parallel=sequence_parallel, recompute=recompute, state_values=state_values)
+    ops, items, unit, resident, activations = work
+    breakdown = price(ops, device, rate, assumptions, efficiency=efficiency, memory_efficiency=memory_efficiency,
+                      link=link)
+    return StepCost(breakdown, precisions, used, native, rate, resident, activations, items, unit)
