@@ -139,7 +139,10 @@ class SingleNodeModel:
         cost = step_cost(model, hardware, phase="training" if training else "inference", batch=batch, seq=seq,
                          precisions=prec, assumptions=a, efficiency=eff, memory_efficiency=mem_eff,
                          state_values=2 if optimizer == "adam" else 1)
-        return _result(model, hardware, mode, batch, prec, cost, tax, eff, mem_eff)
+        if mem_eff is None:
+            mem_eff = a.flat_memory_efficiency if eff is not None else a.memory_efficiency.ceiling
+        return _result(model, hardware, mode, batch, prec, cost, tax,
+                       eff if eff is not None else a.gemm_efficiency.ceiling, mem_eff)
 
 
 def _result(model: Workload, hardware: HardwareNode, mode: str, batch: int, prec: Precisions, cost: StepCost,
