@@ -331,5 +331,4 @@ MAINTENANCE_FRACTION_PER_YEAR = DEFAULTS.maintenance_fraction_per_year
 DEFAULT_LIFETIME_YEARS = DEFAULTS.lifetime_years
 NODE_FAILURES_PER_1000_NODE_DAYS = DEFAULTS.node_failures_per_1000_node_days
 DEFAULT_STORAGE_BW_BYTES = DEFAULTS.storage_bandwidth_bytes_per_s
-DEFAULT_MEMORY_EFFICIENCY = 0.8
-"""The first release's flat memory efficiency; the cost core now uses ``Assumptions.memory_efficiency``."""
+DEFAULT_MEMORY_EFFICIENCY = DEFAULTS.flat_memory_efficiency

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..formulas.memory import quantized_bits_per_weight
 from .errors import InvalidArgumentError, UnknownNameError
 
 BYTES_PER_VALUE: dict[str, float] = {
@@ -59,20 +60,17 @@ def bytes_per_value(precision: str) -> float:
     return BYTES_PER_VALUE[check_precision(precision)]
 
 
-def default_kv_precision(weight_precision: str) -> str:
-    """Precision of the KV cache when only the weights' precision is given.
-
-    Sub-8-bit quantization is weight-only in practice (the cache stays
-    16-bit); at 8 bits and above the cache uses the weights' precision.
-    """
-    return "fp16" if BYTES_PER_VALUE[weight_precision] < 1 else weight_precision
-
 
 QUANT_SCALE_BITS = 16
 """Bits of the scale stored with each group of sub-8-bit weights (an fp16 scale) [@frantar2023gptq; @lin2024awq]."""
 
 QUANT_GROUP_SIZE = 128
 """Weights sharing one scale in group-wise quantization, GPTQ's and AWQ's default [@frantar2023gptq; @lin2024awq]."""
+
+
+def quantized_bits(bits: float, group_size: int = QUANT_GROUP_SIZE) -> float:
+    """Bits one ``bits``-bit weight costs in memory: below 8 bits, one 16-bit scale per ``group_size`` weights."""
+    return quantized_bits_per_weight(bits, group_size, QUANT_SCALE_BITS) if bits < 8 else float(bits)
 
 
 def stored_bits_per_weight(precision: str, group_size: int = QUANT_GROUP_SIZE) -> float:
@@ -87,8 +85,7 @@ def stored_bits_per_weight(precision: str, group_size: int = QUANT_GROUP_SIZE) -
         >>> stored_bits_per_weight("int4"), stored_bits_per_weight("fp16")
         (4.125, 16.0)
     """
-    bits = BITS_PER_VALUE[check_precision(precision)]
-    return bits + QUANT_SCALE_BITS / group_size if bits < 8 else bits
+    return quantized_bits(BITS_PER_VALUE[check_precision(precision)], group_size)
 
 
 @dataclass(frozen=True)

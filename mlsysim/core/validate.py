@@ -31,6 +31,11 @@ def fraction(name: str, value: Any) -> float:
     return float(value)
 
 
+def optional_fraction(name: str, value: Any) -> float | None:
+    """``None`` (use the size-dependent curve), or ``value`` checked by :func:`fraction`."""
+    return None if value is None else fraction(name, value)
+
+
 def positive_number(name: str, value: Any, *, allow_zero: bool = False) -> float:
     """``value`` as a finite float > 0 (or ≥ 0), or an error naming ``name``."""
     ok = isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)

@@ -62,7 +62,7 @@ class StepBreakdown:
             o += n * r.t_overhead
             x += n * r.t_comm
             fl += n * r.op.flops
-            by += n * (r.op.weight_bytes + r.op.act_bytes + r.op.kv_bytes)
+            by += n * r.op.bytes
         for name, value in zip(("time", "compute", "memory", "overhead", "network", "flops", "bytes"),
                                (t, c, m, o, x, fl, by), strict=True):
             object.__setattr__(self, name, value)

@@ -57,13 +57,6 @@ class Op:
         """Bytes moved by one execution, every role."""
         return self.weight_bytes + self.act_bytes + self.kv_bytes
 
-    def scaled(self, factor: float, *, name: str | None = None, kernels: int | None = None,
-               weight_factor: float | None = None) -> Op:
-        """The same operator with FLOPs and activation/KV bytes × ``factor`` (weights × ``weight_factor``)."""
-        return Op(name or self.name, self.kind, self.group, self.flops * factor,
-                  self.weight_bytes * (factor if weight_factor is None else weight_factor),
-                  self.act_bytes * factor, self.kv_bytes * factor, 0.0, self.count,
-                  self.kernels if kernels is None else kernels, self.collective)
 
 
 def totals(ops: tuple[Op, ...] | list[Op]) -> dict[str, float]:

@@ -58,7 +58,7 @@ def price(ops: tuple[Op, ...], device: HardwareNode, math_rate: float, assumptio
     rows = []
     for op in ops:
         if op.flops:
-            if op.kind in ("gemm", "attention", "conv"):
+            if op.matmul:
                 e = efficiency if efficiency is not None else gemm_eff(op.flops / math_rate)
                 t_c = op.flops / (math_rate * e)
             else:
@@ -66,7 +66,7 @@ def price(ops: tuple[Op, ...], device: HardwareNode, math_rate: float, assumptio
                 t_c = op.flops / (vector_rate * e)
         else:
             t_c = 0.0
-        moved = op.weight_bytes + op.act_bytes + op.kv_bytes
+        moved = op.bytes
         if moved:
             t_m = moved / (bandwidth * (memory_efficiency if memory_efficiency is not None else mem_eff(moved)))
         else:

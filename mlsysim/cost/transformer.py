@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import math
+from dataclasses import replace
 from typing import Literal
 
 from ..core.precision import BYTES_PER_VALUE, Precisions
@@ -56,9 +57,11 @@ def transformer_ops(model: TransformerWorkload, phase: Phase, batch: int, seq: i
         return forward
     backward = tuple(_backward(op, precisions, flash_backward_factor) for op in reversed(forward))
     if recompute == "full":
-        again = tuple(op.scaled(1.0, name=f"{op.name} (recompute)") for op in forward if op.group == "layer")
+        again = tuple(replace(op, name=f"{op.name} (recompute)", saved_bytes=0.0) for op in forward
+                      if op.group == "layer")
     elif recompute == "selective" and not flash:
-        again = tuple(op.scaled(1.0, name="attention (recompute)") for op in forward if op.kind == "attention")
+        again = tuple(replace(op, name="attention (recompute)", saved_bytes=0.0) for op in forward
+                      if op.kind == "attention")
     else:
         again = ()
     return forward + again + backward
@@ -77,6 +80,7 @@ def _forward(model: TransformerWorkload, phase: str, batch: int, seq: int, p: Pr
     norm_tokens = tokens / tp if sp else tokens
     dropout = model.dropout and phase == "training"
     mask = DROPOUT_MASK_BYTES if dropout else 0.0
+    keep = 1.0 if phase == "training" else 0.0  # activations are kept for a backward pass only
     message = tokens * h * bc
 
     def tp_collective(kind):
@@ -88,11 +92,11 @@ def _forward(model: TransformerWorkload, phase: str, batch: int, seq: int, p: Pr
     def norm(name: str) -> Op:
         # Fused residual add + norm: reads the input and the residual, writes both back.
         return Op(name, "elementwise", "layer", flops=5 * norm_tokens * h, weight_bytes=h * ba,
-                  act_bytes=4 * norm_tokens * h * ba, saved_bytes=norm_tokens * h * ba, count=layers)
+                  act_bytes=4 * norm_tokens * h * ba, saved_bytes=keep * norm_tokens * h * ba, count=layers)
 
     def gemm(name: str, n_in: float, n_out: float, collective=None, saved_extra=0.0) -> Op:
         return Op(name, "gemm", "layer", flops=2 * tokens * n_in * n_out, weight_bytes=n_in * n_out * bw,
-                  act_bytes=tokens * (n_in + n_out) * ba, saved_bytes=tokens * n_in * ba + saved_extra,
+                  act_bytes=tokens * (n_in + n_out) * ba, saved_bytes=keep * (tokens * n_in * ba + saved_extra),
                   count=layers, collective=collective)
 
     # Attention: scores and values over the context, causal for prompts.
@@ -112,7 +116,7 @@ def _forward(model: TransformerWorkload, phase: str, batch: int, seq: int, p: Pr
         attn_bytes, kernels = qkv_io + 4 * scores * ba + (3 * scores * ba if dropout else 0.0), 3 + int(dropout)
         saved = tokens * (q_dim + 2 * kv_dim) * ba + scores * ba + (scores * (mask + ba) if dropout else 0.0)
     attention = Op("attention", "attention", "layer", flops=4 * pairs * q_dim, act_bytes=attn_bytes,
-                   kv_bytes=kv, saved_bytes=saved if phase == "training" else 0.0, count=layers, kernels=kernels)
+                   kv_bytes=kv, saved_bytes=keep * saved, count=layers, kernels=kernels)
 
     gated = model.mlp == "gated"
     up_out = 2 * ffn if gated else ffn
@@ -124,16 +128,13 @@ def _forward(model: TransformerWorkload, phase: str, batch: int, seq: int, p: Pr
         norm("mlp_norm"),
         gemm("mlp_up", h, up_out, gather_in),
         Op("mlp_act", "elementwise", "layer", flops=(5 if gated else 8) * tokens * ffn,
-           act_bytes=tokens * (up_out + ffn) * ba, saved_bytes=tokens * up_out * ba, count=layers),
+           act_bytes=tokens * (up_out + ffn) * ba, saved_bytes=keep * tokens * up_out * ba, count=layers),
         gemm("mlp_down", ffn, h, reduce_out, saved_extra=tokens * h * mask),
     ]
-    if phase != "training":
-        layer_ops = [Op(o.name, o.kind, o.group, o.flops, o.weight_bytes, o.act_bytes, o.kv_bytes, 0.0, o.count,
-                        o.kernels, o.collective) for o in layer_ops]
     emb_weight = BYTES_PER_VALUE[p.activations] if bw < 1 else bw  # tables stay 16-bit under weight-only quantization
     embedding = Op("embedding", "gather", "embedding", weight_bytes=tokens * h * emb_weight / tp,
                    act_bytes=tokens * h * ba, collective=tp_collective("all_reduce"))
-    head_saved = logit_tokens * (h * ba + vocab / tp * logits_bytes) if phase == "training" else 0.0
+    head_saved = keep * logit_tokens * (h * ba + vocab / tp * logits_bytes)
     head = (
         Op("final_norm", "elementwise", "head", flops=5 * logit_tokens * h, weight_bytes=h * ba,
            act_bytes=2 * logit_tokens * h * ba),

@@ -25,7 +25,7 @@ from typing import Literal
 from ..core import validate
 from ..core.assumptions import Assumptions, resolve
 from ..core.errors import InvalidArgumentError, UnknownNameError
-from ..core.precision import BITS_PER_VALUE, QUANT_GROUP_SIZE, Precisions, check_precision, stored_bits_per_weight
+from ..core.precision import BITS_PER_VALUE, QUANT_GROUP_SIZE, Precisions, check_precision, quantized_bits
 from ..core.units import Quantity, quantity
 from ..cost import step_cost
 from ..hardware.types import HardwareNode
@@ -118,7 +118,7 @@ class CompressionModel:
         base = check_precision(baseline_precision, "baseline_precision")
         serve = check_precision(speedup_baseline, "speedup_baseline")
         a = resolve(assumptions)
-        eff = None if efficiency is None else validate.fraction("efficiency", efficiency)
+        eff = validate.optional_fraction("efficiency", efficiency)
         base_bits, serve_bits = BITS_PER_VALUE[base], BITS_PER_VALUE[serve]
         params = model._params
         scale = 1.0  # fraction of FLOPs and weights kept (distillation)
@@ -130,7 +130,7 @@ class CompressionModel:
             if isinstance(target_bitwidth, bool) or not isinstance(target_bitwidth, int) or not 1 <= target_bitwidth <= 16:
                 raise InvalidArgumentError("target_bitwidth", target_bitwidth, "an integer from 1 to 16")
             group = validate.positive_int("group_size", group_size)
-            bits = _quantized_bits(target_bitwidth, group)
+            bits = quantized_bits(target_bitwidth, group)
             math_precision = _native_precision(hardware, target_bitwidth, serve)
             point, span, source = _lookup(QUANTIZATION_DELTAS, target_bitwidth, descending=True)
             if math_precision == serve and target_bitwidth < serve_bits:
@@ -192,14 +192,6 @@ def _native_precision(hw: HardwareNode, bits: int, fallback: str) -> str:
         if hw.supports(p):
             return p
     return fallback
-
-
-def _quantized_bits(bits: int, group: int) -> float:
-    """Stored bits per weight of a ``bits``-bit format: the one definition in :func:`stored_bits_per_weight`."""
-    named = {4: "int4", 8: "int8", 16: "fp16", 32: "fp32"}
-    if bits in named:
-        return stored_bits_per_weight(named[bits], group)
-    return float(bits) + (16 / group if bits < 8 else 0.0)  # other widths: the same group-scale rule
 
 
 def _step_time(model: Workload, hw: HardwareNode, weight_bits: float, math_precision: str, scale: float,

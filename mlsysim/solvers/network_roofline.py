@@ -18,7 +18,7 @@ from typing import Literal
 from ..core import validate
 from ..core.assumptions import Assumptions, resolve
 from ..core.errors import InvalidArgumentError
-from ..core.precision import Precisions, check_precision
+from ..core.precision import Precisions
 from ..core.units import Quantity, quantity
 from ..cost import StepBreakdown, step_cost
 from ..models.types import TransformerWorkload
@@ -67,8 +67,8 @@ class NetworkRooflineModel:
                                        f"{node.accelerators_per_node} GPUs per node")
         batch = validate.positive_int("batch_size", batch_size)
         seq = seq_length(model, seq_len, a)
-        prec = precision if isinstance(precision, Precisions) else Precisions.from_shorthand(check_precision(precision))
-        eff = None if efficiency is None else validate.fraction("efficiency", efficiency)
+        prec = Precisions.from_shorthand(precision)
+        eff = validate.optional_fraction("efficiency", efficiency)
         if phase not in ("decode", "prefill"):
             raise InvalidArgumentError("phase", phase, "'decode' or 'prefill'")
         link = (node.link_bandwidth, node.link_latency)

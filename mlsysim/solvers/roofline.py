@@ -28,7 +28,7 @@ from typing import Literal
 from ..core import validate
 from ..core.assumptions import Assumptions, resolve
 from ..core.errors import InvalidArgumentError, UnknownNameError
-from ..core.precision import Precisions, check_precision
+from ..core.precision import Precisions
 from ..core.units import BYTES_LADDER, ENERGY_LADDER, Quantity, quantity, readable
 from ..cost import StepBreakdown, StepCost, step_cost
 from ..formulas import OPTIMIZER_STATE_BYTES
@@ -118,8 +118,8 @@ class SingleNodeModel:
         validate.instance("model", model, Workload, "a workload such as Models.Llama3_8B")
         validate.instance("hardware", hardware, HardwareNode, "a device such as Hardware.H100")
         batch = validate.positive_int("batch_size", batch_size)
-        eff = None if efficiency is None else validate.fraction("efficiency", efficiency)
-        mem_eff = None if memory_efficiency is None else validate.fraction("memory_efficiency", memory_efficiency)
+        eff = validate.optional_fraction("efficiency", efficiency)
+        mem_eff = validate.optional_fraction("memory_efficiency", memory_efficiency)
         if mode not in ("inference", "training"):
             raise UnknownNameError("mode", str(mode), ["inference", "training"])
         optimizer = a.optimizer if optimizer is None else optimizer
@@ -128,8 +128,7 @@ class SingleNodeModel:
         tax = hardware.si.dispatch_tax if dispatch_tax is None else validate.quantity_in(
             "dispatch_tax", dispatch_tax, "s", "0.5 ms", allow_zero=True)
         training = mode == "training"
-        prec = precision if isinstance(precision, Precisions) else Precisions.from_shorthand(
-            check_precision(precision), training=training)
+        prec = Precisions.from_shorthand(precision, training=training)
         if isinstance(model, TransformerWorkload):
             seq: int | None = seq_length(model, seq_len, a)
         else:
@@ -146,7 +145,8 @@ class SingleNodeModel:
 
 
 def _result(model: Workload, hardware: HardwareNode, mode: str, batch: int, prec: Precisions, cost: StepCost,
-            tax: float, eff: float | None, mem_eff: float | None) -> SingleNodeResult:
+            tax: float, eff: float, mem_eff: float) -> SingleNodeResult:
+    """The seeds' fields from a priced step; ``eff``/``mem_eff`` are the efficiencies the ridge point uses."""
     b = cost.breakdown
     latency = b.time + tax
     feasible, reason = _fits(hardware, cost.resident_bytes, cost.activation_bytes)
@@ -155,8 +155,6 @@ def _result(model: Workload, hardware: HardwareNode, mode: str, batch: int, prec
         notes += (f"fixed per-kernel costs are {b.overhead_share:.0%} of this step: batch more work per launch, "
                   "or replay it from a captured graph (Assumptions(cuda_graphs=True))",)
     si = hardware.si
-    achieved_c = cost.math_rate * (eff if eff is not None else 1.0)
-    achieved_m = si.memory_bandwidth * (mem_eff if mem_eff is not None else 1.0)
     return SingleNodeResult(
         model=model.name,
         hardware=hardware.name,
@@ -171,7 +169,7 @@ def _result(model: Workload, hardware: HardwareNode, mode: str, batch: int, prec
         bottleneck="Compute" if b.compute >= b.memory else "Memory",
         throughput=quantity(cost.items / latency, cost.unit),
         arithmetic_intensity=quantity(b.flops / b.bytes, "flop/B"),
-        ridge_point=quantity(achieved_c / achieved_m, "flop/B"),
+        ridge_point=quantity(cost.math_rate * eff / (si.memory_bandwidth * mem_eff), "flop/B"),
         flops=quantity(b.flops / 1e9, "GFLOP"),
         bytes_moved=readable(b.bytes, BYTES_LADDER),
         memory_footprint=readable(cost.resident_bytes + cost.activation_bytes, BYTES_LADDER),

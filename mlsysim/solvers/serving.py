@@ -17,7 +17,7 @@ import dataclasses
 
 from ..core import validate
 from ..core.assumptions import Assumptions, resolve
-from ..core.precision import Precisions, check_precision
+from ..core.precision import Precisions
 from ..core.units import BYTES_LADDER, Quantity, quantity, readable
 from ..cost import StepBreakdown, step_cost
 from ..cost.step import kv_bytes_per_token
@@ -92,12 +92,9 @@ class ServingModel:
         validate.instance("hardware", hardware, HardwareNode, "a device such as Hardware.H100")
         seq = seq_length(model, seq_len, a)
         batch = validate.positive_int("batch_size", batch_size)
-        if isinstance(precision, Precisions):
-            prec = precision
-        else:
-            prec = Precisions.from_shorthand(check_precision(precision), kv_precision=kv_precision)
-        eff = None if efficiency is None else validate.fraction("efficiency", efficiency)
-        mem_eff = None if memory_efficiency is None else validate.fraction("memory_efficiency", memory_efficiency)
+        prec = Precisions.from_shorthand(precision, kv_precision=kv_precision)
+        eff = validate.optional_fraction("efficiency", efficiency)
+        mem_eff = validate.optional_fraction("memory_efficiency", memory_efficiency)
         reserved = 0.0 if reserved_memory is None else validate.quantity_in(
             "reserved_memory", reserved_memory, "B", "2 GiB", allow_zero=True)
         common = dict(batch=batch, seq=seq, precisions=prec, assumptions=a, efficiency=eff,

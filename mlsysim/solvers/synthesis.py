@@ -75,7 +75,6 @@ class SynthesisSolver:
                                                      precisions=precisions, assumptions=a)
         work = totals(ops)
         need_flops, need_bw = work["flops"] / (target * eff), work["bytes"] / (target * mem_eff)
-        matches = []
         with warnings.catch_warnings():  # a fallback on some zoo device is not the caller's concern here
             warnings.simplefilter("ignore", PrecisionFallbackWarning)
             matches = self._matching(model, target, batch, prec, efficiency, mode, seq_len, memory_efficiency, a)
