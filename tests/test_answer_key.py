@@ -44,6 +44,8 @@ def _quiet_fallbacks():
 
 def test_index_hero_resnet50_batch1_is_memory_bound():
     assert Engine.solve(Models.ResNet50, Hardware.A100, batch_size=1, precision="fp16").bottleneck == "Memory"
+    # "Double the batch and the compute term wins"
+    assert Engine.solve(Models.ResNet50, Hardware.A100, batch_size=2, precision="fp16").bottleneck == "Compute"
 
 
 def test_getting_started_llama_decode_memory_bound_and_training_compute_bound():
