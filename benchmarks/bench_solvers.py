@@ -1,6 +1,11 @@
 """Microseconds per solve, measured with timeit (best of 5 repeats).
 
 Run with ``make bench``.  Targets: ≤ 40 µs for Engine.solve and ServingModel.solve.
+
+A priced step is memoized (``mlsysim.cost.step``): repeated solves of the same
+model, device and shape reuse it, as searches, sweeps and pages do.  The "cold"
+lines clear that cache before every call, so they show the cost of pricing a
+step from its operators.
 """
 
 from __future__ import annotations
@@ -64,10 +69,22 @@ def bench_sweep() -> None:
     print(f"sweep_serving: {size:,} configurations in {seconds * 1e3:.1f} ms")
 
 
+def cold(fn):
+    """``fn`` with the priced-step cache cleared first."""
+    from mlsysim.cost.step import _priced_step
+
+    def call():
+        _priced_step.cache_clear()
+        return fn()
+    return call
+
+
 def main() -> None:
-    width = max(map(len, CASES))
+    width = max(map(len, CASES)) + 7
     for name, fn in CASES.items():
         print(f"{name:<{width}}  {per_call_us(fn):8.1f} µs")
+    for name in list(CASES)[:4]:
+        print(f"{name + ', cold':<{width}}  {per_call_us(cold(CASES[name]), number=500):8.1f} µs")
     for gpus, fleet in FLEETS.items():
         result = ParallelismOptimizer().solve(Models.Llama3_70B, fleet, batch_size=2048)
         ms = per_call_us(lambda fleet=fleet: ParallelismOptimizer().solve(Models.Llama3_70B, fleet, batch_size=2048),

@@ -6,6 +6,7 @@ Every solver that times or sizes a step calls this function; none counts FLOPs o
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from .. import formulas
@@ -107,6 +108,17 @@ def step_cost(model: Workload, device: HardwareNode, *, phase: Phase, batch: int
         ('memory', 'token/s')
     """
     rate, used, native = device.resolve_compute(precisions.math, warn=warn)
+    return _priced_step(model, device, phase, batch, seq, precisions, assumptions, efficiency, memory_efficiency, tp,
+                        sequence_parallel, link, recompute, state_values, rate, used, native)
+
+
+@lru_cache(maxsize=4096)
+def _priced_step(model: Workload, device: HardwareNode, phase: Phase, batch: int, seq: int | None,
+                 precisions: Precisions, assumptions: Assumptions, efficiency: float | None,
+                 memory_efficiency: float | None, tp: int, sequence_parallel: bool, link: tuple[float, float] | None,
+                 recompute: str, state_values: int, rate: float, used: str, native: bool) -> StepCost:
+    """:func:`step_cost` after the precision fallback, memoized: every argument is immutable, and a solve
+    repeated with the same model, device, shape and assumptions (sweeps, searches, pages) reuses the priced step."""
     work = step_work(model, phase=phase, batch=batch, seq=seq, precisions=precisions, assumptions=assumptions,
                      tp=tp, sequence_parallel=sequence_parallel, recompute=recompute, state_values=state_values)
     ops, items, unit, resident, activations = work
