@@ -176,6 +176,10 @@ class Assumptions:
                                      "nvidia2023connectx7", "s"))
     intra_node_latency_s: float = dataclasses.field(
         default=2e-6, metadata=_note("small-message latency α over NVLink/NVSwitch", "nvidia2022h100", "s"))
+    sequence_parallel: bool = dataclasses.field(
+        default=False, metadata=_note("tensor-parallel training shards the norms and dropouts over the sequence, "
+                                      "turning each all-reduce into a reduce-scatter and an all-gather (opt-in in "
+                                      "Megatron-LM, `--sequence-parallel`)", "korthikanti2022reducing"))
     dp_overlap: float = dataclasses.field(
         default=1.0, metadata=_note("fraction of the backward pass the data-parallel gradient all-reduce can hide "
                                     "behind", "narayanan2021megatron"))

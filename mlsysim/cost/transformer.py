@@ -52,7 +52,7 @@ def transformer_ops(model: TransformerWorkload, phase: Phase, batch: int, seq: i
         >>> [op.name for op in ops][:4]
         ['embedding', 'attn_norm', 'qkv_proj', 'attention']
     """
-    forward = _forward(model, phase, batch, seq, precisions, tp, sequence_parallel, flash, logits_bytes)
+    forward = _forward(model, phase, batch, seq, precisions, tp, sequence_parallel, flash, logits_bytes, recompute)
     if phase != "training":
         return forward
     backward = tuple(_backward(op, precisions, flash_backward_factor) for op in reversed(forward))
@@ -68,7 +68,8 @@ def transformer_ops(model: TransformerWorkload, phase: Phase, batch: int, seq: i
 
 
 def _forward(model: TransformerWorkload, phase: str, batch: int, seq: int, p: Precisions, tp: int, sp: bool,
-             flash: bool, logits_bytes: float) -> tuple[Op, ...]:
+             flash: bool, logits_bytes: float, recompute: str = "none") -> tuple[Op, ...]:
+    """The forward operators; ``saved_bytes`` follow ``recompute`` (what the backward pass finds in memory)."""
     h, d, f, vocab, layers = model.hidden_size, model.head_dim, model.ffn_size, model.vocab_size, model.layers
     bw, ba, bk, bc = p.bytes("weights"), p.bytes("activations"), p.bytes("kv_cache"), p.bytes("communication")
     heads = model.attention_heads / tp
@@ -109,12 +110,13 @@ def _forward(model: TransformerWorkload, phase: str, batch: int, seq: int, p: Pr
         kv = batch * seq * 2 * kv_dim * bk if phase == "prefill" else 0.0
         scores = batch * heads * float(seq) * seq  # an unfused kernel computes the whole square
     qkv_io = tokens * (2 * q_dim + 2 * kv_dim) * ba  # read Q, K, V; write O
+    saved = tokens * (q_dim + 2 * kv_dim) * ba  # Q, K and V; selective recomputation keeps only these
     if flash:
         attn_bytes, kernels = qkv_io, 1
-        saved = tokens * (q_dim + 2 * kv_dim) * ba
     else:
         attn_bytes, kernels = qkv_io + 4 * scores * ba + (3 * scores * ba if dropout else 0.0), 3 + int(dropout)
-        saved = tokens * (q_dim + 2 * kv_dim) * ba + scores * ba + (scores * (mask + ba) if dropout else 0.0)
+        if recompute == "none":  # the softmax output, and the dropout mask and output
+            saved += scores * ba + (scores * (mask + ba) if dropout else 0.0)
     attention = Op("attention", "attention", "layer", flops=4 * pairs * q_dim, act_bytes=attn_bytes,
                    kv_bytes=kv, saved_bytes=keep * saved, count=layers, kernels=kernels)
 
@@ -145,6 +147,8 @@ def _forward(model: TransformerWorkload, phase: str, batch: int, seq: int, p: Pr
            collective=Collective("all_gather", logit_tokens * vocab * logits_bytes, tp)
            if tp > 1 and phase != "training" else None),
     )
+    if recompute == "full":  # only each layer's input is kept (the attention norm's input)
+        layer_ops = [op if op.name == "attn_norm" else replace(op, saved_bytes=0.0) for op in layer_ops]
     return (embedding, *layer_ops, *head)
 
 

@@ -67,6 +67,21 @@ class GridProfile(Spec):
         object.__setattr__(self, "_l_per_kwh", self.wue.to("L/kWh").magnitude)
         object.__setattr__(self, "_usd_per_kwh", self.electricity_price.to("USD/kWh").magnitude)
 
+    @property
+    def kg_co2e_per_kwh(self) -> float:
+        """Carbon intensity as a plain float, kg CO2e per kWh."""
+        return self._kg_per_kwh
+
+    @property
+    def liters_per_kwh(self) -> float:
+        """Water intensity as a plain float, L per kWh of IT energy."""
+        return self._l_per_kwh
+
+    @property
+    def usd_per_kwh(self) -> float:
+        """Electricity price as a plain float, USD per kWh."""
+        return self._usd_per_kwh
+
 
 class Datacenter(Spec):
     """A facility on a grid, with its own PUE and WUE when known."""

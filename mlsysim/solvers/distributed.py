@@ -2,22 +2,26 @@
 
 One optimizer step of ``batch_size`` sequences of ``seq_len`` tokens, split as
 Megatron-LM does [@narayanan2021megatron]: TP innermost (inside a node), then
-DP, then PP.  Per step:
+DP, then PP.  One microbatch on one GPU is priced by the cost core
+(:func:`mlsysim.cost.step_cost`, phase "training", sharded ``tp`` ways): every
+operator's forward, backward and recomputation, with its size-dependent efficiency,
+per-kernel cost and its tensor-parallel collectives on the scale-up link.  Per step:
 
-* **compute** — training FLOPs / (GPUs × peak × efficiency), stretched by
-  uneven pipeline stages;
-* **pipeline bubble** — (p − 1) microbatch slots of idle time, i.e. a
-  fraction (p − 1)/(m + p − 1) of the pipelined step;
-* **TP** — 4 ring all-reduces of the activations per layer per microbatch
-  (6 with full recomputation) over the intra-node link, not overlapped;
+* **compute** — the slowest pipeline stage (its ⌈layers / pp⌉ layers, plus the
+  LM head on the last stage) × microbatches, less its TP communication;
+* **TP** — the stage's tensor-parallel collectives (all-reduces, or
+  reduce-scatter + all-gather with sequence parallelism), in series;
+* **pipeline bubble** — (p − 1) stage-times of idle time (1F1B), a fraction
+  (p − 1)/(m + p − 1) of the pipelined step;
 * **PP** — activation sends between stages over the fabric;
 * **DP** — the gradient all-reduce (hierarchical when a DP group spans
   GPUs inside and across nodes); with ``overlap_comm`` it hides behind the
   backward pass of the last microbatch;
-* **memory per GPU** — weights, gradients and optimizer state sharded by
-  ``optimizer_sharding`` (ZeRO stages [@rajbhandari2020zero]), plus the
-  activations of the microbatches in flight (``recompute``
-  [@korthikanti2022reducing]).
+* **optimizer** — the optimizer step over the GPU's (ZeRO-sharded) parameters;
+* **memory per GPU** — weights, gradients and optimizer state by precision role and
+  sharded by ``optimizer_sharding`` (ZeRO stages [@rajbhandari2020zero]), plus the
+  activations the cost core's operators keep for the microbatches in flight
+  (``recompute`` [@korthikanti2022reducing]).
 
 ``latency`` is the whole run: steps to consume ``training_tokens`` (default:
 the compute-optimal 20 tokens per parameter [@hoffmann2022chinchilla]) × step time.
@@ -31,17 +35,12 @@ from typing import Literal
 
 from .. import formulas
 from ..core import validate
-from ..core.assumptions import (
-    DEFAULT_DP_OVERLAP,
-    DEFAULT_EFFICIENCY,
-    DEFAULT_GLOBAL_BATCH,
-    DEFAULT_MICRO_BATCH,
-    DEFAULT_OPTIMIZER,
-    DEFAULT_SEQ_LEN,
-)
+from ..core.assumptions import Assumptions, resolve
 from ..core.errors import InvalidArgumentError, UnknownNameError
-from ..core.precision import BYTES_PER_VALUE, check_precision
+from ..core.precision import Precisions
 from ..core.units import BYTES_LADDER, quantity, readable, ureg
+from ..cost import price, step_cost
+from ..cost.transformer import optimizer_ops, transformer_ops
 from ..models.types import TransformerWorkload
 from ..systems.types import Fleet
 from .result import Result
@@ -73,6 +72,7 @@ class DistributedResult(Result):
     pp_communication_latency: object
     dp_communication_latency: object
     dp_exposed_latency: object
+    optimizer_latency: object
     bubble_fraction: float
     scaling_efficiency: float
     mfu: float
@@ -89,49 +89,53 @@ class DistributedResult(Result):
 
 @dataclasses.dataclass(frozen=True)
 class _Setup:
-    """Validated, plan-independent inputs as floats (shared with the optimizer)."""
+    """Validated, plan-independent inputs (shared with the optimizer)."""
 
     model: TransformerWorkload
     fleet: Fleet
     batch: int
     seq: int
-    precision: str
-    b: float
-    rate: float
-    eff: float
+    precisions: Precisions
+    assumptions: Assumptions
+    eff: float | None
     overlap: float
     sharding: str
     recompute: str
-    optimizer: str
+    state_values: int
     hierarchical: bool
+    sequence_parallel: bool
 
 
 def prepare(model, fleet, batch_size, seq_len, precision, efficiency, overlap_comm, optimizer_sharding,
-            recompute, optimizer, dp_algorithm) -> _Setup:
-    """Validate everything that does not depend on the (tp, pp, dp) split."""
+            recompute, optimizer, dp_algorithm, assumptions=None, sequence_parallel=None) -> _Setup:
+    """Validate everything that does not depend on the (tp, pp, dp) split; None means ``assumptions``' default."""
+    a = resolve(assumptions)
     validate.instance("model", model, TransformerWorkload, "a transformer such as Models.Llama3_70B")
     validate.instance("fleet", fleet, Fleet, "a fleet such as Systems.Clusters.Research_256")
-    batch = validate.positive_int("batch_size", batch_size)
-    seq = validate.positive_int("seq_len", seq_len)
+    batch = validate.positive_int("batch_size", a.global_batch if batch_size is None else batch_size)
+    seq = validate.positive_int("seq_len", a.seq_len if seq_len is None else seq_len)
     if seq > model.context_length:
         raise InvalidArgumentError("seq_len", seq, f"at most {model.name}'s context length {model.context_length}")
-    prec = check_precision(precision)
-    eff = validate.fraction("efficiency", efficiency)
+    prec = Precisions.from_shorthand(precision, training=True)
+    eff = validate.optional_fraction("efficiency", efficiency)
     if optimizer_sharding not in SHARDINGS:
         raise UnknownNameError("optimizer_sharding", str(optimizer_sharding), SHARDINGS)
     if recompute not in RECOMPUTES:
         raise UnknownNameError("recompute", str(recompute), RECOMPUTES)
+    optimizer = a.optimizer if optimizer is None else optimizer
     if optimizer not in formulas.OPTIMIZER_STATE_BYTES:
         raise UnknownNameError("optimizer", str(optimizer), formulas.OPTIMIZER_STATE_BYTES)
     if dp_algorithm not in ("ring", "hierarchical"):
         raise UnknownNameError("dp_algorithm", str(dp_algorithm), ["ring", "hierarchical"])
     if isinstance(overlap_comm, bool):
-        overlap = DEFAULT_DP_OVERLAP if overlap_comm else 0.0
+        overlap = a.dp_overlap if overlap_comm else 0.0
     else:
         overlap = validate.fraction("overlap_comm", overlap_comm)
-    rate = fleet.node.accelerator.resolve_compute(prec)[0]
-    return _Setup(model, fleet, batch, seq, prec, BYTES_PER_VALUE[prec], rate, eff, overlap,
-                  optimizer_sharding, recompute, optimizer, dp_algorithm == "hierarchical")
+    sp = a.sequence_parallel if sequence_parallel is None else sequence_parallel
+    if not isinstance(sp, bool):
+        raise InvalidArgumentError("sequence_parallel", sp, "True or False")
+    return _Setup(model, fleet, batch, seq, prec, a, eff, overlap, optimizer_sharding, recompute,
+                  2 if optimizer == "adam" else 1, dp_algorithm == "hierarchical", sp)
 
 
 def check_split(s: _Setup, tp, pp, dp, micro_batch_size) -> tuple[int, int, int, int]:
@@ -140,7 +144,8 @@ def check_split(s: _Setup, tp, pp, dp, micro_batch_size) -> tuple[int, int, int,
     gpus = s.fleet.total_accelerators
     tp = validate.positive_int("tp_size", tp)
     pp = validate.positive_int("pp_size", pp)
-    mbs = validate.positive_int("micro_batch_size", micro_batch_size)
+    mbs = validate.positive_int("micro_batch_size",
+                                s.assumptions.micro_batch if micro_batch_size is None else micro_batch_size)
     if tp > node.accelerators_per_node:
         raise InvalidArgumentError("tp_size", tp, f"at most {node.accelerators_per_node}, the GPUs in one {node.name} "
                                    "(tensor parallelism stays on the intra-node link)")
@@ -162,38 +167,67 @@ def check_split(s: _Setup, tp, pp, dp, micro_batch_size) -> tuple[int, int, int,
     return tp, pp, dp, mbs
 
 
+def model_flops_per_sequence(model: TransformerWorkload, seq: int, precisions: Precisions) -> float:
+    """Model FLOPs of training one sequence: the matrix FLOPs of forward and backward, without recomputation
+    (the numerator of MFU), counted by the cost core."""
+    ops = transformer_ops(model, "training", 1, seq, precisions, flash=False)
+    return sum(op.count * op.flops for op in ops if op.matmul)
+
+
 def step_terms(s: _Setup, tp: int, pp: int, dp: int, mbs: int) -> dict[str, float]:
     """Every term of one step, in seconds and bytes (the optimizer's hot path)."""
     model, node, fabric = s.model, s.fleet.node, s.fleet.fabric
+    gpu = node.accelerator
     gpus = tp * pp * dp
     m = s.batch // dp // mbs
-    tokens = s.batch * s.seq
-    args = (model._matmul_params, model.layers, s.seq, model._attention_dim)
-    model_flops = tokens * formulas.training_flops_per_token(*args)
-    hw_flops = tokens * formulas.training_flops_per_token(*args, recompute=s.recompute == "full")
+    cost = step_cost(model, gpu, phase="training", batch=mbs, seq=s.seq, precisions=s.precisions,
+                     assumptions=s.assumptions, efficiency=s.eff, tp=tp, sequence_parallel=s.sequence_parallel and tp > 1,
+                     link=(node.link_bandwidth, node.link_latency), recompute=s.recompute, warn=False,
+                     state_values=s.state_values)
+    time = dict.fromkeys(("embedding", "layer", "head"), 0.0)
+    comm = dict(time)
+    saved = dict(time)
+    for r in cost.breakdown.rows:
+        group = r.op.group
+        if group in time:
+            time[group] += r.op.count * r.time
+            comm[group] += r.op.count * r.t_comm
+            saved[group] += r.op.count * r.op.saved_bytes
     stage_layers = math.ceil(model.layers / pp)
-    imbalance = stage_layers * pp / model.layers
-    t_compute = hw_flops / (gpus * s.rate * s.eff) * imbalance
+    per_layer = stage_layers / model.layers
+    if pp == 1:
+        ends = ("embedding", "head")
+    else:  # the first stage holds the embedding, the last the LM head: the slower one sets the pace
+        first = time["embedding"] - comm["embedding"]
+        ends = ("head",) if time["head"] - comm["head"] >= first else ("embedding",)
+    stage = per_layer * time["layer"] + sum(time[g] for g in ends)
+    stage_tp = per_layer * comm["layer"] + sum(comm[g] for g in ends)
+    t_tp = m * stage_tp
+    t_compute = m * stage - t_tp
     bubble = formulas.pipeline_bubble_fraction(pp, m)
-    t_bubble = t_compute * (pp - 1) / m
+    t_bubble = (pp - 1) * stage
 
-    activation_msg = mbs * s.seq * model.hidden_size * s.b
-    n_allreduce = 6 if s.recompute == "full" else 4
-    t_tp = stage_layers * m * n_allreduce * formulas.ring_allreduce_time(
-        activation_msg, tp, node._link_bw, node._link_latency) if tp > 1 else 0.0
-    t_pp = 2 * m * formulas.point_to_point_time(activation_msg / tp, fabric._port_bw, fabric._latency) if pp > 1 else 0.0
+    activation_msg = mbs * s.seq * model.hidden_size * s.precisions.bytes("communication")
+    t_pp = 2 * m * formulas.point_to_point_time(activation_msg / tp, fabric.port_bandwidth,
+                                                fabric.latency_s) if pp > 1 else 0.0
 
-    params_gpu = model._params / (tp * pp) * imbalance
-    grads = params_gpu * s.b
-    t_dp = _dp_allreduce(s, grads, tp, dp) * (1.5 if s.sharding == "zero3" else 1.0)
-    t_dp_exposed = max(0.0, t_dp - s.overlap * (2 / 3) * t_compute / m)
-    step = t_compute + t_bubble + t_tp + t_pp + t_dp_exposed
+    params_gpu = model.parameter_count / (tp * pp) * (stage_layers * pp / model.layers)
+    t_dp = _dp_allreduce(s, params_gpu * s.precisions.bytes("communication"), tp, dp) * (
+        s.assumptions.zero3_traffic_factor if s.sharding == "zero3" else 1.0)
+    t_dp_exposed = max(0.0, t_dp - s.overlap * s.assumptions.backward_compute_share * t_compute / m)
+    shards = dp if s.sharding != "none" else 1
+    t_optimizer = price(optimizer_ops(params_gpu, s.precisions, shards=shards, state_values=s.state_values), gpu,
+                        cost.math_rate, s.assumptions, efficiency=s.eff).time
+    step = t_compute + t_tp + t_bubble + t_pp + t_dp_exposed + t_optimizer
 
-    memory = _memory(s, params_gpu, stage_layers, tp, pp, dp, mbs, m)
+    kept = per_layer * saved["layer"] * min(m, pp) + saved["head"] + (saved["embedding"] if pp == 1 else 0.0)
+    memory = _memory(s, params_gpu, dp, kept)
+    model_flops = s.batch * model_flops_per_sequence(model, s.seq, s.precisions)
     return {
         "gpus": gpus, "m": m, "model_flops": model_flops, "t_compute": t_compute, "t_bubble": t_bubble,
-        "bubble": bubble, "t_tp": t_tp, "t_pp": t_pp, "t_dp": t_dp, "t_dp_exposed": t_dp_exposed, "step": step,
-        "mfu": model_flops / (step * gpus * s.rate), "scaling": t_compute / step, **memory,
+        "bubble": bubble, "t_tp": t_tp, "t_pp": t_pp, "t_dp": t_dp, "t_dp_exposed": t_dp_exposed,
+        "t_optimizer": t_optimizer, "step": step, "mfu": model_flops / (step * gpus * cost.math_rate),
+        "scaling": t_compute / step, "math_rate": cost.math_rate, **memory,
     }
 
 
@@ -204,29 +238,23 @@ def _dp_allreduce(s: _Setup, message: float, tp: int, dp: int) -> float:
     node, fabric = s.fleet.node, s.fleet.fabric
     local = min(dp, max(1, node.accelerators_per_node // tp))  # DP ranks sharing a node
     nodes = dp // local
-    nic_bw = fabric._port_bw * node._nics / node.accelerators_per_node
+    nic_bw = fabric.port_bandwidth * node.nics / node.accelerators_per_node
     if nodes == 1:
-        return formulas.ring_allreduce_time(message, dp, node._link_bw, node._link_latency)
+        return formulas.ring_allreduce_time(message, dp, node.link_bandwidth, node.link_latency)
     if s.hierarchical and local > 1:
         return formulas.hierarchical_allreduce_time(
-            message, local, nodes, node._link_bw, node._link_latency, nic_bw, fabric._latency)
-    return formulas.ring_allreduce_time(message, dp, nic_bw, fabric._latency)
+            message, local, nodes, node.link_bandwidth, node.link_latency, nic_bw, fabric.latency_s)
+    return formulas.ring_allreduce_time(message, dp, nic_bw, fabric.latency_s)
 
 
-def _memory(s: _Setup, params_gpu, stage_layers, tp, pp, dp, mbs, m) -> dict[str, float]:
-    """Bytes per GPU of weights, gradients, optimizer state and in-flight activations."""
-    model = s.model
-    optimizer_bytes = formulas.training_state_bytes_per_param(s.b, s.optimizer) - 2 * s.b
-    weights = params_gpu * s.b / (dp if s.sharding == "zero3" else 1)
-    grads = params_gpu * s.b / (dp if s.sharding in ("zero2", "zero3") else 1)
-    optimizer = params_gpu * optimizer_bytes / (dp if s.sharding != "none" else 1)
-    h, tokens = model.hidden_size, mbs * s.seq
-    if s.recompute == "full":
-        per_layer = 2 * tokens * h  # only each layer's input is kept
-    else:
-        per_layer = formulas.activation_bytes_per_token(
-            h, 1, model.attention_heads, s.seq, flash_attention=s.recompute == "selective") * tokens / tp
-    activations = per_layer * s.b / 2 * stage_layers * min(m, pp)
+def _memory(s: _Setup, params_gpu: float, dp: int, activations: float) -> dict[str, float]:
+    """Bytes per GPU of weights, gradients, optimizer state (by precision role, ZeRO-sharded) and activations."""
+    p = s.precisions
+    master = 0.0 if p.master_weights == p.weights else p.bytes("master_weights")
+    weights = params_gpu * p.bytes("weights") / (dp if s.sharding == "zero3" else 1)
+    grads = params_gpu * p.bytes("gradients") / (dp if s.sharding in ("zero2", "zero3") else 1)
+    optimizer = params_gpu * (master + s.state_values * p.bytes("optimizer_state")) / (
+        dp if s.sharding != "none" else 1)
     total = weights + grads + optimizer + activations
     capacity = s.fleet.node.accelerator.si.memory_capacity
     return {"weights": weights, "grads": grads, "optimizer": optimizer, "activations": activations,
@@ -240,33 +268,43 @@ class DistributedModel:
         self,
         model: TransformerWorkload,
         fleet: Fleet,
-        batch_size: int = DEFAULT_GLOBAL_BATCH,
-        precision: str = "bf16",
-        efficiency: float = DEFAULT_EFFICIENCY,
+        batch_size: int | None = None,
+        precision: str | Precisions = "bf16",
+        efficiency: float | None = None,
         *,
         tp_size: int = 1,
         pp_size: int = 1,
         dp_size: int | None = None,
-        micro_batch_size: int = DEFAULT_MICRO_BATCH,
-        seq_len: int = DEFAULT_SEQ_LEN,
+        micro_batch_size: int | None = None,
+        seq_len: int | None = None,
         overlap_comm: bool | float = True,
         optimizer_sharding: Sharding = "zero1",
         recompute: Recompute = "selective",
-        optimizer: str = DEFAULT_OPTIMIZER,
+        optimizer: str | None = None,
         dp_algorithm: Literal["ring", "hierarchical"] = "hierarchical",
+        sequence_parallel: bool | None = None,
         training_tokens=None,
+        assumptions: Assumptions | None = None,
     ) -> DistributedResult:
         """One training step of ``model`` on ``fleet`` split ``tp_size × pp_size × dp_size``.
 
         Args:
-            batch_size: global batch in sequences (default 1024).
-            efficiency: fraction of dense peak the compute kernels reach.
+            batch_size: global batch in sequences (default ``assumptions.global_batch``).
+            precision: a seed-style string expanded by role for training (bf16 weights and activations,
+                fp32 gradients, master weights and optimizer state), or a ``Precisions``.
+            efficiency: a flat fraction of dense peak for every operator; default None: the cost core's
+                size-dependent curves.
             dp_size: inferred as GPUs / (tp × pp) when omitted.
-            micro_batch_size: sequences per microbatch; microbatches = batch / dp / micro_batch_size.
+            micro_batch_size: sequences per microbatch (default ``assumptions.micro_batch``);
+                microbatches = batch / dp / micro_batch_size.
+            seq_len: tokens per sequence (default ``assumptions.seq_len``).
             overlap_comm: hide the DP all-reduce behind the backward pass (True, False, or a fraction).
             optimizer_sharding: "none", "zero1" (default: the distributed optimizer), "zero2", "zero3".
             recompute: activation recomputation, "none", "selective" (default) or "full".
+            optimizer: "adam" or "sgd" (default ``assumptions.optimizer``).
+            sequence_parallel: shard norms over the sequence under TP (default ``assumptions.sequence_parallel``).
             training_tokens: tokens of the whole run (default: 20 per parameter).
+            assumptions: the modelling defaults (``mlsysim.Assumptions``).
 
         Example:
             >>> r = DistributedModel().solve(Models.Llama3_70B, Systems.Clusters.Research_256, tp_size=8)
@@ -274,7 +312,7 @@ class DistributedModel:
             (True, 32)
         """
         s = prepare(model, fleet, batch_size, seq_len, precision, efficiency, overlap_comm, optimizer_sharding,
-                    recompute, optimizer, dp_algorithm)
+                    recompute, optimizer, dp_algorithm, assumptions, sequence_parallel)
         tp, pp, dp, mbs = check_split(s, tp_size, pp_size, dp_size, micro_batch_size)
         t = step_terms(s, tp, pp, dp, mbs)
         tokens = _token_budget(model, training_tokens)
@@ -284,12 +322,15 @@ class DistributedModel:
             f"{t['grads'] / 1e9:.3g}, optimizer {t['optimizer'] / 1e9:.3g}, activations {t['activations'] / 1e9:.3g}) "
             f"but a GPU holds {t['capacity'] / 1e9:.4g} GB")
         ms = lambda x: quantity(x * 1e3, "ms")  # noqa: E731
+        p = s.precisions
         return DistributedResult(
             model=model.name, fleet=fleet.name, tp_size=tp, pp_size=pp, dp_size=dp, batch_size=s.batch,
-            micro_batch_size=mbs, microbatches=t["m"], seq_len=s.seq, precision=s.precision,
+            micro_batch_size=mbs, microbatches=t["m"], seq_len=s.seq, precision=p.math if p.math != p.weights
+            else p.weights,
             step_latency_total=ms(t["step"]), compute_latency=ms(t["t_compute"]), bubble_latency=ms(t["t_bubble"]),
             tp_communication_latency=ms(t["t_tp"]), pp_communication_latency=ms(t["t_pp"]),
             dp_communication_latency=ms(t["t_dp"]), dp_exposed_latency=ms(t["t_dp_exposed"]),
+            optimizer_latency=ms(t["t_optimizer"]),
             bubble_fraction=t["bubble"], scaling_efficiency=t["scaling"], mfu=t["mfu"],
             throughput=quantity(s.batch * s.seq / t["step"], "token/s"),
             memory_per_gpu=readable(t["memory"], BYTES_LADDER),
@@ -302,7 +343,7 @@ class DistributedModel:
 
 def _token_budget(model: TransformerWorkload, training_tokens) -> float:
     if training_tokens is None:
-        return formulas.chinchilla_tokens(model._params)
+        return formulas.chinchilla_tokens(model.parameter_count)
     if isinstance(training_tokens, ureg.Quantity):
         return validate.quantity_in("training_tokens", training_tokens, "token", "15e12 token")
     return validate.positive_number("training_tokens", training_tokens)

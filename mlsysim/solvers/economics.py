@@ -109,7 +109,7 @@ class EconomicsModel:
         years = days / DAYS_PER_YEAR
         _, _, energy = fleet_energy_kwh(fleet, site, days, u, a)
         capex = capex_total * min(1.0, years / life)
-        opex_energy = energy * site._usd_per_kwh
+        opex_energy = energy * site.usd_per_kwh
         opex_maint = hardware * maint * years
         return EconomicsResult(
             region_name=site.name,
@@ -122,5 +122,5 @@ class EconomicsModel:
             opex_maintenance_usd=opex_maint,
             tco_usd=capex + opex_energy + opex_maint,
             energy_kwh=energy,
-            carbon_footprint_kg=formulas.carbon_emissions(energy, site._kg_per_kwh),
+            carbon_footprint_kg=formulas.carbon_emissions(energy, site.kg_co2e_per_kwh),
         )

@@ -12,7 +12,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Literal
 
-from ..core.assumptions import DEFAULT_EFFICIENCY, DEFAULT_GLOBAL_BATCH, DEFAULT_OPTIMIZER, DEFAULT_SEQ_LEN
+from ..core.assumptions import Assumptions
+from ..core.precision import Precisions
 from ..core.units import quantity
 from ..models.types import TransformerWorkload
 from ..systems.types import Fleet
@@ -46,27 +47,32 @@ class ParallelismOptimizer:
         self,
         model: TransformerWorkload,
         fleet: Fleet,
-        batch_size: int = DEFAULT_GLOBAL_BATCH,
-        precision: str = "bf16",
-        efficiency: float = DEFAULT_EFFICIENCY,
+        batch_size: int | None = None,
+        precision: str | Precisions = "bf16",
+        efficiency: float | None = None,
         *,
-        seq_len: int = DEFAULT_SEQ_LEN,
+        seq_len: int | None = None,
         overlap_comm: bool | float = True,
         optimizer_sharding: Sharding = "zero1",
         recompute: Recompute = "selective",
-        optimizer: str = DEFAULT_OPTIMIZER,
+        optimizer: str | None = None,
         dp_algorithm: Literal["ring", "hierarchical"] = "hierarchical",
+        sequence_parallel: bool | None = None,
         top_k: int = 20,
+        assumptions: Assumptions | None = None,
     ) -> ParallelismResult:
         """Every split that fits, ranked by MFU (ties: shorter step).
+
+        Arguments are those of :meth:`DistributedModel.solve` (None: ``assumptions``' default);
+        ``top_k`` is how many ranked candidates the result keeps.
 
         Example:
             >>> r = ParallelismOptimizer().solve(Models.Llama3_70B, Systems.Clusters.Research_256, batch_size=512)
             >>> r.best_config["tp"]
-            8
+            2
         """
         s = prepare(model, fleet, batch_size, seq_len, precision, efficiency, overlap_comm, optimizer_sharding,
-                    recompute, optimizer, dp_algorithm)
+                    recompute, optimizer, dp_algorithm, assumptions, sequence_parallel)
         gpus = fleet.total_accelerators
         per_node = fleet.node.accelerators_per_node
         searched, fits, rejected = 0, [], []

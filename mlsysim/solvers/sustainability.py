@@ -98,7 +98,7 @@ class SustainabilityModel:
         u = validate.fraction("mfu", a.mfu if mfu is None else mfu)
         grid = resolve_grid(datacenter, fleet, "datacenter")
         power_kw, it, total = fleet_energy_kwh(fleet, grid, days, u, a)
-        carbon_kg = formulas.carbon_emissions(total, grid._kg_per_kwh)
+        carbon_kg = formulas.carbon_emissions(total, grid.kg_co2e_per_kwh)
         return SustainabilityResult(
             region_name=grid.name,
             duration_days=days,
@@ -109,5 +109,5 @@ class SustainabilityModel:
             carbon_intensity=grid.carbon_intensity,
             carbon_footprint_kg=carbon_kg,
             carbon_footprint=quantity(carbon_kg / 1e3, "t"),
-            water_usage_liters=formulas.water_use(it, grid._l_per_kwh),
+            water_usage_liters=formulas.water_use(it, grid.liters_per_kwh),
         )

@@ -64,6 +64,11 @@ class Node(Spec):
         return self._link_latency
 
     @property
+    def nics(self) -> int:
+        """Scale-out network ports per node (one per accelerator unless stated)."""
+        return self._nics
+
+    @property
     def max_power(self):
         """Whole-node power at full load (kW): the datasheet figure, or accelerators × TDP × the DGX ratio."""
         return None if self._power is None else Q_(self._power / 1e3, "kW")
@@ -82,6 +87,16 @@ class NetworkFabric(Spec):
     def model_post_init(self, _context: Any) -> None:
         object.__setattr__(self, "_port_bw", si(self.bandwidth) / self.oversubscription)
         object.__setattr__(self, "_latency", si(self.latency))
+
+    @property
+    def port_bandwidth(self) -> float:
+        """Bytes/s one port sustains in one direction, after oversubscription."""
+        return self._port_bw
+
+    @property
+    def latency_s(self) -> float:
+        """Small-message latency α through the fabric, seconds."""
+        return self._latency
 
 
 class Fleet(Spec):
