@@ -21,7 +21,7 @@ PUBLIC_MODULES = {
     "mlsysim", "mlsysim.core.constants", "mlsysim.hardware.types", "mlsysim.models.registry",
     "mlsysim.systems.types", "mlsysim.systems.registry", "mlsysim.infra.registry", "mlsysim.infra.types",
     "mlsysim.infrastructure.registry", "mlsysim.solvers", "mlsysim.show", "mlsysim.zoo", "mlsysim.formulas",
-    "mlsysim.sweep", "mlsysim.validation",
+    "mlsysim.sweep", "mlsysim.validation", "mlsysim.cost",
 }
 
 
