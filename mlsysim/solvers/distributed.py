@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Literal
+from typing import Literal, cast
 
 from .. import formulas
 from ..core import validate
@@ -41,7 +41,7 @@ from ..core.assumptions import (
 )
 from ..core.errors import InvalidArgumentError, UnknownNameError
 from ..core.precision import BYTES_PER_VALUE, check_precision
-from ..core.units import BYTES_LADDER, quantity, readable, ureg
+from ..core.units import BYTES_LADDER, Quantity, quantity, readable, ureg
 from ..models.types import TransformerWorkload
 from ..systems.types import Fleet
 from .result import Result
@@ -66,24 +66,24 @@ class DistributedResult(Result):
     microbatches: int
     seq_len: int
     precision: str
-    step_latency_total: object
-    compute_latency: object
-    bubble_latency: object
-    tp_communication_latency: object
-    pp_communication_latency: object
-    dp_communication_latency: object
-    dp_exposed_latency: object
+    step_latency_total: Quantity
+    compute_latency: Quantity
+    bubble_latency: Quantity
+    tp_communication_latency: Quantity
+    pp_communication_latency: Quantity
+    dp_communication_latency: Quantity
+    dp_exposed_latency: Quantity
     bubble_fraction: float
     scaling_efficiency: float
     mfu: float
-    throughput: object
-    memory_per_gpu: object
+    throughput: Quantity
+    memory_per_gpu: Quantity
     memory_breakdown: dict = dataclasses.field(repr=False)
     feasible: bool
     reason: str
-    training_tokens: object
+    training_tokens: Quantity
     total_steps: int
-    latency: object
+    latency: Quantity
     notes: tuple[str, ...] = dataclasses.field(default=(), repr=False)
 
 
@@ -284,9 +284,10 @@ class DistributedModel:
             f"{t['grads'] / 1e9:.3g}, optimizer {t['optimizer'] / 1e9:.3g}, activations {t['activations'] / 1e9:.3g}) "
             f"but a GPU holds {t['capacity'] / 1e9:.4g} GB")
         ms = lambda x: quantity(x * 1e3, "ms")  # noqa: E731
+        # step_terms' values are typed float; its "m" is an int and its "fits" a bool.
         return DistributedResult(
             model=model.name, fleet=fleet.name, tp_size=tp, pp_size=pp, dp_size=dp, batch_size=s.batch,
-            micro_batch_size=mbs, microbatches=t["m"], seq_len=s.seq, precision=s.precision,
+            micro_batch_size=mbs, microbatches=cast(int, t["m"]), seq_len=s.seq, precision=s.precision,
             step_latency_total=ms(t["step"]), compute_latency=ms(t["t_compute"]), bubble_latency=ms(t["t_bubble"]),
             tp_communication_latency=ms(t["t_tp"]), pp_communication_latency=ms(t["t_pp"]),
             dp_communication_latency=ms(t["t_dp"]), dp_exposed_latency=ms(t["t_dp_exposed"]),
@@ -294,7 +295,7 @@ class DistributedModel:
             throughput=quantity(s.batch * s.seq / t["step"], "token/s"),
             memory_per_gpu=readable(t["memory"], BYTES_LADDER),
             memory_breakdown={k: readable(t[k], BYTES_LADDER) for k in ("weights", "grads", "optimizer", "activations")},
-            feasible=t["fits"], reason=reason,
+            feasible=cast(bool, t["fits"]), reason=reason,
             training_tokens=quantity(tokens, "token"), total_steps=steps,
             latency=quantity(steps * t["step"] / 86400, "day"),
         )
