@@ -33,9 +33,10 @@ browser:
 test: $(STAMP) browser lint
 	$(BIN)/python -m pytest
 
-## lint: ruff over the whole repository
+## lint: ruff over the whole repository, then mypy over the package
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy mlsysim
 
 ## bench: microseconds per solve; bench-site: cold and unchanged site builds
 bench: $(STAMP)
@@ -45,4 +46,4 @@ bench-site: $(STAMP)
 	$(BIN)/python benchmarks/bench_site.py
 
 clean:
-	rm -rf $(VENV) _site .cache .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) _site .cache .pytest_cache .ruff_cache .mypy_cache .hypothesis

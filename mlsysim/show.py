@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from .core.units import ureg
 
@@ -150,7 +150,7 @@ def describe(obj: Any, name: str | None = None) -> str:
     """
     import inspect
 
-    name = name or getattr(obj, "__qualname__", getattr(obj, "__name__", repr(obj)))
+    name = cast(str, name or getattr(obj, "__qualname__", getattr(obj, "__name__", repr(obj))))
     anchor = name.replace(".", "-").lower()
     parts = [f"### `{name}` {{#{anchor}}}\n"]
     target = obj.solve if inspect.isclass(obj) and hasattr(obj, "solve") else obj
@@ -165,8 +165,8 @@ def describe(obj: Any, name: str | None = None) -> str:
         except (TypeError, ValueError):
             pass
     parts.append(_docstring_markdown(inspect.getdoc(obj) or ""))
-    if target is not obj and inspect.getdoc(target):
-        parts.append(_docstring_markdown(inspect.getdoc(target)))
+    if target is not obj and (target_doc := inspect.getdoc(target)):
+        parts.append(_docstring_markdown(target_doc))
     if fields:
         rows = [(f"`{k}`", _type_name(f.annotation), "required" if f.is_required() else format_value(f.default))
                 for k, f in fields.items()]

@@ -11,13 +11,14 @@ float arithmetic.
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any, Self, TypeAlias
 
 import pydantic
 from pydantic import BaseModel, ConfigDict, PlainSerializer, PlainValidator, WithJsonSchema
 
 from .errors import SpecError
-from .units import Q_, ureg
+from .units import Q_, Quantity, ureg
 
 
 def _quantity_field(dimension: str, kind: str, example: str, *, allow_zero: bool = False):
@@ -49,14 +50,26 @@ def _quantity_field(dimension: str, kind: str, example: str, *, allow_zero: bool
     ]
 
 
-FlopRate = _quantity_field("flop/s", "compute rate", "989 TFLOP/s")
-Bandwidth = _quantity_field("byte/s", "bandwidth", "3.35 TB/s")
-Capacity = _quantity_field("byte", "memory capacity", "80 GiB")
-Power = _quantity_field("W", "power", "700 W")
-Duration = _quantity_field("s", "duration", "0.5 ms", allow_zero=True)
-Money = _quantity_field("USD", "price", "30000 USD")
-FlopCount = _quantity_field("flop", "operation count", "8.2 GFLOP")
-ParamCount = _quantity_field("param", "parameter count", "8.03 Bparam")
+if TYPE_CHECKING:
+    # A type checker sees each field as the Quantity it holds once validated; the
+    # validating Annotated types below are built at runtime, which it cannot follow.
+    FlopRate: TypeAlias = Quantity
+    Bandwidth: TypeAlias = Quantity
+    Capacity: TypeAlias = Quantity
+    Power: TypeAlias = Quantity
+    Duration: TypeAlias = Quantity
+    Money: TypeAlias = Quantity
+    FlopCount: TypeAlias = Quantity
+    ParamCount: TypeAlias = Quantity
+else:
+    FlopRate = _quantity_field("flop/s", "compute rate", "989 TFLOP/s")
+    Bandwidth = _quantity_field("byte/s", "bandwidth", "3.35 TB/s")
+    Capacity = _quantity_field("byte", "memory capacity", "80 GiB")
+    Power = _quantity_field("W", "power", "700 W")
+    Duration = _quantity_field("s", "duration", "0.5 ms", allow_zero=True)
+    Money = _quantity_field("USD", "price", "30000 USD")
+    FlopCount = _quantity_field("flop", "operation count", "8.2 GFLOP")
+    ParamCount = _quantity_field("param", "parameter count", "8.03 Bparam")
 
 
 class Spec(BaseModel):
@@ -75,12 +88,9 @@ class Spec(BaseModel):
         # (the fields themselves may be unhashable dicts).
         return hash((type(self).__name__, getattr(self, "name", None)))
 
-
-def _revalidating_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False):
-    """A variant of this spec with ``update`` applied, validated like a new one."""
-    if not update:
-        return self
-    return type(self)(**{**{k: getattr(self, k) for k in type(self).model_fields}, **update})
-
-
-Spec.model_copy = _revalidating_copy  # variants go through validation and caching
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A variant of this spec with ``update`` applied, validated like a new one."""
+        # Overrides pydantic's copy, which skips validation: variants go through validation and caching.
+        if not update:
+            return self
+        return type(self)(**{**{k: getattr(self, k) for k in type(self).model_fields}, **update})

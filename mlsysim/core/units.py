@@ -16,8 +16,12 @@ Quantities print with pint's short pretty format by default, so
 from __future__ import annotations
 
 from importlib import resources
+from typing import TYPE_CHECKING, TypeAlias, cast
 
 import pint
+
+if TYPE_CHECKING:
+    from pint.util import UnitsContainer
 
 
 def _definitions() -> list[str]:
@@ -45,7 +49,7 @@ def _definitions() -> list[str]:
     return out
 
 
-ureg = pint.UnitRegistry(_definitions(), on_redefinition="ignore")
+ureg: pint.UnitRegistry = pint.UnitRegistry(_definitions(), on_redefinition="ignore")
 # pint aliases "bps" to the baud; network rates read better as bits per second.
 ureg.define("bps = bit / second")
 ureg.define("flop = [flop] = FLOP = FLOPs = flops")
@@ -63,7 +67,12 @@ ureg.separate_format_defaults = True
 pint.set_application_registry(ureg)
 
 Q_ = ureg.Quantity
-Quantity = ureg.Quantity
+if TYPE_CHECKING:
+    # For annotations: ``ureg.Quantity`` is a class pint builds at runtime (a subclass of
+    # ``pint.Quantity`` bound to ``ureg``), which a type checker cannot use as a type.
+    Quantity: TypeAlias = pint.Quantity
+else:
+    Quantity = ureg.Quantity
 DimensionalityError = pint.DimensionalityError
 
 _QUANTITY_CLASS = type(Q_(0.0, "s"))
@@ -81,10 +90,10 @@ def quantity(magnitude: float, units: str) -> pint.Quantity:
     return q
 
 
-_UNIT_CACHE: dict[str, object] = {}
+_UNIT_CACHE: dict[str, UnitsContainer] = {}
 
 
-def _units_of(units: str):
+def _units_of(units: str) -> UnitsContainer:
     try:
         return _UNIT_CACHE[units]
     except KeyError:
@@ -92,7 +101,7 @@ def _units_of(units: str):
         return _UNIT_CACHE[units]
 
 
-_SI_FACTOR_CACHE: dict[tuple, float] = {}
+_SI_FACTOR_CACHE: dict[UnitsContainer, float] = {}
 _INFORMATION = "[information]"
 _BITS_PER_BYTE = ureg.Quantity(1.0, "byte").to("bit").magnitude
 
@@ -109,7 +118,7 @@ def si(q: pint.Quantity) -> float:
         factor = _SI_FACTOR_CACHE[key]
     except KeyError:
         base = ureg.Quantity(1.0, q.units).to_base_units()
-        information = q.dimensionality.get(_INFORMATION, 0)
+        information = cast(float, q.dimensionality.get(_INFORMATION, 0))  # pint types exponents as any Scalar
         factor = base.magnitude / _BITS_PER_BYTE**information
         _SI_FACTOR_CACHE[key] = factor
     return q._magnitude * factor

@@ -62,7 +62,7 @@ def step_work(model: Workload, *, phase: Phase, batch: int, seq: int | None, pre
         assert seq is not None
         step_phase = "decode" if phase == "inference" else phase
         ops = transformer_ops(model, step_phase, batch, seq, precisions, tp=tp, sequence_parallel=sequence_parallel,
-                              flash=assumptions.flash_attention, recompute=recompute,  # type: ignore[arg-type]
+                              flash=assumptions.flash_attention, recompute=recompute,
                               logits_bytes=assumptions.logits_bytes_per_value,
                               flash_backward_factor=assumptions.flash_backward_factor)
         items = float(batch if step_phase == "decode" else batch * seq)

@@ -8,16 +8,21 @@ those of a typical facility in the region; a :class:`Datacenter` overrides them.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from pydantic import Field, field_validator
 
 from ..core.spec import Spec, _quantity_field
-from ..core.units import si
+from ..core.units import Quantity, si
 
-CarbonIntensity = _quantity_field("g/kWh", "carbon intensity", "25 g/kWh")
-WaterIntensity = _quantity_field("L/kWh", "water use effectiveness", "1.8 L/kWh", allow_zero=True)
-EnergyPrice = _quantity_field("USD/kWh", "electricity price", "0.08 USD/kWh")
+if TYPE_CHECKING:  # as in core/spec.py: the type checker sees the validated Quantity
+    CarbonIntensity: TypeAlias = Quantity
+    WaterIntensity: TypeAlias = Quantity
+    EnergyPrice: TypeAlias = Quantity
+else:
+    CarbonIntensity = _quantity_field("g/kWh", "carbon intensity", "25 g/kWh")
+    WaterIntensity = _quantity_field("L/kWh", "water use effectiveness", "1.8 L/kWh", allow_zero=True)
+    EnergyPrice = _quantity_field("USD/kWh", "electricity price", "0.08 USD/kWh")
 
 # IPCC AR5 WG3 Annex III, Table A.III.2: life-cycle medians in gCO2e/kWh.
 LIFECYCLE_G_PER_KWH: dict[str, float] = {
@@ -43,6 +48,11 @@ class GridProfile(Spec):
     primary_source: str
     generation_mix: dict[str, float] | None = None
     source: str | None = None
+
+    if TYPE_CHECKING:  # cached by model_post_init with object.__setattr__, not pydantic fields
+        _kg_per_kwh: float
+        _l_per_kwh: float
+        _usd_per_kwh: float
 
     @field_validator("generation_mix")
     @classmethod
@@ -91,6 +101,9 @@ class Datacenter(Spec):
     pue: float | None = Field(default=None, ge=1.0, le=3.0)
     wue: WaterIntensity | None = None
     source: str | None = None
+
+    if TYPE_CHECKING:  # cached by model_post_init with object.__setattr__, not a pydantic field
+        _grid: GridProfile
 
     def model_post_init(self, _context: Any) -> None:
         update: dict[str, Any] = {"name": f"{self.name} ({self.grid.name})"}

@@ -6,6 +6,7 @@ business.  Every method returns a Quantity with units.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Literal
 
 from pydantic import Field, PrivateAttr, model_validator
@@ -96,11 +97,12 @@ class TransformerWorkload(Workload):
     def flops_per_token(self, phase: Literal["prefill", "decode", "training"] = "decode", context: int = 2048):
         """FLOPs per token for ``phase`` at ``context`` tokens (GFLOP)."""
         args = (self._matmul_params, self.layers, context, self._attention_dim)
-        per_token = {
+        formula: dict[str, Callable[..., float]] = {
             "prefill": formulas.prefill_flops_per_token,
             "decode": formulas.decode_flops_per_token,
             "training": formulas.training_flops_per_token,
-        }[phase](*args)
+        }
+        per_token = formula[phase](*args)
         return quantity(per_token / 1e9, "GFLOP")
 
 

@@ -61,7 +61,7 @@ class DataModel:
         }
         if network_bw is not None:
             tiers["network"] = validate.quantity_in("network_bw", network_bw, "B/s", "50 GB/s")
-        bottleneck = min(tiers, key=tiers.get)
+        bottleneck = min(tiers, key=tiers.__getitem__)
         supply = tiers[bottleneck]
         return DataResult(
             demand_bw=readable(demand, BANDWIDTH_LADDER),

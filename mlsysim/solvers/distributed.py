@@ -31,14 +31,14 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Literal
+from typing import Literal, cast
 
 from .. import formulas
 from ..core import validate
 from ..core.assumptions import Assumptions, resolve
 from ..core.errors import InvalidArgumentError, UnknownNameError
 from ..core.precision import Precisions
-from ..core.units import BYTES_LADDER, quantity, readable, ureg
+from ..core.units import BYTES_LADDER, Quantity, quantity, readable, ureg
 from ..cost import price, step_cost
 from ..cost.transformer import optimizer_ops, transformer_ops
 from ..models.types import TransformerWorkload
@@ -65,25 +65,25 @@ class DistributedResult(Result):
     microbatches: int
     seq_len: int
     precision: str
-    step_latency_total: object
-    compute_latency: object
-    bubble_latency: object
-    tp_communication_latency: object
-    pp_communication_latency: object
-    dp_communication_latency: object
-    dp_exposed_latency: object
-    optimizer_latency: object
+    step_latency_total: Quantity
+    compute_latency: Quantity
+    bubble_latency: Quantity
+    tp_communication_latency: Quantity
+    pp_communication_latency: Quantity
+    dp_communication_latency: Quantity
+    dp_exposed_latency: Quantity
+    optimizer_latency: Quantity
     bubble_fraction: float
     scaling_efficiency: float
     mfu: float
-    throughput: object
-    memory_per_gpu: object
+    throughput: Quantity
+    memory_per_gpu: Quantity
     memory_breakdown: dict = dataclasses.field(repr=False)
     feasible: bool
     reason: str
-    training_tokens: object
+    training_tokens: Quantity
     total_steps: int
-    latency: object
+    latency: Quantity
     notes: tuple[str, ...] = dataclasses.field(default=(), repr=False)
 
 
@@ -195,6 +195,7 @@ def step_terms(s: _Setup, tp: int, pp: int, dp: int, mbs: int) -> dict[str, floa
             saved[group] += r.op.count * r.op.saved_bytes
     stage_layers = math.ceil(model.layers / pp)
     per_layer = stage_layers / model.layers
+    ends: tuple[str, ...]
     if pp == 1:
         ends = ("embedding", "head")
     else:  # the first stage holds the embedding, the last the LM head: the slower one sets the pace
@@ -323,10 +324,11 @@ class DistributedModel:
             f"but a GPU holds {t['capacity'] / 1e9:.4g} GB")
         ms = lambda x: quantity(x * 1e3, "ms")  # noqa: E731
         p = s.precisions
+        # step_terms' values are typed float; its "m" is an int and its "fits" a bool.
         return DistributedResult(
             model=model.name, fleet=fleet.name, tp_size=tp, pp_size=pp, dp_size=dp, batch_size=s.batch,
-            micro_batch_size=mbs, microbatches=t["m"], seq_len=s.seq, precision=p.math if p.math != p.weights
-            else p.weights,
+            micro_batch_size=mbs, microbatches=cast(int, t["m"]), seq_len=s.seq,
+            precision=p.math if p.math != p.weights else p.weights,
             step_latency_total=ms(t["step"]), compute_latency=ms(t["t_compute"]), bubble_latency=ms(t["t_bubble"]),
             tp_communication_latency=ms(t["t_tp"]), pp_communication_latency=ms(t["t_pp"]),
             dp_communication_latency=ms(t["t_dp"]), dp_exposed_latency=ms(t["t_dp_exposed"]),
@@ -335,7 +337,7 @@ class DistributedModel:
             throughput=quantity(s.batch * s.seq / t["step"], "token/s"),
             memory_per_gpu=readable(t["memory"], BYTES_LADDER),
             memory_breakdown={k: readable(t[k], BYTES_LADDER) for k in ("weights", "grads", "optimizer", "activations")},
-            feasible=t["fits"], reason=reason,
+            feasible=cast(bool, t["fits"]), reason=reason,
             training_tokens=quantity(tokens, "token"), total_steps=steps,
             latency=quantity(steps * t["step"] / 86400, "day"),
         )

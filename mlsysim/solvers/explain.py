@@ -17,7 +17,7 @@ import inspect
 import itertools
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from ..core.assumptions import Assumptions
 from ..core.errors import InvalidArgumentError
@@ -98,6 +98,6 @@ def explain(metric: Callable[..., Any], baseline: dict, alternative: dict) -> Ex
     for t in terms:
         t["share"] = float(t["contribution"] / total) if total != 0 * total else 0.0
     terms.sort(key=lambda t: -abs(t["contribution"]))
-    doc = (inspect.getdoc(metric) or getattr(metric, "__name__", "metric")).splitlines()[0]
+    doc = cast(str, inspect.getdoc(metric) or getattr(metric, "__name__", "metric")).splitlines()[0]
     return ExplanationResult(metric=doc, baseline=value(frozenset()), alternative=value(frozenset(changed)),
                              total_change=total, terms=terms)

@@ -10,7 +10,7 @@ memory is rejected with its reason.
 from __future__ import annotations
 
 import dataclasses
-from typing import Literal
+from typing import Any, Literal
 
 from ..core.assumptions import Assumptions
 from ..core.precision import Precisions
@@ -75,7 +75,9 @@ class ParallelismOptimizer:
                     recompute, optimizer, dp_algorithm, assumptions, sequence_parallel)
         gpus = fleet.total_accelerators
         per_node = fleet.node.accelerators_per_node
-        searched, fits, rejected = 0, [], []
+        searched = 0
+        fits: list[dict[str, Any]] = []
+        rejected: list[dict[str, Any]] = []
         for tp in (t for t in range(1, per_node + 1) if per_node % t == 0 and model.attention_heads % t == 0):
             for pp in (p for p in range(1, model.layers + 1) if model.layers % p == 0 and gpus % (tp * p) == 0):
                 dp = gpus // (tp * pp)

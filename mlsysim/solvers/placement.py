@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import operator
 from typing import Literal
 
 from ..core import validate
@@ -108,7 +109,7 @@ class PlacementOptimizer:
         for name in ("carbon", "budget"):
             if limits[name] is not None:
                 measure = "carbon" if name == "carbon" else "cost"
-                closest = min(candidates, key=lambda c, m=measure: c[m])
+                closest = min(candidates, key=operator.itemgetter(measure))
                 if closest[measure] > limits[name]:
                     unit = "t CO2e/yr" if name == "carbon" else "USD/yr"
                     return self._result(closest, limits, False, name,
@@ -167,11 +168,11 @@ def _violations(c: dict, limits: dict) -> list[str]:
 
 
 def _tightest(c: dict, limits: dict) -> str:
-    slack = {}
+    slack: dict[str, float] = {}
     if limits["budget"] is not None:
         slack["budget"] = (limits["budget"] - c["cost"]) / limits["budget"]
     if limits["carbon"] is not None:
         slack["carbon"] = (limits["carbon"] - c["carbon"]) / limits["carbon"]
     if limits["latency"] is not None:
         slack["latency"] = (limits["latency"] - c["latency"]) / limits["latency"]
-    return min(slack, key=slack.get) if slack else "none"
+    return min(slack, key=slack.__getitem__) if slack else "none"

@@ -150,7 +150,7 @@ def _result(model: Workload, hardware: HardwareNode, mode: str, batch: int, prec
     b = cost.breakdown
     latency = b.time + tax
     feasible, reason = _fits(hardware, cost.resident_bytes, cost.activation_bytes)
-    notes = () if cost.native else (fallback_note(hardware, prec.math, cost.compute_precision, cost.math_rate),)
+    notes: tuple[str, ...] = () if cost.native else (fallback_note(hardware, prec.math, cost.compute_precision, cost.math_rate),)
     if b.overhead_share > 0.5:
         notes += (f"fixed per-kernel costs are {b.overhead_share:.0%} of this step: batch more work per launch, "
                   "or replay it from a captured graph (Assumptions(cuda_graphs=True))",)

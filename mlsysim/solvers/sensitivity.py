@@ -87,9 +87,10 @@ class SensitivitySolver:
         a = resolve(assumptions)
         h = validate.fraction("step", a.sensitivity_step if step is None else step)
         batch = {} if batch_size is None else {"batch_size": batch_size}
+        target: HardwareNode | Fleet
         if fleet is None:
-            validate.instance("hardware", hardware, HardwareNode, "a device such as Hardware.H100, or fleet=")
-            target, params = hardware, DEVICE_PARAMETERS
+            target = validate.instance("hardware", hardware, HardwareNode, "a device such as Hardware.H100, or fleet=")
+            params = DEVICE_PARAMETERS
             node_solver = SingleNodeModel()
             passed = {**batch, **handoff(node_solver.solve, a, efficiency), **options}
 

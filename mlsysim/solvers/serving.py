@@ -14,6 +14,7 @@ For ``batch_size`` concurrent requests with ``seq_len`` tokens of context:
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from ..core import validate
 from ..core.assumptions import Assumptions, resolve
@@ -97,10 +98,10 @@ class ServingModel:
         mem_eff = validate.optional_fraction("memory_efficiency", memory_efficiency)
         reserved = 0.0 if reserved_memory is None else validate.quantity_in(
             "reserved_memory", reserved_memory, "B", "2 GiB", allow_zero=True)
-        common = dict(batch=batch, seq=seq, precisions=prec, assumptions=a, efficiency=eff,
+        common: dict[str, Any] = dict(batch=batch, seq=seq, precisions=prec, assumptions=a, efficiency=eff,
                       memory_efficiency=mem_eff)
-        prefill = step_cost(model, hardware, phase="prefill", **common)  # type: ignore[arg-type]
-        decode = step_cost(model, hardware, phase="decode", warn=False, **common)  # type: ignore[arg-type]
+        prefill = step_cost(model, hardware, phase="prefill", **common)
+        decode = step_cost(model, hardware, phase="decode", warn=False, **common)
         itl, ttft = decode.breakdown.time, prefill.breakdown.time
 
         weights = decode.resident_bytes

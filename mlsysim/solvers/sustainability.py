@@ -18,7 +18,7 @@ from .. import formulas
 from ..core import validate
 from ..core.assumptions import Assumptions, resolve
 from ..core.errors import InvalidArgumentError
-from ..core.units import quantity, si
+from ..core.units import Quantity, quantity, si
 from ..infra.types import Datacenter, GridProfile
 from ..systems.types import Fleet, Node
 from .result import Result
@@ -30,13 +30,13 @@ class SustainabilityResult(Result):
 
     region_name: str
     duration_days: float
-    average_it_power: object
-    it_energy_kwh: object
-    total_energy_kwh: object
+    average_it_power: Quantity
+    it_energy_kwh: Quantity
+    total_energy_kwh: Quantity
     pue: float
-    carbon_intensity: object
+    carbon_intensity: Quantity
     carbon_footprint_kg: float
-    carbon_footprint: object
+    carbon_footprint: Quantity
     water_usage_liters: float
 
 

@@ -8,7 +8,7 @@ GPU); fabric ``bandwidth`` is per port per direction.  Solvers use
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
@@ -39,6 +39,12 @@ class Node(Spec):
     failures_per_1000_days: float = Field(default=NODE_FAILURES_PER_1000_NODE_DAYS, gt=0)
     source: str | None = None
     notes: str | None = None
+
+    if TYPE_CHECKING:  # cached by model_post_init with object.__setattr__, not pydantic fields
+        _link_bw: float
+        _link_latency: float
+        _power: float | None
+        _nics: int
 
     def model_post_init(self, _context: Any) -> None:
         link = si(self.intra_node_bw)
@@ -83,6 +89,10 @@ class NetworkFabric(Spec):
     latency: Duration = Q_(DEFAULT_FABRIC_LATENCY_S * 1e6, "us")
     oversubscription: float = Field(default=1.0, ge=1.0)
     source: str | None = None
+
+    if TYPE_CHECKING:  # cached by model_post_init with object.__setattr__, not pydantic fields
+        _port_bw: float
+        _latency: float
 
     def model_post_init(self, _context: Any) -> None:
         object.__setattr__(self, "_port_bw", si(self.bandwidth) / self.oversubscription)
