@@ -1,0 +1,134 @@
+"""The cost core checked by hand: operator counts against closed forms, and the short-step physics.
+
+Closed forms: decode FLOPs per token 2·N + 4·L·ctx·d_attn [@kaplan2020scaling]; KV-cache bytes
+2·L·kv_heads·head_dim·bytes per token [@ainslie2023gqa]; activation bytes kept for the backward
+pass s·b·h·(34 + 5·a·s/h) per layer for GPT with dropout and no fused attention
+[@korthikanti2022reducing].
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from mlsysim import Q_, Assumptions, Engine, Hardware, Models, Precisions
+from mlsysim.cost import Op, price, step_cost
+from mlsysim.cost.transformer import transformer_ops
+from mlsysim.models.types import TransformerWorkload
+
+FP16 = Precisions.from_shorthand("fp16")
+DEFAULTS = Assumptions()
+
+# GPT-style block (standard 4h MLP, full multi-head attention, dropout), the shape Korthikanti et al. count.
+GPT_SMALL = TransformerWorkload(
+    name="GPT test (124M)", parameters=Q_(124.4, "Mparam"), layers=12, hidden_size=768, attention_heads=12,
+    kv_heads=12, head_dim=64, ffn_size=3072, vocab_size=50257, context_length=1024, mlp="standard",
+    tied_embeddings=True, dropout=True,
+)
+
+
+def _matmul_flops(ops: tuple[Op, ...]) -> float:
+    return sum(op.count * op.flops for op in ops if op.matmul)
+
+
+@pytest.mark.parametrize("model", [Models.Llama3_8B, Models.Llama3_70B, Models.GPTJ_6B, Models.GPT2],
+                         ids=lambda m: m.name)
+@pytest.mark.parametrize("ctx", [1, 2048])
+def test_decode_flops_per_token_are_2n_plus_4_l_ctx_d(model, ctx):
+    ops = transformer_ops(model, "decode", 1, ctx, FP16)
+    d_attn = model.attention_heads * model.head_dim
+    n = model.matmul_parameters.to("param").magnitude  # published count less the input embedding
+    closed_form = 2 * n + 4 * model.layers * ctx * d_attn
+    # the operator list counts weight shapes; the published parameter count also holds norms and biases
+    assert _matmul_flops(ops) == pytest.approx(closed_form, rel=0.01)
+
+
+def test_decode_flops_grow_by_exactly_4_l_d_per_token_of_context():
+    model = Models.Llama3_8B
+    short = _matmul_flops(transformer_ops(model, "decode", 1, 1000, FP16))
+    long = _matmul_flops(transformer_ops(model, "decode", 1, 2000, FP16))
+    assert long - short == pytest.approx(4 * model.layers * 1000 * model.attention_heads * model.head_dim)
+
+
+def test_kv_cache_bytes_per_token_are_2_l_kv_heads_head_dim_bytes():
+    from mlsysim.cost.step import kv_bytes_per_token
+
+    # Llama-3-8B in fp16: 2 × 32 layers × 8 KV heads × 128 × 2 bytes = 131,072 bytes (GQA: 4× less than MHA)
+    assert kv_bytes_per_token(Models.Llama3_8B, FP16) == 131_072
+    batch, ctx = 4, 1024
+    ops = transformer_ops(Models.Llama3_8B, "decode", batch, ctx, FP16)
+    read_and_appended = sum(op.count * op.kv_bytes for op in ops)
+    assert read_and_appended == pytest.approx(batch * (ctx + 1) * 131_072)
+
+
+def test_the_embedding_reads_only_the_rows_it_gathers():
+    ops = transformer_ops(Models.Llama3_8B, "decode", 8, 512, FP16)
+    embedding = next(op for op in ops if op.name == "embedding")
+    assert embedding.weight_bytes == 8 * 4096 * 2  # 8 rows of 4,096 fp16 values, not the 1 GB table
+
+
+@pytest.mark.parametrize(("batch", "seq"), [(1, 1024), (4, 512)])
+def test_training_activations_match_korthikanti_34_sbh_plus_5_as2b(batch, seq):
+    ops = transformer_ops(GPT_SMALL, "training", batch, seq, FP16, flash=False)
+    per_layer = sum(op.count * op.saved_bytes for op in ops if op.group == "layer") / GPT_SMALL.layers
+    s, b, h, a = seq, batch, GPT_SMALL.hidden_size, GPT_SMALL.attention_heads
+    assert per_layer == pytest.approx(s * b * h * (34 + 5 * a * s / h))
+
+
+def test_selective_recomputation_drops_exactly_the_5_as2b_term():
+    s, b, h = 1024, 1, GPT_SMALL.hidden_size
+    ops = transformer_ops(GPT_SMALL, "training", b, s, FP16, flash=False, recompute="selective")
+    per_layer = sum(op.count * op.saved_bytes for op in ops if op.group == "layer") / GPT_SMALL.layers
+    assert per_layer == pytest.approx(34 * s * b * h)
+
+
+def test_full_recomputation_keeps_only_each_layers_input():
+    s, b, h = 1024, 2, GPT_SMALL.hidden_size
+    ops = transformer_ops(GPT_SMALL, "training", b, s, FP16, flash=False, recompute="full")
+    per_layer = sum(op.count * op.saved_bytes for op in ops if op.group == "layer") / GPT_SMALL.layers
+    assert per_layer == pytest.approx(2 * s * b * h)
+
+
+def test_a_one_token_decode_of_a_small_model_is_dominated_by_kernel_overhead():
+    r = Engine.solve(GPT_SMALL, Hardware.H100, batch_size=1, seq_len=16)
+    b = r.breakdown
+    # ~250 MB of weights stream in ~0.1 ms; 12 layers × 8 kernels × 3.8 µs of launches take ~0.4 ms
+    assert b.bound == "overhead" and b.overhead_share > 0.5
+    graphed = Engine.solve(GPT_SMALL, Hardware.H100, batch_size=1, seq_len=16,
+                           assumptions=Assumptions(cuda_graphs=True))
+    assert graphed.latency < 0.7 * r.latency
+
+
+def test_the_seeds_fields_are_sums_over_the_breakdown():
+    r = Engine.solve(Models.Llama3_8B, Hardware.H100, batch_size=8)
+    b = r.breakdown
+    assert r.latency.to("s").magnitude == pytest.approx(b.time + Hardware.H100.si.dispatch_tax)
+    assert r.latency_compute.to("s").magnitude == pytest.approx(b.compute)
+    assert r.latency_memory.to("s").magnitude == pytest.approx(b.memory)
+    assert r.flops.to("flop").magnitude == pytest.approx(b.flops)
+
+
+def _gemm(n: int) -> Op:
+    return Op("gemm", "gemm", "layer", flops=2.0 * n**3, weight_bytes=2.0 * n * n, act_bytes=4.0 * n * n)
+
+
+def test_a_16k_gemm_reaches_the_large_gemm_efficiency():
+    rate = 312e12  # the A100's dense fp16 peak: the default curve was measured there
+    b = price((_gemm(16384),), Hardware.A100, rate, DEFAULTS)
+    achieved = 2.0 * 16384**3 / b.rows[0].t_compute / rate
+    assert achieved == pytest.approx(DEFAULTS.gemm_efficiency.ceiling, abs=0.01)
+
+
+def test_a_1k_gemm_reaches_well_under_the_large_gemm_efficiency():
+    rate = 312e12
+    small = price((_gemm(1024),), Hardware.A100, rate, DEFAULTS).rows[0]
+    achieved = 2.0 * 1024**3 / small.t_compute / rate
+    assert achieved < 0.6 * DEFAULTS.gemm_efficiency.ceiling
+
+
+def test_overlap_max_is_never_slower_than_sum():
+    c_sum = step_cost(Models.Llama3_8B, Hardware.H100, phase="prefill", batch=1, seq=512, precisions=FP16,
+                      assumptions=DEFAULTS)
+    c_max = step_cost(Models.Llama3_8B, Hardware.H100, phase="prefill", batch=1, seq=512, precisions=FP16,
+                      assumptions=Assumptions(overlap="max"))
+    assert c_max.breakdown.time < c_sum.breakdown.time
+    assert c_max.breakdown.time >= max(c_sum.breakdown.compute, c_sum.breakdown.memory)
