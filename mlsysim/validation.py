@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .core.assumptions import Assumptions
 from .core.units import Q_
 from .hardware.registry import Hardware
 from .hardware.types import PrecisionFallbackWarning
@@ -120,7 +121,10 @@ def _serving(c: dict) -> float:
 
 
 def _single_node(c: dict) -> float:
-    r = Engine.solve(Models.get(c["model"]), Hardware.get(c["hardware"]), c["batch"], c["precision"], seq_len=c.get("seq_len"))
+    # a measurement taken with captured graphs (torch.compile's "reduce-overhead") is modelled with them
+    a = Assumptions(cuda_graphs=True) if c.get("cuda_graphs") else None
+    r = Engine.solve(Models.get(c["model"]), Hardware.get(c["hardware"]), c["batch"], c["precision"],
+                     seq_len=c.get("seq_len"), assumptions=a)
     if c.get("metric") == "latency_ms":
         return r.latency.to("ms").magnitude
     return r.throughput.magnitude  # tokens/s for transformers, samples/s for CNNs

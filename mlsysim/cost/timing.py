@@ -5,7 +5,8 @@ For each operator (per execution, then × ``count``)::
     t_compute  = FLOPs / (peak × e_c)       e_c: gemm_efficiency(FLOPs / peak) for matrix ops (the device's
                                                  measured curve, else Assumptions'),
                                                  vector_efficiency(FLOPs) otherwise, or a flat ``efficiency``
-    t_memory   = bytes / (bandwidth × e_m)  e_m: Assumptions.memory_efficiency(bytes), or a flat value
+    t_memory   = bytes / (bandwidth × e_m)  e_m: memory_efficiency(bytes) (the device's measured curve, else
+                                                 Assumptions'), or a flat value
     body       = t_compute + t_memory  if overlap == "sum"  else  max(t_compute, t_memory)
     t_comm     = the collective's α-β time on the scale-up link, in series
     time       = max(kernels × launch, kernels × gap + body) + t_comm
@@ -53,7 +54,8 @@ def price(ops: tuple[Op, ...], device: HardwareNode, math_rate: float, assumptio
     bandwidth, vector_rate = si.memory_bandwidth, si.vector_flops
     launch, gap = assumptions.kernel_costs(device.device_class)
     gemm_eff = device.gemm_efficiency or assumptions.gemm_efficiency
-    vector_eff, mem_eff = assumptions.vector_efficiency, assumptions.memory_efficiency
+    vector_eff = assumptions.vector_efficiency
+    mem_eff = device.memory_efficiency or assumptions.memory_efficiency
     summed = assumptions.overlap == "sum"
     rows = []
     for op in ops:

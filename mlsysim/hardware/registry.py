@@ -21,13 +21,29 @@ H200_FP8_GEMM = EfficiencyCurve(((1.09e-6, 0.15), (8.7e-6, 0.51), (69e-6, 0.63),
                                  (35.6e-3, 0.68)), "s", "azure2024aibenchmarkingguide")
 
 
+def _streaming(fraction: float) -> EfficiencyCurve:
+    """Memory efficiency by transfer size: Calculon's shape for short transfers [@isaev2023calculon], with the
+    streaming fraction BabelStream's Triad measured on the device (268 MB arrays) for transfers of 100 MB and
+    more [@azure2024aibenchmarkingguide]."""
+    return EfficiencyCurve(((0.0, 0.3), (1e6, 0.6), (10e6, 0.75), (100e6, fraction)), "byte",
+                           "azure2024aibenchmarkingguide")
+
+
+# BabelStream Triad [@azure2024aibenchmarkingguide]: A100 SXM 1.70 of 2.039 TB/s, H100 SXM 2.97 of 3.35 TB/s,
+# H200 4.15 of 4.8 TB/s.
+A100_STREAM = _streaming(0.83)
+H100_STREAM = _streaming(0.887)
+H200_STREAM = _streaming(0.865)
+
+
 def _gpu(name, *, year, vendor, tflops, capacity, bandwidth, tdp, source, peak="fp16", price=None, notes=None,
-         device_class="gpu", gemm_efficiency=None):
+         device_class="gpu", gemm_efficiency=None, memory_efficiency=None):
     """A datacenter accelerator from its per-precision dense TFLOP/s table."""
     return HardwareNode(
         name=name,
         device_class=device_class,
         gemm_efficiency=gemm_efficiency,
+        memory_efficiency=memory_efficiency,
         release_year=year,
         vendor=vendor,
         compute=ComputeCore(
@@ -52,19 +68,20 @@ A100 = _gpu(
     "NVIDIA A100 80GB SXM", year=2020, vendor="NVIDIA",
     tflops={"fp64": 9.7, "fp32": 19.5, "tf32": 156.0, "bf16": 312.0, "fp16": 312.0, "int8": 624.0, "int4": 1248.0},
     capacity="80 GiB", bandwidth="2039 GB/s", tdp="400 W", source="nvidia2020a100",
+    memory_efficiency=A100_STREAM,
 )
 H100 = _gpu(
     "NVIDIA H100 SXM5 80GB", year=2022, vendor="NVIDIA",
     tflops={"fp64": 33.5, "fp32": 66.9, "tf32": 494.7, "bf16": 989.4, "fp16": 989.4, "fp8": 1978.9, "int8": 1978.9},
     capacity="80 GiB", bandwidth="3.35 TB/s", tdp="700 W", source="nvidia2022h100", price=30_000,
-    gemm_efficiency=H100_FP8_GEMM,
+    gemm_efficiency=H100_FP8_GEMM, memory_efficiency=H100_STREAM,
     notes="Price: rough street estimate [@aiinframap2026]. No INT4 or FP4 tensor-core math: INT4 weights are dequantized and multiplied in FP16.",
 )
 H200 = _gpu(
     "NVIDIA H200 SXM 141GB", year=2024, vendor="NVIDIA",
     tflops={"fp64": 33.5, "fp32": 66.9, "tf32": 494.7, "bf16": 989.4, "fp16": 989.4, "fp8": 1978.9, "int8": 1978.9},
     capacity="141 GiB", bandwidth="4.8 TB/s", tdp="700 W", source="nvidia2024h200", price=35_000,
-    gemm_efficiency=H200_FP8_GEMM,
+    gemm_efficiency=H200_FP8_GEMM, memory_efficiency=H200_STREAM,
     notes="Price: rough street estimate [@aiinframap2026].",
 )
 B200 = _gpu(

@@ -134,6 +134,7 @@ class HardwareNode(Spec):
     memory: MemoryHierarchy
     device_class: DeviceClass = "gpu"
     gemm_efficiency: EfficiencyCurve | None = None
+    memory_efficiency: EfficiencyCurve | None = None
     release_year: int | None = None
     vendor: str | None = None
     tdp: Power | None = None
