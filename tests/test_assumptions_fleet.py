@@ -24,14 +24,12 @@ from mlsysim import (
     ReliabilityModel,
     ScalingModel,
     SensitivitySolver,
-    ServingModel,
     SustainabilityModel,
     Systems,
     TailLatencyModel,
     explain,
 )
 from mlsysim.core.assumptions import Assumptions
-from mlsysim.solvers._handoff import handoff
 from mlsysim.systems.types import Fleet, Node
 
 FLEET, DGX, H100 = Systems.Clusters.Research_256, Systems.Nodes.DGX_H100, Hardware.H100
@@ -255,16 +253,3 @@ def test_explain_attributes_a_change_to_the_assumptions_that_differ():
     term = next(t for t in r.terms if t["input"] == "assumptions")
     assert term["from"] == "idle_power_fraction=0.35" and term["to"] == "idle_power_fraction=0.6"
     assert term["contribution"] > 0 * term["contribution"]
-
-
-def test_handoff_gives_a_solver_what_it_understands():
-    def old(model, efficiency=0.5):
-        return efficiency
-
-    def new(model, efficiency=None, assumptions=None):
-        return efficiency, assumptions
-
-    a = Assumptions(training_efficiency=0.3)
-    assert handoff(old, a) == {"efficiency": 0.3} and handoff(old, a, 0.7) == {"efficiency": 0.7}
-    assert handoff(new, a) == {"assumptions": a} and handoff(new, a, 0.7) == {"assumptions": a, "efficiency": 0.7}
-    assert set(handoff(ServingModel().solve, a)) <= {"assumptions", "efficiency"}

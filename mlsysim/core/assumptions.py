@@ -167,10 +167,6 @@ class Assumptions:
     micro_batch: int = dataclasses.field(
         default=1, metadata=_note("sequences per microbatch under pipeline parallelism", "narayanan2021megatron",
                                   "sequence"))
-    training_efficiency: float = dataclasses.field(
-        default=0.5, metadata=_note("fraction of dense peak a large training run's kernels sustain when a "
-                                    "distributed solve is not told (Megatron-LM reaches 44-52 % of A100 peak "
-                                    "end to end)", "narayanan2021megatron"))
     fabric_latency_s: float = dataclasses.field(
         default=5e-6, metadata=_note("small-message latency α of an InfiniBand/RoCE hop through a fat tree",
                                      "nvidia2023connectx7", "s"))
@@ -318,7 +314,6 @@ def resolve(assumptions: Assumptions | None) -> Assumptions:
 
 
 # Module-level names kept for code written against the first release; each is a field of DEFAULTS.
-DEFAULT_EFFICIENCY = DEFAULTS.training_efficiency
 DEFAULT_SEQ_LEN = DEFAULTS.seq_len
 DEFAULT_OPTIMIZER = DEFAULTS.optimizer
 DEFAULT_GLOBAL_BATCH = DEFAULTS.global_batch

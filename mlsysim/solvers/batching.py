@@ -20,7 +20,6 @@ from ..core.precision import check_precision
 from ..core.units import quantity
 from ..hardware.types import HardwareNode, PrecisionFallbackWarning
 from ..models.types import TransformerWorkload
-from ._handoff import handoff
 from .result import Result
 from .serving import ServingModel
 from .tail_latency import percentiles, replica
@@ -112,7 +111,7 @@ class BatchingOptimizer:
     def _sweep(model, hardware, input_len, output_len, precision, efficiency, candidates, itl_max, p99_max, rate, a):
         """Every candidate batch with its throughput, ITL, P99 and the reasons it fails (if any)."""
         serving = ServingModel()
-        options = handoff(serving.solve, a, efficiency)
+        options = {"assumptions": a, "efficiency": efficiency}
         points = []
         for batch in sorted({validate.positive_int("candidates", b) for b in candidates}):
             s = serving.solve(model, hardware, seq_len=input_len + output_len // 2, batch_size=batch,

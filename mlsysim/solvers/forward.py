@@ -14,7 +14,6 @@ from ..core import validate
 from ..core.assumptions import Assumptions, resolve
 from ..models.types import TransformerWorkload, Workload
 from ..systems.types import Fleet
-from ._handoff import handoff
 from .economics import EconomicsModel
 from .result import Result
 from .roofline import SingleNodeModel
@@ -68,12 +67,12 @@ class ForwardModel:
         u = a.serving_utilization if mfu is None else mfu
         node_solver, serving_solver = SingleNodeModel(), ServingModel()
         roofline = node_solver.solve(model, hw, batch_size, precision, seq_len=seq_len,
-                                     **handoff(node_solver.solve, a, efficiency))
+                                     assumptions=a, efficiency=efficiency)
         serving = None
         if isinstance(model, TransformerWorkload):
             serving = serving_solver.solve(model, hw, seq_len=seq_len or min(a.seq_len, model.context_length),
                                            batch_size=batch_size, precision=precision,
-                                           **handoff(serving_solver.solve, a, efficiency))
+                                           assumptions=a, efficiency=efficiency)
         economics = EconomicsModel().solve(fleet, days, grid, u, assumptions=a)
         sustainability = SustainabilityModel().solve(fleet, days, grid, u, assumptions=a)
         return ForwardResult(

@@ -19,7 +19,6 @@ from ..core.assumptions import Assumptions, resolve
 from ..hardware.types import HardwareNode, PrecisionFallbackWarning
 from ..models.types import Workload
 from ..systems.types import Fleet
-from ._handoff import handoff
 from .distributed import DistributedModel
 from .result import Result
 from .roofline import SingleNodeModel
@@ -92,7 +91,7 @@ class SensitivitySolver:
             target = validate.instance("hardware", hardware, HardwareNode, "a device such as Hardware.H100, or fleet=")
             params = DEVICE_PARAMETERS
             node_solver = SingleNodeModel()
-            passed = {**batch, **handoff(node_solver.solve, a, efficiency), **options}
+            passed = {**batch, "assumptions": a, "efficiency": efficiency, **options}
 
             def run(hw):
                 return node_solver.solve(model, hw, precision=precision, **passed).latency
@@ -103,7 +102,7 @@ class SensitivitySolver:
             target, params = fleet, FLEET_PARAMETERS
 
             fleet_solver = DistributedModel()
-            passed = {"batch_size": a.global_batch, **batch, **handoff(fleet_solver.solve, a, efficiency), **options}
+            passed = {"batch_size": a.global_batch, **batch, "assumptions": a, "efficiency": efficiency, **options}
 
             def run(fl):
                 return fleet_solver.solve(model, fl, precision=precision, **passed).step_latency_total

@@ -20,7 +20,6 @@ from ..core.assumptions import Assumptions, resolve
 from ..core.units import quantity
 from ..hardware.types import HardwareNode
 from ..models.types import TransformerWorkload
-from ._handoff import handoff
 from .result import Result
 from .serving import ServingModel
 
@@ -57,7 +56,7 @@ def replica(model, hardware, input_len, output_len, batch_size, precision, effic
             assumptions: Assumptions | None = None) -> _Replica:
     """Service-time figures of a replica (shared with the batching optimizer)."""
     serving = ServingModel()
-    options = handoff(serving.solve, resolve(assumptions), efficiency)
+    options = {"assumptions": resolve(assumptions), "efficiency": efficiency}
     prefill = serving.solve(model, hardware, seq_len=input_len, batch_size=1, precision=precision,
                             **options).ttft.to("s").magnitude
     decode = serving.solve(model, hardware, seq_len=input_len + output_len // 2, batch_size=batch_size,
