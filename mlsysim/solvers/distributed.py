@@ -30,6 +30,7 @@ the compute-optimal 20 tokens per parameter [@hoffmann2022chinchilla]) × step t
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from typing import Literal, cast
 
@@ -41,6 +42,7 @@ from ..core.precision import Precisions
 from ..core.units import BYTES_LADDER, Quantity, quantity, readable, ureg
 from ..cost import price, step_cost
 from ..cost.transformer import optimizer_ops, transformer_ops
+from ..hardware.types import HardwareNode
 from ..models.types import TransformerWorkload
 from ..systems.types import Fleet
 from .result import Result
@@ -167,6 +169,28 @@ def check_split(s: _Setup, tp, pp, dp, micro_batch_size) -> tuple[int, int, int,
     return tp, pp, dp, mbs
 
 
+@functools.lru_cache(maxsize=4096)
+def _group_sums(model: TransformerWorkload, gpu: HardwareNode, mbs: int, seq: int, precisions: Precisions,
+                assumptions: Assumptions, eff: float | None, tp: int, sp: bool, link: tuple[float, float],
+                recompute: str, state_values: int) -> tuple[dict[str, float], dict[str, float], dict[str, float], float]:
+    """One microbatch on one GPU priced by the cost core, summed per group (embedding, layer, head):
+    ``(seconds, seconds of TP communication, bytes kept for the backward pass, math rate)``."""
+    cost = step_cost(model, gpu, phase="training", batch=mbs, seq=seq, precisions=precisions,
+                     assumptions=assumptions, efficiency=eff, tp=tp, sequence_parallel=sp, link=link,
+                     recompute=recompute, warn=False, state_values=state_values)
+    time = dict.fromkeys(("embedding", "layer", "head"), 0.0)
+    comm = dict(time)
+    saved = dict(time)
+    for r in cost.breakdown.rows:
+        group = r.op.group
+        if group in time:
+            time[group] += r.op.count * r.time
+            comm[group] += r.op.count * r.t_comm
+            saved[group] += r.op.count * r.op.saved_bytes
+    return time, comm, saved, cost.math_rate
+
+
+@functools.lru_cache(maxsize=1024)
 def model_flops_per_sequence(model: TransformerWorkload, seq: int, precisions: Precisions) -> float:
     """Model FLOPs of training one sequence: the matrix FLOPs of forward and backward, without recomputation
     (the numerator of MFU), counted by the cost core."""
@@ -180,19 +204,9 @@ def step_terms(s: _Setup, tp: int, pp: int, dp: int, mbs: int) -> dict[str, floa
     gpu = node.accelerator
     gpus = tp * pp * dp
     m = s.batch // dp // mbs
-    cost = step_cost(model, gpu, phase="training", batch=mbs, seq=s.seq, precisions=s.precisions,
-                     assumptions=s.assumptions, efficiency=s.eff, tp=tp, sequence_parallel=s.sequence_parallel and tp > 1,
-                     link=(node.link_bandwidth, node.link_latency), recompute=s.recompute, warn=False,
-                     state_values=s.state_values)
-    time = dict.fromkeys(("embedding", "layer", "head"), 0.0)
-    comm = dict(time)
-    saved = dict(time)
-    for r in cost.breakdown.rows:
-        group = r.op.group
-        if group in time:
-            time[group] += r.op.count * r.time
-            comm[group] += r.op.count * r.t_comm
-            saved[group] += r.op.count * r.op.saved_bytes
+    time, comm, saved, math_rate = _group_sums(
+        model, gpu, mbs, s.seq, s.precisions, s.assumptions, s.eff, tp, s.sequence_parallel and tp > 1,
+        (node.link_bandwidth, node.link_latency), s.recompute, s.state_values)
     stage_layers = math.ceil(model.layers / pp)
     per_layer = stage_layers / model.layers
     ends: tuple[str, ...]
@@ -218,7 +232,7 @@ def step_terms(s: _Setup, tp: int, pp: int, dp: int, mbs: int) -> dict[str, floa
     t_dp_exposed = max(0.0, t_dp - s.overlap * s.assumptions.backward_compute_share * t_compute / m)
     shards = dp if s.sharding != "none" else 1
     t_optimizer = price(optimizer_ops(params_gpu, s.precisions, shards=shards, state_values=s.state_values), gpu,
-                        cost.math_rate, s.assumptions, efficiency=s.eff).time
+                        math_rate, s.assumptions, efficiency=s.eff).time
     step = t_compute + t_tp + t_bubble + t_pp + t_dp_exposed + t_optimizer
 
     kept = per_layer * saved["layer"] * min(m, pp) + saved["head"] + (saved["embedding"] if pp == 1 else 0.0)
@@ -227,8 +241,8 @@ def step_terms(s: _Setup, tp: int, pp: int, dp: int, mbs: int) -> dict[str, floa
     return {
         "gpus": gpus, "m": m, "model_flops": model_flops, "t_compute": t_compute, "t_bubble": t_bubble,
         "bubble": bubble, "t_tp": t_tp, "t_pp": t_pp, "t_dp": t_dp, "t_dp_exposed": t_dp_exposed,
-        "t_optimizer": t_optimizer, "step": step, "mfu": model_flops / (step * gpus * cost.math_rate),
-        "scaling": t_compute / step, "math_rate": cost.math_rate, **memory,
+        "t_optimizer": t_optimizer, "step": step, "mfu": model_flops / (step * gpus * math_rate),
+        "scaling": t_compute / step, "math_rate": math_rate, **memory,
     }
 
 
