@@ -244,6 +244,11 @@ class Assumptions:
                                            f"one non-negative time in seconds for each of {', '.join(DEVICE_CLASSES)}")
         object.__setattr__(self, "_per_kernel", (dict(self.kernel_launch_s), dict(self.kernel_gap_s)))
 
+    def curves(self, device: Any) -> tuple[EfficiencyCurve, EfficiencyCurve]:
+        """``(gemm, memory)`` efficiency curves for ``device``: its own measured curves where the zoo has them
+        (``HardwareNode.gemm_efficiency`` / ``memory_efficiency``), else these assumptions'."""
+        return (device.gemm_efficiency or self.gemm_efficiency, device.memory_efficiency or self.memory_efficiency)
+
     def kernel_costs(self, device_class: str) -> tuple[float, float]:
         """``(launch, gap)`` seconds per kernel on a ``device_class`` device; a captured graph has no launch cost.
 

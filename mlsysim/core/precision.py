@@ -169,6 +169,11 @@ class Precisions:
         Megatron's mixed precision: 2 (bf16 weights) + 4 (fp32 gradients) + 4 (fp32
         master) + 4 + 4 (Adam's two moments) = 18; in fp32 there is no master copy.
         """
+        return (self.bytes("weights") + self.bytes("gradients")
+                + self.optimizer_bytes_per_param(optimizer_state_values))
+
+    def optimizer_bytes_per_param(self, optimizer_state_values: int = 2) -> float:
+        """Bytes per parameter the optimizer itself holds: the master copy (none when it would equal the
+        weights) and ``optimizer_state_values`` moments. What ZeRO stage 1 shards: 12 for Megatron's Adam."""
         master = 0.0 if self.master_weights == self.weights else self.bytes("master_weights")
-        return (self.bytes("weights") + self.bytes("gradients") + master
-                + optimizer_state_values * self.bytes("optimizer_state"))
+        return master + optimizer_state_values * self.bytes("optimizer_state")

@@ -6,6 +6,8 @@ built on demand, so carrying a breakdown costs a solve almost nothing.
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .. import show
@@ -89,11 +91,15 @@ class StepBreakdown:
             out["kv_cache"] += r.op.count * r.op.kv_bytes
         return out
 
-    def by_group(self) -> dict[str, float]:
-        """Seconds per group of operators (embedding, layers, head, step), in step order."""
+    def by_group(self, term: Callable[[OpCost], float] = operator.attrgetter("time")) -> dict[str, float]:
+        """Step totals per group of operators (embedding, layers, head, step), in step order.
+
+        ``term`` picks what is summed from each priced operator (per execution): its time by
+        default, or e.g. ``lambda r: r.t_comm`` or ``lambda r: r.op.saved_bytes``.
+        """
         out: dict[str, float] = {}
         for r in self.rows:
-            out[r.op.group] = out.get(r.op.group, 0.0) + r.op.count * r.time
+            out[r.op.group] = out.get(r.op.group, 0.0) + r.op.count * term(r)
         return out
 
     def table_rows(self) -> list[tuple]:

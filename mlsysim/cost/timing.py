@@ -53,9 +53,8 @@ def price(ops: tuple[Op, ...], device: HardwareNode, math_rate: float, assumptio
     si = device.si
     bandwidth, vector_rate = si.memory_bandwidth, si.vector_flops
     launch, gap = assumptions.kernel_costs(device.device_class)
-    gemm_eff = device.gemm_efficiency or assumptions.gemm_efficiency
+    gemm_eff, mem_eff = assumptions.curves(device)
     vector_eff = assumptions.vector_efficiency
-    mem_eff = device.memory_efficiency or assumptions.memory_efficiency
     summed = assumptions.overlap == "sum"
     rows = []
     for op in ops:

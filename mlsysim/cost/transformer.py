@@ -176,7 +176,6 @@ def optimizer_ops(parameters: float, p: Precisions, *, shards: int = 1, state_va
     working weights: about 12 FLOPs per parameter [@kingma2015adam].
     """
     n = parameters / shards
-    master = 0.0 if p.master_weights == p.weights else 2 * p.bytes("master_weights")
-    per_param = p.bytes("gradients") + master + 2 * state_values * p.bytes("optimizer_state") + p.bytes("weights")
+    per_param = p.bytes("gradients") + 2 * p.optimizer_bytes_per_param(state_values) + p.bytes("weights")
     return (Op("optimizer", "optimizer", "step", flops=12 * n, weight_bytes=n * per_param,
                kernels=max(1, math.ceil(n / 2**28))),)

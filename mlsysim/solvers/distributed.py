@@ -178,16 +178,8 @@ def _group_sums(model: TransformerWorkload, gpu: HardwareNode, mbs: int, seq: in
     cost = step_cost(model, gpu, phase="training", batch=mbs, seq=seq, precisions=precisions,
                      assumptions=assumptions, efficiency=eff, tp=tp, sequence_parallel=sp, link=link,
                      recompute=recompute, warn=False, state_values=state_values)
-    time = dict.fromkeys(("embedding", "layer", "head"), 0.0)
-    comm = dict(time)
-    saved = dict(time)
-    for r in cost.breakdown.rows:
-        group = r.op.group
-        if group in time:
-            time[group] += r.op.count * r.time
-            comm[group] += r.op.count * r.t_comm
-            saved[group] += r.op.count * r.op.saved_bytes
-    return time, comm, saved, cost.math_rate
+    b = cost.breakdown
+    return b.by_group(), b.by_group(lambda r: r.t_comm), b.by_group(lambda r: r.op.saved_bytes), cost.math_rate
 
 
 @functools.lru_cache(maxsize=1024)
@@ -226,7 +218,7 @@ def step_terms(s: _Setup, tp: int, pp: int, dp: int, mbs: int) -> dict[str, floa
     t_pp = 2 * m * formulas.point_to_point_time(activation_msg / tp, fabric.port_bandwidth,
                                                 fabric.latency_s) if pp > 1 else 0.0
 
-    params_gpu = model.parameter_count / (tp * pp) * (stage_layers * pp / model.layers)
+    params_gpu = model.parameter_count * per_layer / tp  # the slowest stage's share, uneven stages included
     t_dp = _dp_allreduce(s, params_gpu * s.precisions.bytes("communication"), tp, dp) * (
         s.assumptions.zero3_traffic_factor if s.sharding == "zero3" else 1.0)
     t_dp_exposed = max(0.0, t_dp - s.overlap * s.assumptions.backward_compute_share * t_compute / m)
@@ -242,7 +234,7 @@ def step_terms(s: _Setup, tp: int, pp: int, dp: int, mbs: int) -> dict[str, floa
         "gpus": gpus, "m": m, "model_flops": model_flops, "t_compute": t_compute, "t_bubble": t_bubble,
         "bubble": bubble, "t_tp": t_tp, "t_pp": t_pp, "t_dp": t_dp, "t_dp_exposed": t_dp_exposed,
         "t_optimizer": t_optimizer, "step": step, "mfu": model_flops / (step * gpus * math_rate),
-        "scaling": t_compute / step, "math_rate": math_rate, **memory,
+        "scaling": t_compute / step, **memory,
     }
 
 
@@ -265,11 +257,9 @@ def _dp_allreduce(s: _Setup, message: float, tp: int, dp: int) -> float:
 def _memory(s: _Setup, params_gpu: float, dp: int, activations: float) -> dict[str, float]:
     """Bytes per GPU of weights, gradients, optimizer state (by precision role, ZeRO-sharded) and activations."""
     p = s.precisions
-    master = 0.0 if p.master_weights == p.weights else p.bytes("master_weights")
     weights = params_gpu * p.bytes("weights") / (dp if s.sharding == "zero3" else 1)
     grads = params_gpu * p.bytes("gradients") / (dp if s.sharding in ("zero2", "zero3") else 1)
-    optimizer = params_gpu * (master + s.state_values * p.bytes("optimizer_state")) / (
-        dp if s.sharding != "none" else 1)
+    optimizer = params_gpu * p.optimizer_bytes_per_param(s.state_values) / (dp if s.sharding != "none" else 1)
     total = weights + grads + optimizer + activations
     capacity = s.fleet.node.accelerator.si.memory_capacity
     return {"weights": weights, "grads": grads, "optimizer": optimizer, "activations": activations,

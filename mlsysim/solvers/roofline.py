@@ -138,11 +138,11 @@ class SingleNodeModel:
         cost = step_cost(model, hardware, phase="training" if training else "inference", batch=batch, seq=seq,
                          precisions=prec, assumptions=a, efficiency=eff, memory_efficiency=mem_eff,
                          state_values=2 if optimizer == "adam" else 1)
+        gemm_curve, memory_curve = a.curves(hardware)
         if mem_eff is None:
-            mem_eff = a.flat_memory_efficiency if eff is not None else (
-                hardware.memory_efficiency or a.memory_efficiency).ceiling
+            mem_eff = a.flat_memory_efficiency if eff is not None else memory_curve.ceiling
         return _result(model, hardware, mode, batch, prec, cost, tax,
-                       eff if eff is not None else (hardware.gemm_efficiency or a.gemm_efficiency).ceiling, mem_eff)
+                       eff if eff is not None else gemm_curve.ceiling, mem_eff)
 
 
 def _result(model: Workload, hardware: HardwareNode, mode: str, batch: int, prec: Precisions, cost: StepCost,
