@@ -146,7 +146,8 @@ def cmd_assumptions(args: argparse.Namespace) -> None:
 
 def _default(name: str) -> str:
     """Help text naming the assumption an option defaults to."""
-    return f"default: Assumptions.{name} = {getattr(DEFAULTS, name):g}"
+    value = getattr(DEFAULTS, name)
+    return f"default: Assumptions.{name} = {value if isinstance(value, str) else format(value, 'g')}"
 
 
 def _number(text: str) -> float:
@@ -166,8 +167,8 @@ def parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("eval", help="roofline or serving report of MODEL on HARDWARE", epilog=EXAMPLES["eval"], formatter_class=fmt)
     ev.add_argument("model", help=f"a model name, e.g. {', '.join(Models.names()[:4])}")
     ev.add_argument("hardware", help=f"a device name, e.g. {', '.join(Hardware.names()[:4])}")
-    ev.add_argument("--batch-size", type=int, help="samples (sequences) per step (default: the solver's, one)")
-    ev.add_argument("--precision", help="e.g. fp16, bf16, fp8, int4 (default: the solver's)")
+    ev.add_argument("--batch-size", type=int, help=f"samples (sequences) per step ({_default('batch_size')})")
+    ev.add_argument("--precision", help=f"e.g. fp16, bf16, fp8, int4 ({_default('precision')})")
     ev.add_argument("--efficiency", type=_number, help="fraction of peak FLOP/s, in (0, 1] (default: the solver's)")
     ev.add_argument("--seq-len", type=int, help=f"context tokens (transformers; {_default('seq_len')})")
     ev.add_argument("--mode", choices=["inference", "training", "serving"], default="inference")
@@ -184,7 +185,7 @@ def parser() -> argparse.ArgumentParser:
     op.add_argument("model")
     op.add_argument("--fleet", required=True, help=f"a cluster: {', '.join(Systems.Clusters.names())}")
     op.add_argument("--batch-size", type=int, help=f"global batch in sequences ({_default('global_batch')})")
-    op.add_argument("--precision", help="e.g. bf16, fp8 (default: the solver's)")
+    op.add_argument("--precision", help=f"e.g. bf16, fp8 ({_default('training_precision')})")
     op.add_argument("--efficiency", type=_number, help="fraction of peak FLOP/s, in (0, 1] (default: the solver's)")
     op.add_argument("--seq-len", type=int, help=f"tokens per sequence ({_default('seq_len')})")
     op.add_argument("--top", type=int, default=10, help="candidates to list")

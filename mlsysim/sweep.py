@@ -76,13 +76,15 @@ def _decode_grid(model: TransformerWorkload, hw, precisions: list[str], batch: n
 
 
 def sweep_serving(models, nodes, precisions, batch_sizes, seq_lens, grids, *, efficiency=None,
-                  utilization: float = 0.5, assumptions: Assumptions | None = None) -> SweepResult:
+                  utilization: float | None = None, assumptions: Assumptions | None = None) -> SweepResult:
     """Every model × node × precision × batch × context × grid for one-GPU serving replicas.
 
     Columns: model, node, precision, region (str); batch, seq_len (int); itl_ms, tokens_per_s, memory_gb,
-    fits (bool); usd_per_mtok, gco2_per_ktok (per generated token, from a node-year of cost and carbon).
+    fits (bool); usd_per_mtok, gco2_per_ktok (per generated token, from a node-year of cost and carbon at
+    ``utilization``, default ``assumptions.serving_utilization``).
     """
     assumptions = resolve(assumptions)
+    utilization = assumptions.serving_utilization if utilization is None else utilization
     precisions = [check_precision(p) for p in precisions]
     batch = np.asarray(sorted(set(batch_sizes)), dtype=float)
     seq = np.asarray(sorted(set(seq_lens)), dtype=float)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .core.assumptions import DEFAULTS
 from .core.catalog import Catalog
 from .hardware.types import HardwareNode
 from .infra.types import Datacenter, GridProfile
@@ -47,7 +48,7 @@ def _model(name: str, m: Any) -> tuple[list[str], list[Any]]:
     headers = ["Name", "Model", "Parameters", "Layers", "Heads / KV heads", "FLOPs per token or inference",
                "Weights fp16", "Weights int8", "Weights int4", "KV cache per token (fp16)", "Source"]
     if isinstance(m, TransformerWorkload):
-        context = min(2048, m.context_length)
+        context = min(DEFAULTS.seq_len, m.context_length)
         arch: tuple[int | str, str, str, str] = (m.layers, f"{m.attention_heads} / {m.kv_heads}",
                 f"{m.flops_per_token('decode', context).to('GFLOP').magnitude:.3g} GFLOP/token at {context:,} context",
                 f"{m.kv_cache_bytes_per_token('fp16'):~P.0f}")

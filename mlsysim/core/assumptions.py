@@ -131,6 +131,38 @@ class Assumptions:
         default=4.0, metadata=_note("bytes per logit written by the LM head (fp32 logits)", "shoeybi2019megatron", "B"))
 
     # --- Workload shape ----------------------------------------------------------------------
+    precision: str = dataclasses.field(
+        default="fp16", metadata=_note("numeric format (a shorthand expanded by role) of an inference, serving, "
+                                       "synthesis or sensitivity solve when not told: fp16, the format serving "
+                                       "benchmarks report as their baseline", "nvidia2023trtllmh100"))
+    training_precision: str = dataclasses.field(
+        default="bf16", metadata=_note("numeric format of a distributed training solve when not told: bf16 mixed "
+                                       "precision, as Llama 3 was trained", "dubey2024llama3"))
+    compression_baseline_precision: str = dataclasses.field(
+        default="fp32", metadata=_note("format a compression solve measures its savings against when not told: the "
+                                       "fp32 weights models are trained and published in", "gholami2021survey"))
+    pruning_sparsity: float = dataclasses.field(
+        default=0.5, metadata=_note("fraction of weights a pruning solve removes when not told (50 %: the sparsity "
+                                    "unstructured magnitude pruning reaches with little accuracy loss)",
+                                    "hoefler2021sparsity"))
+    distillation_size_ratio: float = dataclasses.field(
+        default=0.6, metadata=_note("student over teacher parameters of a distillation solve when not told "
+                                    "(DistilBERT keeps 60 % of BERT)", "sanh2019distilbert"))
+    batch_size: int = dataclasses.field(
+        default=1, metadata=_note("samples (sequences) per step of an inference, serving, synthesis or forward "
+                                  "solve when not told: one request, the latency case (MLPerf's single-stream "
+                                  "scenario)", "mlcommons2023inferencev30", "sample"))
+    tensor_parallel: int = dataclasses.field(
+        default=1, metadata=_note("tensor-parallel degree of a distributed solve when not told (1: no tensor "
+                                  "parallelism; a network-roofline solve on a node defaults to all its GPUs)",
+                                  "narayanan2021megatron", "GPU"))
+    pipeline_parallel: int = dataclasses.field(
+        default=1, metadata=_note("pipeline stages of a distributed solve when not told (1: no pipeline)",
+                                  "narayanan2021megatron", "stage"))
+    plans_ranked: int = dataclasses.field(
+        default=20, metadata=_note("parallelism plans a search returns, best first, when not told (an assumption: "
+                                   "enough to see the runners-up behind the best split)", "narayanan2021megatron",
+                                   "plan"))
     seq_len: int = dataclasses.field(
         default=2048, metadata=_note("tokens of context per sequence when a transformer solve is not told",
                                      "brown2020gpt3", "token"))
@@ -176,6 +208,18 @@ class Assumptions:
         default=False, metadata=_note("tensor-parallel training shards the norms and dropouts over the sequence, "
                                       "turning each all-reduce into a reduce-scatter and an all-gather (opt-in in "
                                       "Megatron-LM, `--sequence-parallel`)", "korthikanti2022reducing"))
+    optimizer_sharding: str = dataclasses.field(
+        default="zero1", metadata=_note("how a distributed training solve shards the optimizer state over data-"
+                                        "parallel replicas when not told: ZeRO stage 1, Megatron-LM's distributed "
+                                        "optimizer", "rajbhandari2020zero"))
+    recompute: str = dataclasses.field(
+        default="selective", metadata=_note("activation recomputation of a distributed training solve when not told: "
+                                            "selective (only the attention scores are recomputed)",
+                                            "korthikanti2022reducing"))
+    dp_algorithm: str = dataclasses.field(
+        default="hierarchical", metadata=_note("data-parallel all-reduce of a distributed training solve when not "
+                                               "told: hierarchical (reduce inside each node over NVLink, then across "
+                                               "nodes) rather than one flat ring", "thakur2005collectives"))
     dp_overlap: float = dataclasses.field(
         default=1.0, metadata=_note("fraction of the backward pass the data-parallel gradient all-reduce can hide "
                                     "behind", "narayanan2021megatron"))
@@ -235,8 +279,21 @@ class Assumptions:
                                       "restart time R of Daly's model)", "daly2006", "s"))
 
     def __post_init__(self) -> None:
-        if self.overlap not in ("sum", "max"):
-            raise UnknownNameError("overlap", str(self.overlap), ("sum", "max"))
+        from .precision import Precisions  # precision imports formulas, which must not import this module first
+
+        choices = {"overlap": ("sum", "max"), "optimizer_sharding": ("none", "zero1", "zero2", "zero3"),
+                   "recompute": ("none", "selective", "full"), "dp_algorithm": ("ring", "hierarchical")}
+        for name, allowed in choices.items():
+            if getattr(self, name) not in allowed:
+                raise UnknownNameError(name, str(getattr(self, name)), allowed)
+        for name in ("precision", "training_precision", "compression_baseline_precision"):
+            Precisions.from_shorthand(getattr(self, name))
+        for name in ("batch_size", "tensor_parallel", "pipeline_parallel", "plans_ranked", "seq_len",
+                     "global_batch", "micro_batch", "request_input_tokens", "request_output_tokens",
+                     "replica_concurrency"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise InvalidArgumentError(name, value, "a positive whole number")
         for name in ("kernel_launch_s", "kernel_gap_s"):
             table = dict(getattr(self, name))
             if set(table) != set(DEVICE_CLASSES) or any(v < 0 for v in table.values()):

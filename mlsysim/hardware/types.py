@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import PrivateAttr, field_validator
 
-from ..core.assumptions import DeviceClass, EfficiencyCurve
+from ..core.assumptions import DEFAULTS, DeviceClass, EfficiencyCurve
 from ..core.precision import COMPUTE_FALLBACK, check_precision
 from ..core.spec import Bandwidth, Capacity, Duration, FlopRate, Money, Power, Spec
 from ..core.units import quantity, si
@@ -167,9 +167,10 @@ class HardwareNode(Spec):
             warnings.warn(fallback_note(self, precision, used, rate), PrecisionFallbackWarning, stacklevel=4)
         return rate, used, native
 
-    def ridge_point(self, precision: str = "fp16"):
-        """Arithmetic intensity (flop/byte) where compute and memory time are equal at peak."""
-        rate = self.compute.resolve(precision)[0]
+    def ridge_point(self, precision: str | None = None):
+        """Arithmetic intensity (flop/byte) where compute and memory time are equal at peak, at ``precision``
+        (default ``Assumptions().precision``)."""
+        rate = self.compute.resolve(DEFAULTS.precision if precision is None else precision)[0]
         return quantity(rate / self._si.memory_bandwidth, "flop/B")
 
     def supports(self, precision: str) -> bool:

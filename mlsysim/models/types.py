@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import Field, PrivateAttr, model_validator
 
 from .. import formulas
+from ..core.assumptions import DEFAULTS
 from ..core.precision import bytes_per_value
 from ..core.spec import FlopCount, ParamCount, Spec
 from ..core.units import quantity, si
@@ -34,9 +35,10 @@ class Workload(Spec):
         """``parameters`` as a plain number of parameters (what the cost core computes with)."""
         return self._params
 
-    def weight_bytes(self, precision: str = "fp16"):
-        """Bytes of weights stored at ``precision`` (GB)."""
-        return quantity(formulas.weight_bytes(self._params, bytes_per_value(precision)) / 1e9, "GB")
+    def weight_bytes(self, precision: str | None = None):
+        """Bytes of weights stored at ``precision`` (default ``Assumptions().precision``), in GB."""
+        b = bytes_per_value(DEFAULTS.precision if precision is None else precision)
+        return quantity(formulas.weight_bytes(self._params, b) / 1e9, "GB")
 
 
 class TransformerWorkload(Workload):
@@ -89,14 +91,17 @@ class TransformerWorkload(Workload):
         embeddings = self.vocab_size * h * (1 if self.tied_embeddings else 2)
         return quantity(float(self.layers * (attention + mlp + 2 * h) + embeddings + h), "param")
 
-    def kv_cache_bytes_per_token(self, precision: str = "fp16"):
-        """KV-cache bytes per token: 2 × layers × KV heads × head dim × bytes (KiB)."""
-        b = formulas.kv_cache_bytes_per_token(self.layers, self.kv_heads, self.head_dim, bytes_per_value(precision))
+    def kv_cache_bytes_per_token(self, precision: str | None = None):
+        """KV-cache bytes per token: 2 × layers × KV heads × head dim × bytes (KiB); ``precision`` defaults to
+        ``Assumptions().precision``."""
+        per_value = bytes_per_value(DEFAULTS.precision if precision is None else precision)
+        b = formulas.kv_cache_bytes_per_token(self.layers, self.kv_heads, self.head_dim, per_value)
         return quantity(b / 1024, "KiB")
 
-    def flops_per_token(self, phase: Literal["prefill", "decode", "training"] = "decode", context: int = 2048):
-        """FLOPs per token for ``phase`` at ``context`` tokens (GFLOP)."""
-        args = (self._matmul_params, self.layers, context, self._attention_dim)
+    def flops_per_token(self, phase: Literal["prefill", "decode", "training"] = "decode", context: int | None = None):
+        """FLOPs per token for ``phase`` at ``context`` tokens (default ``Assumptions().seq_len``), in GFLOP."""
+        ctx = DEFAULTS.seq_len if context is None else context
+        args = (self._matmul_params, self.layers, ctx, self._attention_dim)
         formula: dict[str, Callable[..., float]] = {
             "prefill": formulas.prefill_flops_per_token,
             "decode": formulas.decode_flops_per_token,
@@ -135,6 +140,7 @@ class CNNWorkload(Workload):
         super().model_post_init(_context)
         self._flops = si(self.flops_per_inference)
 
-    def activation_bytes(self, precision: str = "fp16"):
-        """Bytes of all layer outputs for one sample at ``precision`` (MB)."""
-        return quantity(self.activation_elements * bytes_per_value(precision) / 1e6, "MB")
+    def activation_bytes(self, precision: str | None = None):
+        """Bytes of all layer outputs for one sample at ``precision`` (default ``Assumptions().precision``), in MB."""
+        b = bytes_per_value(DEFAULTS.precision if precision is None else precision)
+        return quantity(self.activation_elements * b / 1e6, "MB")

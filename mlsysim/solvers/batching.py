@@ -55,7 +55,7 @@ class BatchingOptimizer:
     """Throughput-maximizing batch under memory, ITL and P99 constraints."""
 
     def solve(self, model: TransformerWorkload, hardware: HardwareNode, *, input_len: int | None = None,
-              output_len: int | None = None, precision: str = "fp16", itl_sla=None, p99_sla=None, arrival_rate=None,
+              output_len: int | None = None, precision: str | None = None, itl_sla=None, p99_sla=None, arrival_rate=None,
               efficiency: float | None = None, candidates=None,
               assumptions: Assumptions | None = None) -> BatchingResult:
         """Sweep ``candidates`` and keep the highest-throughput batch meeting every constraint.
@@ -84,6 +84,7 @@ class BatchingOptimizer:
         input_len = validate.positive_int("input_len", a.request_input_tokens if input_len is None else input_len)
         output_len = validate.positive_int("output_len", a.request_output_tokens if output_len is None else output_len)
         candidates = default_candidates(a) if candidates is None else candidates
+        precision = a.precision if precision is None else precision
         hardware.resolve_compute(check_precision(precision))  # warn once about a precision fallback, not per point
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", PrecisionFallbackWarning)

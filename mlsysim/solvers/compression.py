@@ -92,8 +92,8 @@ class CompressionModel:
         sparsity: float | None = None,
         size_ratio: float | None = None,
         group_size: int = QUANT_GROUP_SIZE,
-        baseline_precision: str = "fp32",
-        speedup_baseline: str = "fp16",
+        baseline_precision: str | None = None,
+        speedup_baseline: str | None = None,
         efficiency: float | None = None,
         assumptions: Assumptions | None = None,
     ) -> CompressionResult:
@@ -101,12 +101,13 @@ class CompressionModel:
 
         Args:
             method: "quantization" (needs ``target_bitwidth``, 1-16),
-                "pruning" (``sparsity`` in [0, 1), default 0.5) or
+                "pruning" (``sparsity`` in [0, 1), default ``assumptions.pruning_sparsity``) or
                 "distillation" (``size_ratio`` = student/teacher parameters,
-                default 0.6 as in DistilBERT).
+                default ``assumptions.distillation_size_ratio``).
             group_size: weights sharing one 16-bit scale (quantization).
-            baseline_precision: what ``compression_ratio`` is measured from.
-            speedup_baseline: what ``inference_speedup`` is measured from.
+            baseline_precision: what ``compression_ratio`` is measured from
+                (default ``assumptions.compression_baseline_precision``).
+            speedup_baseline: what ``inference_speedup`` is measured from (default ``assumptions.precision``).
 
         Example:
             >>> r = CompressionModel().solve(Models.Llama3_8B, Hardware.H100, target_bitwidth=4)
@@ -115,9 +116,10 @@ class CompressionModel:
         """
         validate.instance("model", model, Workload, "a workload such as Models.Llama3_8B")
         validate.instance("hardware", hardware, HardwareNode, "a device such as Hardware.H100")
-        base = check_precision(baseline_precision, "baseline_precision")
-        serve = check_precision(speedup_baseline, "speedup_baseline")
         a = resolve(assumptions)
+        base = check_precision(a.compression_baseline_precision if baseline_precision is None else baseline_precision,
+                               "baseline_precision")
+        serve = check_precision(a.precision if speedup_baseline is None else speedup_baseline, "speedup_baseline")
         eff = validate.optional_fraction("efficiency", efficiency)
         base_bits, serve_bits = BITS_PER_VALUE[base], BITS_PER_VALUE[serve]
         params = model._params
@@ -137,7 +139,7 @@ class CompressionModel:
                 notes.append(f"{hardware.name} has no native {target_bitwidth}-bit math: weights are "
                              f"dequantized and multiplied in {serve} (weight-only quantization)")
         elif method == "pruning":
-            s = 0.5 if sparsity is None else sparsity
+            s = a.pruning_sparsity if sparsity is None else sparsity
             if isinstance(s, bool) or not isinstance(s, (int, float)) or not 0.0 <= s < 1.0:
                 raise InvalidArgumentError("sparsity", sparsity, "a fraction of weights removed in [0, 1), e.g. 0.5")
             # Sparse storage: the kept weights at the serving precision plus a 1-bit presence mask.
@@ -146,7 +148,7 @@ class CompressionModel:
             point, span, source = _lookup(PRUNING_DELTAS, s, descending=False)
             notes.append("unstructured sparsity saves bytes, not FLOPs: the math stays dense")
         elif method == "distillation":
-            scale = 0.6 if size_ratio is None else size_ratio
+            scale = a.distillation_size_ratio if size_ratio is None else size_ratio
             if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not 0.0 < scale < 1.0:
                 raise InvalidArgumentError("size_ratio", size_ratio, "student/teacher parameters in (0, 1), e.g. 0.6")
             bits, math_precision = serve_bits * scale, serve

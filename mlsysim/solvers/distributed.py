@@ -118,7 +118,10 @@ def prepare(model, fleet, batch_size, seq_len, precision, efficiency, overlap_co
     seq = validate.positive_int("seq_len", a.seq_len if seq_len is None else seq_len)
     if seq > model.context_length:
         raise InvalidArgumentError("seq_len", seq, f"at most {model.name}'s context length {model.context_length}")
-    prec = Precisions.from_shorthand(precision, training=True)
+    prec = Precisions.from_shorthand(a.training_precision if precision is None else precision, training=True)
+    optimizer_sharding = a.optimizer_sharding if optimizer_sharding is None else optimizer_sharding
+    recompute = a.recompute if recompute is None else recompute
+    dp_algorithm = a.dp_algorithm if dp_algorithm is None else dp_algorithm
     eff = validate.optional_fraction("efficiency", efficiency)
     if optimizer_sharding not in SHARDINGS:
         raise UnknownNameError("optimizer_sharding", str(optimizer_sharding), SHARDINGS)
@@ -129,8 +132,8 @@ def prepare(model, fleet, batch_size, seq_len, precision, efficiency, overlap_co
         raise UnknownNameError("optimizer", str(optimizer), formulas.OPTIMIZER_STATE_BYTES)
     if dp_algorithm not in ("ring", "hierarchical"):
         raise UnknownNameError("dp_algorithm", str(dp_algorithm), ["ring", "hierarchical"])
-    if isinstance(overlap_comm, bool):
-        overlap = a.dp_overlap if overlap_comm else 0.0
+    if overlap_comm is None or isinstance(overlap_comm, bool):
+        overlap = a.dp_overlap if overlap_comm in (None, True) else 0.0
     else:
         overlap = validate.fraction("overlap_comm", overlap_comm)
     sp = a.sequence_parallel if sequence_parallel is None else sequence_parallel
@@ -144,8 +147,8 @@ def check_split(s: _Setup, tp, pp, dp, micro_batch_size) -> tuple[int, int, int,
     """Validate a (tp, pp, dp, micro batch) split of the fleet; return it as ints."""
     node = s.fleet.node
     gpus = s.fleet.total_accelerators
-    tp = validate.positive_int("tp_size", tp)
-    pp = validate.positive_int("pp_size", pp)
+    tp = validate.positive_int("tp_size", s.assumptions.tensor_parallel if tp is None else tp)
+    pp = validate.positive_int("pp_size", s.assumptions.pipeline_parallel if pp is None else pp)
     mbs = validate.positive_int("micro_batch_size",
                                 s.assumptions.micro_batch if micro_batch_size is None else micro_batch_size)
     if tp > node.accelerators_per_node:
@@ -274,19 +277,19 @@ class DistributedModel:
         model: TransformerWorkload,
         fleet: Fleet,
         batch_size: int | None = None,
-        precision: str | Precisions = "bf16",
+        precision: str | Precisions | None = None,
         efficiency: float | None = None,
         *,
-        tp_size: int = 1,
-        pp_size: int = 1,
+        tp_size: int | None = None,
+        pp_size: int | None = None,
         dp_size: int | None = None,
         micro_batch_size: int | None = None,
         seq_len: int | None = None,
-        overlap_comm: bool | float = True,
-        optimizer_sharding: Sharding = "zero1",
-        recompute: Recompute = "selective",
+        overlap_comm: bool | float | None = None,
+        optimizer_sharding: Sharding | None = None,
+        recompute: Recompute | None = None,
         optimizer: str | None = None,
-        dp_algorithm: Literal["ring", "hierarchical"] = "hierarchical",
+        dp_algorithm: Literal["ring", "hierarchical"] | None = None,
         sequence_parallel: bool | None = None,
         training_tokens=None,
         assumptions: Assumptions | None = None,
@@ -296,16 +299,21 @@ class DistributedModel:
         Args:
             batch_size: global batch in sequences (default ``assumptions.global_batch``).
             precision: a seed-style string expanded by role for training (bf16 weights and activations,
-                fp32 gradients, master weights and optimizer state), or a ``Precisions``.
+                fp32 gradients, master weights and optimizer state), or a ``Precisions``
+                (default ``assumptions.training_precision``).
             efficiency: a flat fraction of dense peak for every operator; default None: the cost core's
                 size-dependent curves.
+            tp_size, pp_size: tensor- and pipeline-parallel degrees (default ``assumptions.tensor_parallel``
+                and ``pipeline_parallel``).
             dp_size: inferred as GPUs / (tp × pp) when omitted.
             micro_batch_size: sequences per microbatch (default ``assumptions.micro_batch``);
                 microbatches = batch / dp / micro_batch_size.
             seq_len: tokens per sequence (default ``assumptions.seq_len``).
-            overlap_comm: hide the DP all-reduce behind the backward pass (True, False, or a fraction).
-            optimizer_sharding: "none", "zero1" (default: the distributed optimizer), "zero2", "zero3".
-            recompute: activation recomputation, "none", "selective" (default) or "full".
+            overlap_comm: hide the DP all-reduce behind the backward pass (True, False, or a fraction;
+                default and True: ``assumptions.dp_overlap``).
+            optimizer_sharding: "none", "zero1", "zero2", "zero3" (default ``assumptions.optimizer_sharding``).
+            recompute: activation recomputation, "none", "selective" or "full" (default ``assumptions.recompute``).
+            dp_algorithm: "ring" or "hierarchical" (default ``assumptions.dp_algorithm``).
             optimizer: "adam" or "sgd" (default ``assumptions.optimizer``).
             sequence_parallel: shard norms over the sequence under TP (default ``assumptions.sequence_parallel``).
             training_tokens: tokens of the whole run (default: 20 per parameter).

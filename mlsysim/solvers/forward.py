@@ -42,12 +42,13 @@ class ForwardResult(Result):
 class ForwardModel:
     """Roofline, serving, cost and carbon of one configuration."""
 
-    def solve(self, model: Workload, fleet: Fleet, *, batch_size: int = 1, seq_len: int | None = None,
-              precision: str = "fp16", grid=None, duration_days: float | None = None, mfu: float | None = None,
+    def solve(self, model: Workload, fleet: Fleet, *, batch_size: int | None = None, seq_len: int | None = None,
+              precision: str | None = None, grid=None, duration_days: float | None = None, mfu: float | None = None,
               efficiency: float | None = None, assumptions: Assumptions | None = None) -> ForwardResult:
         """Evaluate ``model`` served on ``fleet`` for ``duration_days``.
 
         Args:
+            batch_size, precision: of each step (default: ``assumptions.batch_size`` and ``precision``).
             seq_len: context tokens (default: ``assumptions.seq_len``, capped at the model's context).
             duration_days: period priced (default: ``assumptions.deployment_days``).
             mfu: utilization setting the fleet's power draw (default: ``assumptions.serving_utilization``).

@@ -47,11 +47,13 @@ class NetworkRooflineResult(Result):
 class NetworkRooflineModel:
     """Compute vs memory vs interconnect for a tensor-parallel decode or prefill step."""
 
-    def solve(self, model: TransformerWorkload, node: Node, tp_size: int = 8, batch_size: int = 1,
-              seq_len: int | None = None, precision: str | Precisions = "fp16",
+    def solve(self, model: TransformerWorkload, node: Node, tp_size: int | None = None, batch_size: int | None = None,
+              seq_len: int | None = None, precision: str | Precisions | None = None,
               phase: Literal["decode", "prefill"] = "decode", efficiency: float | None = None, *,
               assumptions: Assumptions | None = None) -> NetworkRooflineResult:
         """Times of one step of ``model`` split ``tp_size`` ways inside ``node``.
+
+        ``tp_size`` defaults to every GPU of the node; ``batch_size`` and ``precision`` to ``assumptions``'.
 
         Example:
             >>> r = NetworkRooflineModel().solve(Models.Llama3_70B, Systems.Nodes.DGX_H100, tp_size=8)
@@ -61,13 +63,13 @@ class NetworkRooflineModel:
         a = resolve(assumptions)
         validate.instance("model", model, TransformerWorkload, "a transformer such as Models.Llama3_70B")
         validate.instance("node", node, Node, "a node such as Systems.Nodes.DGX_H100")
-        tp = validate.positive_int("tp_size", tp_size)
+        tp = validate.positive_int("tp_size", node.accelerators_per_node if tp_size is None else tp_size)
         if tp > node.accelerators_per_node or model.attention_heads % tp:
             raise InvalidArgumentError("tp_size", tp, f"a divisor of {model.attention_heads} heads, at most "
                                        f"{node.accelerators_per_node} GPUs per node")
-        batch = validate.positive_int("batch_size", batch_size)
+        batch = validate.positive_int("batch_size", a.batch_size if batch_size is None else batch_size)
         seq = seq_length(model, seq_len, a)
-        prec = Precisions.from_shorthand(precision)
+        prec = Precisions.from_shorthand(a.precision if precision is None else precision)
         eff = validate.optional_fraction("efficiency", efficiency)
         if phase not in ("decode", "prefill"):
             raise InvalidArgumentError("phase", phase, "'decode' or 'prefill'")

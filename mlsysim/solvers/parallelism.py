@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Literal
 
+from ..core import validate
 from ..core.assumptions import Assumptions
 from ..core.precision import Precisions
 from ..core.units import quantity
@@ -48,23 +49,23 @@ class ParallelismOptimizer:
         model: TransformerWorkload,
         fleet: Fleet,
         batch_size: int | None = None,
-        precision: str | Precisions = "bf16",
+        precision: str | Precisions | None = None,
         efficiency: float | None = None,
         *,
         seq_len: int | None = None,
-        overlap_comm: bool | float = True,
-        optimizer_sharding: Sharding = "zero1",
-        recompute: Recompute = "selective",
+        overlap_comm: bool | float | None = None,
+        optimizer_sharding: Sharding | None = None,
+        recompute: Recompute | None = None,
         optimizer: str | None = None,
-        dp_algorithm: Literal["ring", "hierarchical"] = "hierarchical",
+        dp_algorithm: Literal["ring", "hierarchical"] | None = None,
         sequence_parallel: bool | None = None,
-        top_k: int = 20,
+        top_k: int | None = None,
         assumptions: Assumptions | None = None,
     ) -> ParallelismResult:
         """Every split that fits, ranked by MFU (ties: shorter step).
 
         Arguments are those of :meth:`DistributedModel.solve` (None: ``assumptions``' default);
-        ``top_k`` is how many ranked candidates the result keeps.
+        ``top_k`` is how many ranked candidates the result keeps (default ``assumptions.plans_ranked``).
 
         Example:
             >>> r = ParallelismOptimizer().solve(Models.Llama3_70B, Systems.Clusters.Research_256, batch_size=512)
@@ -73,6 +74,7 @@ class ParallelismOptimizer:
         """
         s = prepare(model, fleet, batch_size, seq_len, precision, efficiency, overlap_comm, optimizer_sharding,
                     recompute, optimizer, dp_algorithm, assumptions, sequence_parallel)
+        keep = validate.positive_int("top_k", s.assumptions.plans_ranked if top_k is None else top_k)
         gpus = fleet.total_accelerators
         per_node = fleet.node.accelerators_per_node
         searched = 0
@@ -107,7 +109,7 @@ class ParallelismOptimizer:
             total_searched=searched,
             feasible_count=len(fits),
             rejected_count=len(rejected),
-            top_candidates=fits[:top_k],
+            top_candidates=fits[:keep],
             rejected=rejected,
             reason="" if fits else f"none of the {searched} splits fits in memory; try optimizer_sharding='zero3', "
             "recompute='full' or a larger fleet",

@@ -79,8 +79,8 @@ class SingleNodeModel:
         self,
         model: Workload,
         hardware: HardwareNode,
-        batch_size: int = 1,
-        precision: str | Precisions = "fp16",
+        batch_size: int | None = None,
+        precision: str | Precisions | None = None,
         efficiency: float | None = None,
         *,
         mode: Mode = "inference",
@@ -95,8 +95,9 @@ class SingleNodeModel:
         Args:
             model: a workload from ``Models`` (transformer or CNN).
             hardware: a device from ``Hardware``.
-            batch_size: samples (sequences) per step, ≥ 1.
-            precision: a seed-style string ("fp32", "fp16", "bf16", "fp8", "int8", "int4", "fp4", …)
+            batch_size: samples (sequences) per step, ≥ 1 (default ``assumptions.batch_size``).
+            precision: a seed-style string ("fp32", "fp16", "bf16", "fp8", "int8", "int4", "fp4", …;
+                default ``assumptions.precision``)
                 expanded by role (:meth:`Precisions.from_shorthand`), or a ``Precisions``.
             efficiency: a flat fraction of the dense peak for every operator (the first release's model);
                 default None: the size-dependent curve of ``assumptions`` (or of the device).
@@ -117,7 +118,7 @@ class SingleNodeModel:
         a = resolve(assumptions)
         validate.instance("model", model, Workload, "a workload such as Models.Llama3_8B")
         validate.instance("hardware", hardware, HardwareNode, "a device such as Hardware.H100")
-        batch = validate.positive_int("batch_size", batch_size)
+        batch = validate.positive_int("batch_size", a.batch_size if batch_size is None else batch_size)
         eff = validate.optional_fraction("efficiency", efficiency)
         mem_eff = validate.optional_fraction("memory_efficiency", memory_efficiency)
         if mode not in ("inference", "training"):
@@ -128,7 +129,7 @@ class SingleNodeModel:
         tax = hardware.si.dispatch_tax if dispatch_tax is None else validate.quantity_in(
             "dispatch_tax", dispatch_tax, "s", "0.5 ms", allow_zero=True)
         training = mode == "training"
-        prec = Precisions.from_shorthand(precision, training=training)
+        prec = Precisions.from_shorthand(a.precision if precision is None else precision, training=training)
         if isinstance(model, TransformerWorkload):
             seq: int | None = seq_length(model, seq_len, a)
         else:
@@ -214,7 +215,7 @@ class Engine:
     """The roofline entry point of the seeds: ``Engine.solve(model, hardware, …)``."""
 
     @staticmethod
-    def solve(model, hardware, batch_size=1, precision="fp16", efficiency=None, **options):
+    def solve(model, hardware, batch_size=None, precision=None, efficiency=None, **options):
         """Same as :meth:`SingleNodeModel.solve`."""
         return _ENGINE.solve(model, hardware, batch_size, precision, efficiency, **options)
 

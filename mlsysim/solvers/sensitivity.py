@@ -67,12 +67,12 @@ FLEET_PARAMETERS = {
 class SensitivitySolver:
     """Partial derivatives (elasticities) of latency with respect to hardware parameters."""
 
-    def solve(self, model: Workload, hardware: HardwareNode | None = None, precision: str = "fp16", *,
+    def solve(self, model: Workload, hardware: HardwareNode | None = None, precision: str | None = None, *,
               fleet: Fleet | None = None, batch_size: int | None = None, efficiency: float | None = None,
               step: float | None = None, assumptions: Assumptions | None = None, **options) -> SensitivityResult:
         """Elasticity of the step time of ``model`` on ``hardware`` (or on ``fleet``) to each parameter.
 
-        ``batch_size`` and ``efficiency`` default to the underlying solver's (one sample
+        ``batch_size``, ``precision`` and ``efficiency`` default to the underlying solver's (one sample
         on a device, ``assumptions.global_batch`` on a fleet); ``step`` to
         ``assumptions.sensitivity_step``.  Extra ``options`` go to the underlying solver
         (e.g. ``mode="training"``, ``seq_len``; or ``tp_size``/``pp_size`` with a fleet),

@@ -62,8 +62,8 @@ class ServingModel:
         model: TransformerWorkload,
         hardware: HardwareNode,
         seq_len: int | None = None,
-        batch_size: int = 1,
-        precision: str | Precisions = "fp16",
+        batch_size: int | None = None,
+        precision: str | Precisions | None = None,
         efficiency: float | None = None,
         *,
         kv_precision: str | None = None,
@@ -77,8 +77,8 @@ class ServingModel:
             model: a transformer from ``Models.Language``.
             hardware: the serving device.
             seq_len: tokens of context per request (prompt + generated so far; default ``assumptions.seq_len``).
-            batch_size: concurrent requests.
-            precision: a seed-style string expanded by role (the KV cache uses ``kv_precision``,
+            batch_size: concurrent requests (default ``assumptions.batch_size``).
+            precision: (default ``assumptions.precision``) a seed-style string expanded by role (the KV cache uses ``kv_precision``,
                 default the same, or fp16 for sub-8-bit weights), or a ``Precisions``.
             efficiency, memory_efficiency: flat fractions of peak; default None: the size-dependent curves.
             reserved_memory: memory set aside by the runtime (a Quantity).
@@ -92,8 +92,8 @@ class ServingModel:
         validate.instance("model", model, TransformerWorkload, "a transformer such as Models.Llama3_8B")
         validate.instance("hardware", hardware, HardwareNode, "a device such as Hardware.H100")
         seq = seq_length(model, seq_len, a)
-        batch = validate.positive_int("batch_size", batch_size)
-        prec = Precisions.from_shorthand(precision, kv_precision=kv_precision)
+        batch = validate.positive_int("batch_size", a.batch_size if batch_size is None else batch_size)
+        prec = Precisions.from_shorthand(a.precision if precision is None else precision, kv_precision=kv_precision)
         eff = validate.optional_fraction("efficiency", efficiency)
         mem_eff = validate.optional_fraction("memory_efficiency", memory_efficiency)
         reserved = 0.0 if reserved_memory is None else validate.quantity_in(
@@ -144,12 +144,13 @@ class ServingModel:
 
 
 def generation_throughput(model: TransformerWorkload, hardware: HardwareNode, batch_size: int, input_len: int,
-                          output_len: int, precision: str = "fp16", **options):
+                          output_len: int, precision: str | Precisions | None = None, **options):
     """Output tokens per second of a static batch: ``batch_size`` prompts of ``input_len`` tokens,
     each generating ``output_len`` tokens (token/s).
 
     Time = prefill of the prompts + ``output_len`` decode steps, each at the
     average context ``input_len + output_len / 2`` (the cache grows linearly).
+    ``precision`` defaults to the ``assumptions`` option's (else :data:`DEFAULTS`) ``precision``.
     """
     out = validate.positive_int("output_len", output_len)
     solver = ServingModel()

@@ -44,10 +44,12 @@ class SynthesisResult(Result):
 class SynthesisSolver:
     """Hardware requirements from a latency target."""
 
-    def solve(self, model: Workload, target_latency, precision: str = "fp16", *, batch_size: int = 1,
+    def solve(self, model: Workload, target_latency, precision: str | None = None, *, batch_size: int | None = None,
               mode: str = "inference", seq_len: int | None = None, efficiency: float | None = None,
               memory_efficiency: float | None = None, assumptions: Assumptions | None = None) -> SynthesisResult:
         """Requirements for one step of ``model`` to take ``target_latency``.
+
+        ``precision`` and ``batch_size`` default to ``assumptions``'.
 
         Example:
             >>> r = SynthesisSolver().solve(Models.Llama3_70B, Q_("200 ms"), mode="training")
@@ -57,8 +59,8 @@ class SynthesisSolver:
         a = resolve(assumptions)
         validate.instance("model", model, Workload, "a workload such as Models.Llama3_70B")
         target = validate.quantity_in("target_latency", target_latency, "s", "200 ms")
-        prec = check_precision(precision)
-        batch = validate.positive_int("batch_size", batch_size)
+        prec = check_precision(a.precision if precision is None else precision)
+        batch = validate.positive_int("batch_size", a.batch_size if batch_size is None else batch_size)
         eff = a.gemm_efficiency.ceiling if efficiency is None else validate.fraction("efficiency", efficiency)
         mem_eff = (a.memory_efficiency.ceiling if memory_efficiency is None
                    else validate.fraction("memory_efficiency", memory_efficiency))

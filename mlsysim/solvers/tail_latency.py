@@ -90,7 +90,7 @@ class TailLatencyModel:
     """P50/P95/P99 time to first token and end-to-end latency of a replica under Poisson load."""
 
     def solve(self, model: TransformerWorkload, hardware: HardwareNode, arrival_rate, input_len: int | None = None,
-              output_len: int | None = None, batch_size: int | None = None, precision: str = "fp16",
+              output_len: int | None = None, batch_size: int | None = None, precision: str | None = None,
               efficiency: float | None = None, *, assumptions: Assumptions | None = None) -> TailLatencyResult:
         """Latency percentiles at ``arrival_rate`` (requests per second, a Quantity like ``Q_(5, "1/s")``).
 
@@ -130,7 +130,7 @@ class TailLatencyModel:
         )
 
     def max_rate(self, model: TransformerWorkload, hardware: HardwareNode, p99_sla, input_len: int | None = None,
-                 output_len: int | None = None, batch_size: int | None = None, precision: str = "fp16",
+                 output_len: int | None = None, batch_size: int | None = None, precision: str | None = None,
                  efficiency: float | None = None, *, assumptions: Assumptions | None = None):
         """The highest arrival rate (1/s) at which P99 end-to-end latency stays within ``p99_sla``.
 
