@@ -14,7 +14,7 @@ HELD = validation.summary(COMPARISONS, "held-out")
 BOUNDS = {
     "distributed": (0.07, 0.42),
     "serving": (0.22, 0.39),
-    "single-node": (0.38, 475.0),
+    "single-node": (0.36, 475.0),
     "reliability": (1.25, 1.78),
     "sustainability": (0.24, 0.36),
 }
