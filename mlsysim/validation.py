@@ -110,14 +110,19 @@ def _distributed(c: dict) -> float:
 
 
 def _serving(c: dict) -> float:
-    model, hw = Models.get(c["model"]), Hardware.get(c["hardware"])
+    model = Models.get(c["model"])
+    # a replica split over a node's GPUs ("node", "tp"), or one device ("hardware"); the figure is per GPU
+    hw: Any = Nodes.get(c["node"]) if "node" in c else Hardware.get(c["hardware"])
+    split = {"tp_size": c["tp"]} if "tp" in c else {}
     if c.get("metric") == "ttft":
-        return ServingModel().solve(model, hw, seq_len=c["input_len"], batch_size=c["batch"], precision=c["precision"]).ttft.to("ms").magnitude
+        return ServingModel().solve(model, hw, seq_len=c["input_len"], batch_size=c["batch"], precision=c["precision"],
+                                    **split).ttft.to("ms").magnitude
     batch = c["batch"]
     if batch == "max":  # an offline benchmark fills memory: the largest batch whose KV cache fits
         batch = ServingModel().solve(model, hw, seq_len=c["input_len"] + c["output_len"],
-                                     precision=c["precision"]).max_batch_size
-    return generation_throughput(model, hw, batch, c["input_len"], c["output_len"], c["precision"]).magnitude
+                                     precision=c["precision"], **split).max_batch_size
+    replica = generation_throughput(model, hw, batch, c["input_len"], c["output_len"], c["precision"], **split)
+    return replica.magnitude / c.get("tp", 1)
 
 
 def _single_node(c: dict) -> float:

@@ -28,8 +28,8 @@ def test_eval_json_carries_units():
 
 def test_eval_serving_and_training_modes():
     serving = json.loads(mlsysim("eval", "Llama3_8B", "H100", "--mode", "serving", "--seq-len", "4096",
-                                 "--batch-size", "128", "--json").stdout)
-    assert serving["max_batch_size"] == 130 and serving["feasible"] is True
+                                 "--batch-size", "96", "--json").stdout)
+    assert serving["max_batch_size"] == 113 and serving["feasible"] is True
     training = json.loads(mlsysim("eval", "Llama3_8B", "H100", "--mode", "training", "--batch-size", "4", "--json").stdout)
     assert training["bottleneck"] == "Compute"
 

@@ -173,6 +173,10 @@ class Assumptions:
                                       "forward)", "kaplan2020scaling"))
 
     # --- Serving requests ----------------------------------------------------------------------
+    serving_memory_reserve: float = dataclasses.field(
+        default=0.10, metadata=_note("fraction of each GPU's memory a serving engine leaves to its runtime (CUDA "
+                                     "context, allocator, graphs) rather than to weights and KV cache: vLLM's "
+                                     "gpu_memory_utilization defaults to 0.9", "vllm2024engineargs"))
     request_input_tokens: int = dataclasses.field(
         default=1024, metadata=_note("prompt tokens per request when a tail-latency or batching solve is not told "
                                      "(an assumption: a prompt of about a thousand tokens, the order of the prompts "
@@ -294,6 +298,11 @@ class Assumptions:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise InvalidArgumentError(name, value, "a positive whole number")
+        for name in ("serving_memory_reserve", "pruning_sparsity"):
+            if not 0.0 <= getattr(self, name) < 1.0:
+                raise InvalidArgumentError(name, getattr(self, name), "a fraction in [0, 1)")
+        if not 0.0 < self.distillation_size_ratio < 1.0:
+            raise InvalidArgumentError("distillation_size_ratio", self.distillation_size_ratio, "a fraction in (0, 1)")
         for name in ("kernel_launch_s", "kernel_gap_s"):
             table = dict(getattr(self, name))
             if set(table) != set(DEVICE_CLASSES) or any(v < 0 for v in table.values()):

@@ -8,6 +8,7 @@ layer (after attention and after the MLP) over the scale-up link
 weights and of the KV heads (replicated when there are fewer KV heads than
 GPUs); the all-reduces sit on the critical path after their projections.  The
 largest of the summed compute, memory and network times names the binding resource.
+It is a view of :class:`~mlsysim.solvers.serving.ServingModel` on a node, with its memory check.
 """
 
 from __future__ import annotations
@@ -16,15 +17,15 @@ import dataclasses
 from typing import Literal
 
 from ..core import validate
-from ..core.assumptions import Assumptions, resolve
+from ..core.assumptions import Assumptions
 from ..core.errors import InvalidArgumentError
 from ..core.precision import Precisions
 from ..core.units import Quantity, quantity
-from ..cost import StepBreakdown, step_cost
+from ..cost import StepBreakdown
 from ..models.types import TransformerWorkload
 from ..systems.types import Node
 from .result import Result
-from .roofline import seq_length
+from .serving import ServingModel
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,10 +43,17 @@ class NetworkRooflineResult(Result):
     binding: str
     network_share: float
     breakdown: StepBreakdown | None = dataclasses.field(default=None, repr=False, compare=False)
+    feasible: bool = True
+    reason: str = ""
+    memory_per_gpu: dict[str, Quantity] = dataclasses.field(default_factory=dict, repr=False)
 
 
 class NetworkRooflineModel:
-    """Compute vs memory vs interconnect for a tensor-parallel decode or prefill step."""
+    """Compute vs memory vs interconnect for a tensor-parallel decode or prefill step.
+
+    A view of :class:`~mlsysim.solvers.serving.ServingModel` on a node: the same priced step and the
+    same per-GPU memory check (``feasible``, ``reason``, ``memory_per_gpu``).
+    """
 
     def solve(self, model: TransformerWorkload, node: Node, tp_size: int | None = None, batch_size: int | None = None,
               seq_len: int | None = None, precision: str | Precisions | None = None,
@@ -57,30 +65,22 @@ class NetworkRooflineModel:
 
         Example:
             >>> r = NetworkRooflineModel().solve(Models.Llama3_70B, Systems.Nodes.DGX_H100, tp_size=8)
-            >>> r.binding
-            'memory'
+            >>> r.binding, r.feasible
+            ('memory', True)
         """
-        a = resolve(assumptions)
-        validate.instance("model", model, TransformerWorkload, "a transformer such as Models.Llama3_70B")
         validate.instance("node", node, Node, "a node such as Systems.Nodes.DGX_H100")
-        tp = validate.positive_int("tp_size", node.accelerators_per_node if tp_size is None else tp_size)
-        if tp > node.accelerators_per_node or model.attention_heads % tp:
-            raise InvalidArgumentError("tp_size", tp, f"a divisor of {model.attention_heads} heads, at most "
-                                       f"{node.accelerators_per_node} GPUs per node")
-        batch = validate.positive_int("batch_size", a.batch_size if batch_size is None else batch_size)
-        seq = seq_length(model, seq_len, a)
-        prec = Precisions.from_shorthand(a.precision if precision is None else precision)
-        eff = validate.optional_fraction("efficiency", efficiency)
         if phase not in ("decode", "prefill"):
             raise InvalidArgumentError("phase", phase, "'decode' or 'prefill'")
-        link = (node.link_bandwidth, node.link_latency)
-        cost = step_cost(model, node.accelerator, phase=phase, batch=batch, seq=seq, precisions=prec, assumptions=a,
-                         efficiency=eff, tp=tp, link=link, warn=False)
-        b = cost.breakdown
+        served = ServingModel().solve(model, node, seq_len, batch_size, precision, efficiency,
+                                      tp_size=node.accelerators_per_node if tp_size is None else tp_size,
+                                      assumptions=assumptions)
+        b = served.breakdown if phase == "decode" else served.prefill_breakdown
+        assert b is not None
         times = {"compute": b.compute, "memory": b.memory, "network": b.network}
         ms = lambda s: quantity(s * 1e3, "ms")  # noqa: E731
         return NetworkRooflineResult(
-            model=model.name, node=node.name, tp_size=tp, phase=phase,
+            model=model.name, node=node.name, tp_size=served.tp_size, phase=phase,
             compute_time=ms(b.compute), memory_time=ms(b.memory), network_time=ms(b.network), latency=ms(b.time),
             binding=max(times, key=lambda k: times[k]), network_share=b.network / b.time, breakdown=b,
+            feasible=served.feasible, reason=served.reason, memory_per_gpu=served.memory_per_gpu,
         )

@@ -1,14 +1,18 @@
-"""LLM serving on one device: time to first token, inter-token latency, KV-cache memory.
+"""LLM serving on one device or one node: time to first token, inter-token latency, per-GPU memory.
 
-For ``batch_size`` concurrent requests with ``seq_len`` tokens of context:
+For ``batch_size`` concurrent requests with ``seq_len`` tokens of context, on one
+device or split ``tp_size × pp_size`` over a node's GPUs:
 
 * **TTFT** — the prefill of all ``batch_size × seq_len`` prompt tokens, priced
-  operator by operator by the cost core (``prefill_breakdown``).
+  operator by operator by the cost core, tensor-parallel collectives included
+  (``prefill_breakdown``).
 * **ITL** — one decode step with the full ``seq_len`` context cached
-  (weights + the whole KV cache read per token; ``breakdown``).
-* **Memory** — weights + KV cache (2 × layers × KV heads × head dim × bytes
-  per token, GQA-aware).  Framework reserves (CUDA context, allocator slack)
-  are not counted unless given as ``reserved_memory``.
+  (weights + the whole KV cache read per token; ``breakdown``); pipeline stages
+  run one after another and add their activation sends.
+* **Memory per GPU** — weights, KV cache (GQA-aware; KV heads replicated when
+  fewer than ``tp_size``), prefill workspace, logits and the runtime's reserve
+  (``Assumptions.serving_memory_reserve``, or ``reserved_memory``): see
+  :func:`per_gpu_memory`.
 """
 
 from __future__ import annotations
@@ -16,14 +20,17 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from .. import formulas
 from ..core import validate
 from ..core.assumptions import Assumptions, resolve
+from ..core.errors import InvalidArgumentError
 from ..core.precision import Precisions
 from ..core.units import BYTES_LADDER, Quantity, quantity, readable
 from ..cost import StepBreakdown, step_cost
 from ..cost.step import kv_bytes_per_token
 from ..hardware.types import HardwareNode, fallback_note
 from ..models.types import TransformerWorkload
+from ..systems.types import Node
 from .result import Result
 from .roofline import seq_length
 
@@ -52,73 +59,85 @@ class ServingResult(Result):
     notes: tuple[str, ...] = dataclasses.field(default=(), repr=False)
     breakdown: StepBreakdown | None = dataclasses.field(default=None, repr=False, compare=False)
     prefill_breakdown: StepBreakdown | None = dataclasses.field(default=None, repr=False, compare=False)
+    tp_size: int = 1
+    pp_size: int = 1
+    replicas: int = 1
+    memory_per_gpu: dict[str, Quantity] = dataclasses.field(default_factory=dict, repr=False)
 
 
 class ServingModel:
-    """Prefill/decode latency and KV-cache capacity of one serving replica."""
+    """Prefill/decode latency and per-GPU memory of one serving replica: one device, or a node split TP × PP."""
 
     def solve(
         self,
         model: TransformerWorkload,
-        hardware: HardwareNode,
+        hardware: HardwareNode | Node,
         seq_len: int | None = None,
         batch_size: int | None = None,
         precision: str | Precisions | None = None,
         efficiency: float | None = None,
         *,
+        tp_size: int | None = None,
+        pp_size: int | None = None,
         kv_precision: str | None = None,
         memory_efficiency: float | None = None,
         reserved_memory=None,
         assumptions: Assumptions | None = None,
     ) -> ServingResult:
-        """TTFT, ITL, KV-cache size and feasibility for one device.
+        """TTFT, ITL, per-GPU memory and feasibility of one replica.
 
         Args:
             model: a transformer from ``Models.Language``.
-            hardware: the serving device.
+            hardware: the serving device, or a node (``Systems.Nodes.DGX_H100``) whose GPUs the replica
+                splits ``tp_size × pp_size`` ways; the node's other GPUs hold ``replicas − 1`` more copies.
             seq_len: tokens of context per request (prompt + generated so far; default ``assumptions.seq_len``).
             batch_size: concurrent requests (default ``assumptions.batch_size``).
-            precision: (default ``assumptions.precision``) a seed-style string expanded by role (the KV cache uses ``kv_precision``,
-                default the same, or fp16 for sub-8-bit weights), or a ``Precisions``.
+            precision: (default ``assumptions.precision``) a seed-style string expanded by role (the KV cache
+                uses ``kv_precision``, default the same, or fp16 for sub-8-bit weights), or a ``Precisions``.
             efficiency, memory_efficiency: flat fractions of peak; default None: the size-dependent curves.
-            reserved_memory: memory set aside by the runtime (a Quantity).
+            tp_size: tensor-parallel GPUs (on a node, default: all its GPUs over ``pp_size``; a device: 1).
+            pp_size: pipeline stages (default 1); the stages of one token run one after another.
+            reserved_memory: memory the runtime keeps per GPU (a Quantity); default
+                ``assumptions.serving_memory_reserve`` of the GPU's capacity.
             assumptions: the modelling defaults (``mlsysim.Assumptions``).
 
         Example:
-            >>> ServingModel().solve(Models.Llama3_8B, Hardware.H100, seq_len=4096, batch_size=128).feasible
+            >>> ServingModel().solve(Models.Llama3_8B, Hardware.H100, seq_len=4096, batch_size=96).feasible
             True
+            >>> ServingModel().solve(Models.Llama3_70B, Systems.Nodes.DGX_H100, seq_len=4096, batch_size=64).tp_size
+            8
         """
         a = resolve(assumptions)
         validate.instance("model", model, TransformerWorkload, "a transformer such as Models.Llama3_8B")
-        validate.instance("hardware", hardware, HardwareNode, "a device such as Hardware.H100")
+        validate.instance("hardware", hardware, (HardwareNode, Node),
+                          "a device such as Hardware.H100 or a node such as Systems.Nodes.DGX_H100")
+        tp, pp, device, link = _split(model, hardware, tp_size, pp_size)
         seq = seq_length(model, seq_len, a)
         batch = validate.positive_int("batch_size", a.batch_size if batch_size is None else batch_size)
         prec = Precisions.from_shorthand(a.precision if precision is None else precision, kv_precision=kv_precision)
         eff = validate.optional_fraction("efficiency", efficiency)
         mem_eff = validate.optional_fraction("memory_efficiency", memory_efficiency)
-        reserved = 0.0 if reserved_memory is None else validate.quantity_in(
+        capacity = device.si.memory_capacity
+        reserve = a.serving_memory_reserve * capacity if reserved_memory is None else validate.quantity_in(
             "reserved_memory", reserved_memory, "B", "2 GiB", allow_zero=True)
         common: dict[str, Any] = dict(batch=batch, seq=seq, precisions=prec, assumptions=a, efficiency=eff,
-                      memory_efficiency=mem_eff)
-        prefill = step_cost(model, hardware, phase="prefill", **common)
-        decode = step_cost(model, hardware, phase="decode", warn=False, **common)
-        itl, ttft = decode.breakdown.time, prefill.breakdown.time
+                                      memory_efficiency=mem_eff, tp=tp, link=link)
+        prefill = step_cost(model, device, phase="prefill", **common)
+        decode = step_cost(model, device, phase="decode", warn=False, **common)
+        hops = 0.0 if pp == 1 else (pp - 1) * formulas.point_to_point_time(
+            batch * model.hidden_size * prec.bytes("activations"), *link)
+        itl, ttft = decode.breakdown.time + hops, prefill.breakdown.time + hops * seq
 
-        weights = decode.resident_bytes
-        kv_request = seq * kv_bytes_per_token(model, prec)
-        kv_total = batch * kv_request
-        capacity = hardware.si.memory_capacity
-        need = weights + kv_total + reserved
-        spare = capacity - weights - reserved
-        max_batch = max(0, int(spare // kv_request)) if spare > 0 else 0
+        terms = per_gpu_memory(model, prec, a, batch=batch, seq=seq, tp=tp, pp=pp, reserve=reserve)
+        need = sum(terms.values())
+        per_request = (terms["kv_cache"] + terms["logits"]) / batch
+        spare = capacity - need + terms["kv_cache"] + terms["logits"]
+        max_batch = max(0, int(spare // per_request)) if spare > 0 else 0
         feasible = need <= capacity
-        reason = "" if feasible else (
-            f"weights {weights / 1e9:.4g} GB + KV cache {kv_total / 1e9:.4g} GB"
-            + (f" + reserved {reserved / 1e9:.4g} GB" if reserved else "")
-            + f" exceed {capacity / 1e9:.4g} GB"
-        )
+        reason = "" if feasible else _reason(terms, capacity, max_batch, tp, pp)
         notes = () if decode.native else (
-            fallback_note(hardware, prec.math, decode.compute_precision, decode.math_rate),)
+            fallback_note(device, prec.math, decode.compute_precision, decode.math_rate),)
+        gpus = hardware.accelerators_per_node if isinstance(hardware, Node) else 1
         return ServingResult(
             model=model.name,
             hardware=hardware.name,
@@ -129,9 +148,9 @@ class ServingModel:
             itl=quantity(itl * 1e3, "ms"),
             decode_bottleneck="Compute" if decode.breakdown.compute >= decode.breakdown.memory else "Memory",
             throughput=quantity(batch / itl, "token/s"),
-            weights_size=readable(weights, BYTES_LADDER),
-            kv_cache_size=readable(kv_total, BYTES_LADDER),
-            kv_cache_per_request=readable(kv_request, BYTES_LADDER),
+            weights_size=readable(terms["weights"], BYTES_LADDER),
+            kv_cache_size=readable(terms["kv_cache"], BYTES_LADDER),
+            kv_cache_per_request=readable(terms["kv_cache"] / batch, BYTES_LADDER),
             total_memory_required=readable(need, BYTES_LADDER),
             memory_capacity=readable(capacity, BYTES_LADDER),
             max_batch_size=max_batch,
@@ -140,7 +159,74 @@ class ServingModel:
             notes=notes,
             breakdown=decode.breakdown,
             prefill_breakdown=prefill.breakdown,
+            tp_size=tp,
+            pp_size=pp,
+            replicas=gpus // (tp * pp),
+            memory_per_gpu={k: readable(v, BYTES_LADDER) for k, v in terms.items()},
         )
+
+
+def _split(model: TransformerWorkload, hardware: HardwareNode | Node, tp_size, pp_size):
+    """``(tp, pp, device, link)`` of a replica on ``hardware``, validated."""
+    pp = validate.positive_int("pp_size", 1 if pp_size is None else pp_size)
+    if isinstance(hardware, HardwareNode):
+        tp = validate.positive_int("tp_size", 1 if tp_size is None else tp_size)
+        if tp * pp > 1:
+            raise InvalidArgumentError("tp_size", tp_size if tp > 1 else pp_size, "1 on a single device; pass a node "
+                                       "such as Systems.Nodes.DGX_H100 to split a replica over GPUs")
+        return 1, 1, hardware, None
+    gpus = hardware.accelerators_per_node
+    tp = validate.positive_int("tp_size", max(1, gpus // pp) if tp_size is None else tp_size)
+    if tp * pp > gpus:
+        raise InvalidArgumentError("tp_size", tp, f"tp_size × pp_size at most the {gpus} GPUs of one {hardware.name}")
+    if model.attention_heads % tp:
+        raise InvalidArgumentError("tp_size", tp, f"a divisor of {model.name}'s {model.attention_heads} attention heads")
+    if pp > model.layers:
+        raise InvalidArgumentError("pp_size", pp, f"at most {model.name}'s {model.layers} layers")
+    return tp, pp, hardware.accelerator, (hardware.link_bandwidth, hardware.link_latency)
+
+
+def per_gpu_memory(model: TransformerWorkload, precisions: Precisions, a: Assumptions, *, batch: int, seq: int,
+                   tp: int, pp: int, reserve: float) -> dict[str, float]:
+    """Bytes one GPU of a ``tp × pp`` replica holds: weights, KV cache, workspace, logits, runtime reserve.
+
+    * weights: parameters × weight bits / 8 / (tp × pp) (embeddings and LM head are sharded too);
+    * KV cache: batch × seq × KV bytes per token / min(tp, KV heads) / pp — KV heads are replicated
+      when there are fewer of them than GPUs [@ainslie2023gqa];
+    * workspace: the largest intermediate of one prompt's prefill (its MLP hidden or its QKV, per GPU);
+    * logits: one row of ``vocab / tp`` values per request at ``Assumptions.logits_bytes_per_value``;
+    * runtime reserve: ``reserve`` bytes (framework context and allocator).
+
+    Example:
+        >>> from mlsysim import Models, Precisions
+        >>> from mlsysim.core.assumptions import DEFAULTS
+        >>> from mlsysim.solvers.serving import per_gpu_memory
+        >>> t = per_gpu_memory(Models.Llama3_70B, Precisions.from_shorthand("fp16"), DEFAULTS, batch=1, seq=4096,
+        ...                    tp=8, pp=1, reserve=0.0)
+        >>> round(t["weights"] / 1e9, 2), round(t["kv_cache"] / 1e6, 1)
+        (17.65, 167.8)
+    """
+    h, d = model.hidden_size, model.head_dim
+    ffn_width = (2 if model.mlp == "gated" else 1) * model.ffn_size
+    qkv_width = (model.attention_heads + 2 * model.kv_heads) * d
+    act = precisions.bytes("activations")
+    return {
+        "weights": model.parameter_count * precisions.weight_bits / 8 / (tp * pp),
+        "kv_cache": batch * seq * kv_bytes_per_token(model, precisions) / min(tp, model.kv_heads) / pp,
+        "workspace": seq * (h + max(ffn_width, qkv_width) / tp) * act,
+        "logits": batch * model.vocab_size / tp * a.logits_bytes_per_value,
+        "runtime_reserve": reserve,
+    }
+
+
+def _reason(terms: dict[str, float], capacity: float, max_batch: int, tp: int, pp: int) -> str:
+    gb = {k: v / 1e9 for k, v in terms.items()}
+    shown = ", ".join(f"{k.replace('_', ' ')} {v:.3g}" for k, v in gb.items())
+    fixed = terms["weights"] + terms["workspace"] + terms["runtime_reserve"]
+    binding = "weights" if fixed >= capacity else "KV cache"
+    hint = (f"the weights do not fit on {tp * pp} GPU(s): split over more GPUs or use a smaller precision"
+            if binding == "weights" else f"the KV cache binds: at most {max_batch} requests fit")
+    return f"needs {sum(gb.values()):.4g} GB per GPU ({shown}) but a GPU holds {capacity / 1e9:.4g} GB; {hint}"
 
 
 def generation_throughput(model: TransformerWorkload, hardware: HardwareNode, batch_size: int, input_len: int,
