@@ -38,7 +38,8 @@ from .zoo import zoo_rows
 
 EXAMPLES = {
     "eval": "examples:\n  mlsysim eval Llama3_70B H100 --batch-size 1\n  mlsysim eval ResNet50 A100 --batch-size 64 --json\n"
-            "  mlsysim eval Llama3_8B H100 --mode serving --seq-len 4096 --batch-size 128\n"
+            "  mlsysim eval Llama3_8B H100 --mode serving --seq-len 4096 --batch-size 96\n"
+            "  mlsysim eval Llama3_70B DGX_H100 --mode serving --tp 8 --seq-len 4096 --batch-size 64\n"
             "  mlsysim eval Llama3_8B H100 --breakdown",
     "zoo": "examples:\n  mlsysim zoo hardware\n  mlsysim zoo grids --json",
     "optimize": "examples:\n  mlsysim optimize Llama3_70B --fleet Research_256 --batch-size 512",
@@ -73,11 +74,16 @@ def _emit(result: Result | dict, as_json: bool, title: str, extra: dict | None =
 
 
 def cmd_eval(args: argparse.Namespace) -> None:
-    model, hw = Models.get(args.model), Hardware.get(args.hardware)
+    model = Models.get(args.model)
+    on_node = args.mode == "serving" and args.hardware in Systems.Nodes.names()
+    hw: Any = Systems.Nodes.get(args.hardware) if on_node else Hardware.get(args.hardware)
     options = _given(batch_size=args.batch_size, precision=args.precision, efficiency=args.efficiency,
                      seq_len=args.seq_len)
+    split = _given(tp_size=args.tp, pp_size=args.pp)
+    if split and args.mode != "serving":
+        raise MLSysimError("--tp/--pp split a serving replica over a node's GPUs: add --mode serving")
     if args.mode == "serving":
-        result = ServingModel().solve(model, hw, **options)
+        result = ServingModel().solve(model, hw, **options, **split)
     else:
         result = Engine.solve(model, hw, mode=args.mode, **options)
     breakdown = getattr(result, "breakdown", None) if args.breakdown else None
@@ -172,6 +178,9 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("--efficiency", type=_number, help="fraction of peak FLOP/s, in (0, 1] (default: the solver's)")
     ev.add_argument("--seq-len", type=int, help=f"context tokens (transformers; {_default('seq_len')})")
     ev.add_argument("--mode", choices=["inference", "training", "serving"], default="inference")
+    ev.add_argument("--tp", type=int, help="serving: tensor-parallel GPUs of a node (HARDWARE a node such as "
+                    "DGX_H100; default: all of them)")
+    ev.add_argument("--pp", type=int, help="serving: pipeline stages of a node's replica (default 1)")
     ev.add_argument("--json", action="store_true", help="machine-readable output with units")
     ev.add_argument("--breakdown", action="store_true", help="also print the per-operator breakdown of the step")
     ev.set_defaults(run=cmd_eval)

@@ -136,3 +136,11 @@ def test_breakdown_flag_prints_the_per_operator_table(capsys):
     assert out.index("bottleneck: Memory") < out.index("qkv_proj") < out.index("mlp_down") < out.index("lm_head")
     assert cli.main(["eval", "Llama3_8B", "H100"]) == 0
     assert "qkv_proj" not in capsys.readouterr().out
+
+
+def test_eval_serving_on_a_node_with_tensor_parallelism():
+    done = json.loads(mlsysim("eval", "Llama3_70B", "DGX_H100", "--mode", "serving", "--tp", "8", "--seq-len", "4096",
+                              "--batch-size", "64", "--json").stdout)
+    assert done["feasible"] is True and done["tp_size"] == 8 and done["weights_size"]["value"] == 17.65
+    alone = json.loads(mlsysim("eval", "Llama3_70B", "H100", "--mode", "serving", "--json").stdout)
+    assert alone["feasible"] is False and "weights do not fit" in alone["reason"]

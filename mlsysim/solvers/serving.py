@@ -37,7 +37,7 @@ from .roofline import seq_length
 
 @dataclasses.dataclass(frozen=True)
 class ServingResult(Result):
-    """Latency and memory of serving ``batch_size`` requests at ``seq_len`` context."""
+    """Latency and memory of serving ``batch_size`` requests at ``seq_len`` context; memory figures are per GPU."""
 
     model: str
     hardware: str
