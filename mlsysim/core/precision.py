@@ -10,6 +10,7 @@ inside the kernel, as in weight-only quantization [@lin2024awq]).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from ..formulas.memory import quantized_bits_per_weight
@@ -140,6 +141,13 @@ class Precisions:
         """Expand a seed-style precision string (or pass a ``Precisions`` through)."""
         if isinstance(precision, Precisions):
             return precision
+        if not isinstance(precision, str) or not isinstance(kv_precision, (str, type(None))):
+            check_precision(precision)  # not a name: the package's error, before hashing it
+            check_precision(kv_precision, "kv_precision")
+        return _expanded(precision, bool(training), kv_precision)
+
+    @classmethod
+    def _expand(cls, precision: str, training: bool, kv_precision: str | None) -> Precisions:
         p = check_precision(precision)
         if training:
             if p in ("fp32", "tf32", "fp64"):
@@ -177,3 +185,9 @@ class Precisions:
         weights) and ``optimizer_state_values`` moments. What ZeRO stage 1 shards: 12 for Megatron's Adam."""
         master = 0.0 if self.master_weights == self.weights else self.bytes("master_weights")
         return master + optimizer_state_values * self.bytes("optimizer_state")
+
+
+@functools.lru_cache(maxsize=256)
+def _expanded(precision: str, training: bool, kv_precision: str | None) -> Precisions:
+    """:meth:`Precisions.from_shorthand` for a string, memoized (a ``Precisions`` is frozen, so sharing is safe)."""
+    return Precisions._expand(precision, training, kv_precision)

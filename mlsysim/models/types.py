@@ -33,7 +33,7 @@ class Workload(Spec):
     @property
     def parameter_count(self) -> float:
         """``parameters`` as a plain number of parameters (what the cost core computes with)."""
-        return self._params
+        return self.__pydantic_private__["_params"]  # type: ignore[index]  # skips pydantic's slow fallback
 
     def weight_bytes(self, precision: str | None = None):
         """Bytes of weights stored at ``precision`` (default ``Assumptions().precision``), in GB."""

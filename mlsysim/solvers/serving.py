@@ -162,7 +162,7 @@ class ServingModel:
             tp_size=tp,
             pp_size=pp,
             replicas=gpus // (tp * pp),
-            memory_per_gpu={k: readable(v, BYTES_LADDER) for k, v in terms.items()},
+            memory_per_gpu={k: quantity(v / 1e9, "GB") for k, v in terms.items()},
         )
 
 
