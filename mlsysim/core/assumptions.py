@@ -30,6 +30,9 @@ from .errors import InvalidArgumentError, UnknownNameError
 Overlap = Literal["sum", "max"]
 DeviceClass = Literal["gpu", "tpu", "dataflow", "mcu"]
 DEVICE_CLASSES: tuple[str, ...] = ("gpu", "tpu", "dataflow", "mcu")
+SHARDINGS: tuple[str, ...] = ("none", "zero1", "zero2", "zero3")
+RECOMPUTES: tuple[str, ...] = ("none", "selective", "full")
+DP_ALGORITHMS: tuple[str, ...] = ("ring", "hierarchical")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -285,8 +288,8 @@ class Assumptions:
     def __post_init__(self) -> None:
         from .precision import Precisions  # precision imports formulas, which must not import this module first
 
-        choices = {"overlap": ("sum", "max"), "optimizer_sharding": ("none", "zero1", "zero2", "zero3"),
-                   "recompute": ("none", "selective", "full"), "dp_algorithm": ("ring", "hierarchical")}
+        choices = {"overlap": ("sum", "max"), "optimizer_sharding": SHARDINGS, "recompute": RECOMPUTES,
+                   "dp_algorithm": DP_ALGORITHMS}
         for name, allowed in choices.items():
             if getattr(self, name) not in allowed:
                 raise UnknownNameError(name, str(getattr(self, name)), allowed)

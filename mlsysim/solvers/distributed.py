@@ -36,7 +36,7 @@ from typing import Literal, cast
 
 from .. import formulas
 from ..core import validate
-from ..core.assumptions import Assumptions, resolve
+from ..core.assumptions import DP_ALGORITHMS, RECOMPUTES, SHARDINGS, Assumptions, resolve
 from ..core.errors import InvalidArgumentError, UnknownNameError
 from ..core.precision import Precisions
 from ..core.units import BYTES_LADDER, Quantity, quantity, readable, ureg
@@ -49,8 +49,6 @@ from .result import Result
 
 Sharding = Literal["none", "zero1", "zero2", "zero3"]
 Recompute = Literal["none", "selective", "full"]
-SHARDINGS = ("none", "zero1", "zero2", "zero3")
-RECOMPUTES = ("none", "selective", "full")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -130,8 +128,8 @@ def prepare(model, fleet, batch_size, seq_len, precision, efficiency, overlap_co
     optimizer = a.optimizer if optimizer is None else optimizer
     if optimizer not in formulas.OPTIMIZER_STATE_BYTES:
         raise UnknownNameError("optimizer", str(optimizer), formulas.OPTIMIZER_STATE_BYTES)
-    if dp_algorithm not in ("ring", "hierarchical"):
-        raise UnknownNameError("dp_algorithm", str(dp_algorithm), ["ring", "hierarchical"])
+    if dp_algorithm not in DP_ALGORITHMS:
+        raise UnknownNameError("dp_algorithm", str(dp_algorithm), DP_ALGORITHMS)
     if overlap_comm is None or isinstance(overlap_comm, bool):
         overlap = a.dp_overlap if overlap_comm in (None, True) else 0.0
     else:
