@@ -86,12 +86,11 @@ def test_llama3_70b_tp8_on_a_dgx_h100_per_gpu_memory_term_by_term():
 
 
 def test_kv_heads_are_replicated_when_fewer_than_tp():
-    from mlsysim import Precisions
-    from mlsysim.core.assumptions import DEFAULTS
-    from mlsysim.solvers.serving import per_gpu_memory
-    fp16 = Precisions.from_shorthand("fp16")
+    from mlsysim import Systems
     four = Models.Llama3_70B.model_copy(update={"kv_heads": 4})
-    kv = {tp: per_gpu_memory(four, fp16, DEFAULTS, batch=1, seq=1000, tp=tp, pp=1, reserve=0)["kv_cache"] for tp in (1, 4, 8)}
+    where = {1: Hardware.H100, 4: Systems.Nodes.DGX_H100, 8: Systems.Nodes.DGX_H100}
+    kv = {tp: serving.solve(four, where[tp], seq_len=1000, tp_size=tp).memory_per_gpu["kv_cache"].magnitude
+          for tp in (1, 4, 8)}
     assert kv[4] == pytest.approx(kv[1] / 4) and kv[8] == kv[4]  # 8 GPUs cannot split 4 heads further
 
 

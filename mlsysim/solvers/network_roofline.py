@@ -71,9 +71,8 @@ class NetworkRooflineModel:
         validate.instance("node", node, Node, "a node such as Systems.Nodes.DGX_H100")
         if phase not in ("decode", "prefill"):
             raise InvalidArgumentError("phase", phase, "'decode' or 'prefill'")
-        served = ServingModel().solve(model, node, seq_len, batch_size, precision, efficiency,
-                                      tp_size=node.accelerators_per_node if tp_size is None else tp_size,
-                                      assumptions=assumptions)
+        served = ServingModel().solve(model, node, seq_len, batch_size, precision, efficiency, tp_size=tp_size,
+                                      assumptions=assumptions)  # its default: every GPU of the node
         b = served.breakdown if phase == "decode" else served.prefill_breakdown
         assert b is not None
         times = {"compute": b.compute, "memory": b.memory, "network": b.network}

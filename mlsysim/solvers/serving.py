@@ -27,7 +27,7 @@ from ..core.errors import InvalidArgumentError
 from ..core.precision import Precisions
 from ..core.units import BYTES_LADDER, Quantity, quantity, readable
 from ..cost import StepBreakdown, step_cost
-from ..cost.step import kv_bytes_per_token
+from ..cost.step import StepCost
 from ..hardware.types import HardwareNode, fallback_note
 from ..models.types import TransformerWorkload
 from ..systems.types import Node
@@ -128,7 +128,7 @@ class ServingModel:
             batch * model.hidden_size * prec.bytes("activations"), *link)
         itl, ttft = decode.breakdown.time + hops, prefill.breakdown.time + hops * seq
 
-        terms = per_gpu_memory(model, prec, a, batch=batch, seq=seq, tp=tp, pp=pp, reserve=reserve)
+        terms = per_gpu_memory(model, decode, a, batch=batch, seq=seq, tp=tp, pp=pp, reserve=reserve)
         need = sum(terms.values())
         per_request = (terms["kv_cache"] + terms["logits"]) / batch
         spare = capacity - need + terms["kv_cache"] + terms["logits"]
@@ -186,34 +186,38 @@ def _split(model: TransformerWorkload, hardware: HardwareNode | Node, tp_size, p
     return tp, pp, hardware.accelerator, (hardware.link_bandwidth, hardware.link_latency)
 
 
-def per_gpu_memory(model: TransformerWorkload, precisions: Precisions, a: Assumptions, *, batch: int, seq: int,
+def per_gpu_memory(model: TransformerWorkload, decode: StepCost, a: Assumptions, *, batch: int, seq: int,
                    tp: int, pp: int, reserve: float) -> dict[str, float]:
     """Bytes one GPU of a ``tp × pp`` replica holds: weights, KV cache, workspace, logits, runtime reserve.
 
-    * weights: parameters × weight bits / 8 / (tp × pp) (embeddings and LM head are sharded too);
-    * KV cache: batch × seq × KV bytes per token / min(tp, KV heads) / pp — KV heads are replicated
-      when there are fewer of them than GPUs [@ainslie2023gqa];
+    ``decode`` is the replica's decode step priced at ``tp`` (:func:`~mlsysim.cost.step_cost`), whose
+    resident and activation bytes are one GPU's weights and KV cache before the pipeline splits them:
+
+    * weights: the step's resident bytes / pp (embeddings and LM head are sharded too);
+    * KV cache: the step's KV bytes / pp — KV heads are replicated when there are fewer of them than
+      GPUs [@ainslie2023gqa];
     * workspace: the largest intermediate of one prompt's prefill (its MLP hidden or its QKV, per GPU);
     * logits: one row of ``vocab / tp`` values per request at ``Assumptions.logits_bytes_per_value``;
     * runtime reserve: ``reserve`` bytes (framework context and allocator).
 
     Example:
-        >>> from mlsysim import Models, Precisions
+        >>> from mlsysim import Hardware, Models, Precisions
         >>> from mlsysim.core.assumptions import DEFAULTS
+        >>> from mlsysim.cost import step_cost
         >>> from mlsysim.solvers.serving import per_gpu_memory
-        >>> t = per_gpu_memory(Models.Llama3_70B, Precisions.from_shorthand("fp16"), DEFAULTS, batch=1, seq=4096,
-        ...                    tp=8, pp=1, reserve=0.0)
+        >>> step = step_cost(Models.Llama3_70B, Hardware.H100, phase="decode", batch=1, seq=4096, tp=8,
+        ...                  precisions=Precisions.from_shorthand("fp16"), assumptions=DEFAULTS, link=(450e9, 2e-6))
+        >>> t = per_gpu_memory(Models.Llama3_70B, step, DEFAULTS, batch=1, seq=4096, tp=8, pp=1, reserve=0.0)
         >>> round(t["weights"] / 1e9, 2), round(t["kv_cache"] / 1e6, 1)
         (17.65, 167.8)
     """
     h, d = model.hidden_size, model.head_dim
     ffn_width = (2 if model.mlp == "gated" else 1) * model.ffn_size
     qkv_width = (model.attention_heads + 2 * model.kv_heads) * d
-    act = precisions.bytes("activations")
     return {
-        "weights": model.parameter_count * precisions.weight_bits / 8 / (tp * pp),
-        "kv_cache": batch * seq * kv_bytes_per_token(model, precisions) / min(tp, model.kv_heads) / pp,
-        "workspace": seq * (h + max(ffn_width, qkv_width) / tp) * act,
+        "weights": decode.resident_bytes / pp,
+        "kv_cache": decode.activation_bytes / pp,
+        "workspace": seq * (h + max(ffn_width, qkv_width) / tp) * decode.precisions.bytes("activations"),
         "logits": batch * model.vocab_size / tp * a.logits_bytes_per_value,
         "runtime_reserve": reserve,
     }
