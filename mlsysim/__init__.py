@@ -40,6 +40,7 @@ from .solvers import (
     PlacementResult,
     ReliabilityModel,
     ReliabilityResult,
+    RequestCost,
     ScalingModel,
     ScalingResult,
     SensitivityResult,
@@ -48,6 +49,7 @@ from .solvers import (
     ServingResult,
     SingleNodeModel,
     SingleNodeResult,
+    SpeculativeDecoding,
     SustainabilityModel,
     SustainabilityResult,
     SynthesisResult,
@@ -56,6 +58,7 @@ from .solvers import (
     TailLatencyResult,
     explain,
     generation_throughput,
+    request_cost,
 )
 from .systems import Fleet, NetworkFabric, Node, Systems
 
@@ -76,5 +79,5 @@ __all__ = [
     "ReliabilityModel", "ReliabilityResult", "ScalingModel", "ScalingResult", "SensitivityResult",
     "SensitivitySolver", "ServingModel", "ServingResult", "SingleNodeModel", "SingleNodeResult", "SpecError",
     "SustainabilityModel", "SustainabilityResult", "SynthesisResult", "SynthesisSolver", "Systems",
-    "TransformerWorkload", "UnknownNameError", "Workload", "__version__", "cli", "formulas", "generation_throughput", "show", "ureg", "validation", "zoo",
+    "TransformerWorkload", "UnknownNameError", "Workload", "__version__", "cli", "formulas", "generation_throughput", "RequestCost", "SpeculativeDecoding", "request_cost", "show", "ureg", "validation", "zoo",
 ]

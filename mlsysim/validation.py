@@ -27,8 +27,9 @@ from .infra.registry import US_Avg
 from .models.registry import Models
 from .models.types import TransformerWorkload
 from .solvers.distributed import DistributedModel
+from .solvers.request import generation_throughput
 from .solvers.roofline import Engine
-from .solvers.serving import ServingModel, generation_throughput
+from .solvers.serving import ServingModel
 from .solvers.sustainability import SustainabilityModel
 from .systems.registry import Fabrics, Nodes
 from .systems.types import Fleet

@@ -26,6 +26,7 @@ from mlsysim import (
     SustainabilityModel,
     SynthesisSolver,
     Systems,
+    request_cost,
 )
 from mlsysim.systems.types import Fleet
 
@@ -125,6 +126,16 @@ def test_exercise8_fp16_70b_does_not_fit_int4_does():
     assert not serving.solve(Models.Llama3_70B, Hardware.H100, seq_len=2048).feasible
     int4 = serving.solve(Models.Llama3_70B, Hardware.H100, seq_len=2048, batch_size=48, precision="int4")
     assert int4.feasible and 48 <= int4.max_batch_size < 64
+
+
+def test_exercise8_fp8_over_two_gpus_serves_more_queries_per_gpu_than_int4_on_one():
+    # 1,024-token prompts: INT4 is weight-only (16-bit math), so prefill dominates its GPU time
+    int4 = request_cost(Models.Llama3_70B, Hardware.H100, 1024, 256, 64, "int4")
+    fp8 = request_cost(Models.Llama3_70B, Systems.Nodes.DGX_H100, 1024, 256, 64, "fp8", tp_size=2)
+    assert int4.prefill_s > int4.gpu_time_s / 2 and fp8.prefill_s < int4.prefill_s / 2
+    assert fp8.capacity_per_s / 2 > 1.15 * int4.capacity_per_s  # per GPU, at the same batch
+    wide = request_cost(Models.Llama3_70B, Systems.Nodes.DGX_H100, 1024, 256, 256, "fp8", tp_size=2)
+    assert wide.feasible and wide.itl < Q_(50, "ms") and wide.capacity_per_s / 2 > 1.5 * int4.capacity_per_s
 
 
 # --- tutorial pages ------------------------------------------------------------------------

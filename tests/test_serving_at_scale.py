@@ -71,8 +71,12 @@ def test_batching_choice_meets_the_sla_and_the_next_batch_does_not():
 
 
 def test_batching_with_a_p99_sla_under_load():
-    r = BatchingOptimizer().solve(Models.Llama3_8B, H100, p99_sla=Q_(15, "s"), arrival_rate=Q_(20, "1/s"))
+    r = BatchingOptimizer().solve(Models.Llama3_8B, H100, p99_sla=Q_(15, "s"), arrival_rate=Q_(10, "1/s"))
     assert r.feasible and r.p99_latency <= Q_(15, "s")
+    # 20 requests/s of 1,024 + 256 tokens is more than one H100 completes at any batch that fits: every
+    # request's prefill is charged to the GPU, so no batch is stable
+    over = BatchingOptimizer().solve(Models.Llama3_8B, H100, p99_sla=Q_(15, "s"), arrival_rate=Q_(20, "1/s"))
+    assert not over.feasible and "overloaded" in over.rejected_next
 
 
 def test_placement_prefers_the_cheap_clean_region_and_reports_slack():

@@ -28,7 +28,7 @@ from mlsysim.core.assumptions import Assumptions
 ROOT = Path(__file__).parents[1]
 # Arguments that choose *which question* is asked rather than assume a quantity keep a literal, and so does
 # the name a helper reports in its errors.
-SELECTORS = {"mode", "phase", "method", "objective", "min_regions", "argument"}
+SELECTORS = {"mode", "phase", "method", "objective", "min_regions", "argument", "schedule"}
 
 
 def _literal_defaults(path: Path) -> list[str]:

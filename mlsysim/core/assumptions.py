@@ -180,6 +180,9 @@ class Assumptions:
         default=0.10, metadata=_note("fraction of each GPU's memory a serving engine leaves to its runtime (CUDA "
                                      "context, allocator, graphs) rather than to weights and KV cache: vLLM's "
                                      "gpu_memory_utilization defaults to 0.9", "vllm2024engineargs"))
+    kv_block_tokens: int = dataclasses.field(
+        default=16, metadata=_note("tokens per block of a paged KV cache: a request wastes on average half a block "
+                                   "(vLLM's default block size is 16 tokens)", "kwon2023pagedattention", "token"))
     request_input_tokens: int = dataclasses.field(
         default=1024, metadata=_note("prompt tokens per request when a tail-latency or batching solve is not told "
                                      "(an assumption: a prompt of about a thousand tokens, the order of the prompts "
@@ -297,7 +300,7 @@ class Assumptions:
             Precisions.from_shorthand(getattr(self, name))
         for name in ("batch_size", "tensor_parallel", "pipeline_parallel", "plans_ranked", "seq_len",
                      "global_batch", "micro_batch", "request_input_tokens", "request_output_tokens",
-                     "replica_concurrency"):
+                     "replica_concurrency", "kv_block_tokens"):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise InvalidArgumentError(name, value, "a positive whole number")

@@ -51,7 +51,7 @@ def kv_bytes_per_token(model: TransformerWorkload, precisions: Precisions) -> fl
 
 def step_work(model: Workload, *, phase: Phase, batch: int, seq: int | None, precisions: Precisions,
               assumptions: Assumptions, tp: int = 1, sequence_parallel: bool = False, recompute: str = "none",
-              state_values: int = 2) -> tuple[tuple[Op, ...], float, str, float, float]:
+              state_values: int = 2, query_tokens: int = 1) -> tuple[tuple[Op, ...], float, str, float, float]:
     """A step's operators before pricing: ``(ops, items produced, throughput unit, resident bytes, activation bytes)``.
 
     Device-independent: what :func:`step_cost` prices, and what the inverse roofline sizes a device for.
@@ -64,7 +64,7 @@ def step_work(model: Workload, *, phase: Phase, batch: int, seq: int | None, pre
         ops = transformer_ops(model, step_phase, batch, seq, precisions, tp=tp, sequence_parallel=sequence_parallel,
                               flash=assumptions.flash_attention, recompute=recompute,
                               logits_bytes=assumptions.logits_bytes_per_value,
-                              flash_backward_factor=assumptions.flash_backward_factor)
+                              flash_backward_factor=assumptions.flash_backward_factor, query_tokens=query_tokens)
         items = float(batch if step_phase == "decode" else batch * seq)
         unit = "token/s"
         if training:
@@ -90,7 +90,7 @@ def step_cost(model: Workload, device: HardwareNode, *, phase: Phase, batch: int
               precisions: Precisions, assumptions: Assumptions, efficiency: float | None = None,
               memory_efficiency: float | None = None, tp: int = 1, sequence_parallel: bool = False,
               link: tuple[float, float] | None = None, recompute: str = "none", warn: bool = True,
-              state_values: int = 2) -> StepCost:
+              state_values: int = 2, query_tokens: int = 1) -> StepCost:
     """Price one step of ``model`` on ``device`` (one of ``tp`` GPUs when sharded).
 
     ``phase``: "decode" (one token per sequence with ``seq`` tokens cached), "prefill"
@@ -109,18 +109,20 @@ def step_cost(model: Workload, device: HardwareNode, *, phase: Phase, batch: int
     """
     rate, used, native = device.resolve_compute(precisions.math, warn=warn)
     return _priced_step(model, device, phase, batch, seq, precisions, assumptions, efficiency, memory_efficiency, tp,
-                        sequence_parallel, link, recompute, state_values, rate, used, native)
+                        sequence_parallel, link, recompute, state_values, rate, used, native, query_tokens)
 
 
 @lru_cache(maxsize=4096)
 def _priced_step(model: Workload, device: HardwareNode, phase: Phase, batch: int, seq: int | None,
                  precisions: Precisions, assumptions: Assumptions, efficiency: float | None,
                  memory_efficiency: float | None, tp: int, sequence_parallel: bool, link: tuple[float, float] | None,
-                 recompute: str, state_values: int, rate: float, used: str, native: bool) -> StepCost:
+                 recompute: str, state_values: int, rate: float, used: str, native: bool,
+                 query_tokens: int = 1) -> StepCost:
     """:func:`step_cost` after the precision fallback, memoized: every argument is immutable, and a solve
     repeated with the same model, device, shape and assumptions (sweeps, searches, pages) reuses the priced step."""
     work = step_work(model, phase=phase, batch=batch, seq=seq, precisions=precisions, assumptions=assumptions,
-                     tp=tp, sequence_parallel=sequence_parallel, recompute=recompute, state_values=state_values)
+                     tp=tp, sequence_parallel=sequence_parallel, recompute=recompute, state_values=state_values,
+                     query_tokens=query_tokens)
     ops, items, unit, resident, activations = work
     breakdown = price(ops, device, rate, assumptions, efficiency=efficiency, memory_efficiency=memory_efficiency,
                       link=link)

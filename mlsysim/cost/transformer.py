@@ -36,10 +36,14 @@ DROPOUT_MASK_BYTES = 1.0  # one byte per element [@korthikanti2022reducing]
 @functools.lru_cache(maxsize=4096)
 def transformer_ops(model: TransformerWorkload, phase: Phase, batch: int, seq: int, precisions: Precisions, *,
                     tp: int = 1, sequence_parallel: bool = False, flash: bool = True, recompute: Recompute = "none",
-                    logits_bytes: float = 4.0, flash_backward_factor: float = 2.5) -> tuple[Op, ...]:
+                    logits_bytes: float = 4.0, flash_backward_factor: float = 2.5,
+                    query_tokens: int = 1) -> tuple[Op, ...]:
     """The operators of one step on one of ``tp`` GPUs.
 
-    ``phase="decode"``: ``batch`` sequences with ``seq`` tokens of context each produce one token.
+    ``phase="decode"``: ``batch`` sequences with ``seq`` tokens of context each produce one token
+    (``query_tokens`` > 1: each checks that many drafted tokens in one step, as speculative decoding's
+    verification does [@leviathan2023fast] — the cache is read once, every drafted token is computed
+    and gets its logits).
     ``phase="prefill"``: ``batch`` prompts of ``seq`` tokens, logits for the last token of each.
     ``phase="training"``: forward and backward over ``batch × seq`` tokens (logits for all of them);
     the optimizer step is :func:`optimizer_ops`.
@@ -52,7 +56,8 @@ def transformer_ops(model: TransformerWorkload, phase: Phase, batch: int, seq: i
         >>> [op.name for op in ops][:4]
         ['embedding', 'attn_norm', 'qkv_proj', 'attention']
     """
-    forward = _forward(model, phase, batch, seq, precisions, tp, sequence_parallel, flash, logits_bytes, recompute)
+    forward = _forward(model, phase, batch, seq, precisions, tp, sequence_parallel, flash, logits_bytes, recompute,
+                       query_tokens)
     if phase != "training":
         return forward
     backward = tuple(_backward(op, precisions, flash_backward_factor) for op in reversed(forward))
@@ -68,7 +73,7 @@ def transformer_ops(model: TransformerWorkload, phase: Phase, batch: int, seq: i
 
 
 def _forward(model: TransformerWorkload, phase: str, batch: int, seq: int, p: Precisions, tp: int, sp: bool,
-             flash: bool, logits_bytes: float, recompute: str = "none") -> tuple[Op, ...]:
+             flash: bool, logits_bytes: float, recompute: str = "none", query_tokens: int = 1) -> tuple[Op, ...]:
     """The forward operators; ``saved_bytes`` follow ``recompute`` (what the backward pass finds in memory)."""
     h, d, f, vocab, layers = model.hidden_size, model.head_dim, model.ffn_size, model.vocab_size, model.layers
     bw, ba, bk, bc = p.bytes("weights"), p.bytes("activations"), p.bytes("kv_cache"), p.bytes("communication")
@@ -76,8 +81,8 @@ def _forward(model: TransformerWorkload, phase: str, batch: int, seq: int, p: Pr
     kv_heads = max(model.kv_heads / tp, 1.0)  # KV heads are replicated when there are fewer than tp
     q_dim, kv_dim = heads * d, kv_heads * d
     ffn = f / tp
-    tokens = batch if phase == "decode" else batch * seq
-    logit_tokens = tokens if phase == "training" else batch
+    tokens = batch * query_tokens if phase == "decode" else batch * seq
+    logit_tokens = tokens if phase in ("training", "decode") else batch
     norm_tokens = tokens / tp if sp else tokens
     dropout = model.dropout and phase == "training"
     mask = DROPOUT_MASK_BYTES if dropout else 0.0
@@ -102,8 +107,8 @@ def _forward(model: TransformerWorkload, phase: str, batch: int, seq: int, p: Pr
 
     # Attention: scores and values over the context, causal for prompts.
     if phase == "decode":
-        pairs = batch * float(seq)
-        kv = batch * seq * 2 * kv_dim * bk + batch * 2 * kv_dim * bk  # read the cache, append the new token
+        pairs = tokens * float(seq)
+        kv = batch * seq * 2 * kv_dim * bk + tokens * 2 * kv_dim * bk  # read the cache once, append the new tokens
         scores = 0.0
     else:
         pairs = batch * seq * (seq + 1) / 2

@@ -30,6 +30,7 @@ from .scaling import (
     chinchilla_tokens,
     training_compute,
 )
+from .speculative import speculative_tokens_per_step
 from .sustainability import carbon_emissions, facility_energy, mix_intensity, node_power, water_use
 from .transformer import (
     activation_bytes_per_token,
@@ -53,6 +54,7 @@ __all__ = [
     "mix_intensity",
     "mmc_mean_wait",
     "mmc_wait_percentile",
+    "speculative_tokens_per_step",
     "node_power",
     "pipeline_bubble_fraction",
     "point_to_point_time",

@@ -12,10 +12,11 @@ from .parallelism import ParallelismOptimizer, ParallelismResult
 from .pipeline import Pipeline, PipelineResult
 from .placement import PlacementOptimizer, PlacementResult
 from .reliability import ReliabilityModel, ReliabilityResult
+from .request import RequestCost, SpeculativeDecoding, generation_throughput, request_cost
 from .roofline import Engine, SingleNodeModel, SingleNodeResult
 from .scaling import ScalingModel, ScalingResult
 from .sensitivity import SensitivityResult, SensitivitySolver
-from .serving import ServingModel, ServingResult, generation_throughput
+from .serving import ServingModel, ServingResult
 from .sustainability import SustainabilityModel, SustainabilityResult
 from .synthesis import SynthesisResult, SynthesisSolver
 from .tail_latency import TailLatencyModel, TailLatencyResult
@@ -28,5 +29,5 @@ __all__ = [
     "EconomicsModel", "EconomicsResult", "Engine", "ParallelismOptimizer", "ParallelismResult", "ReliabilityModel",
     "ReliabilityResult", "ScalingModel", "ScalingResult", "SensitivityResult", "SensitivitySolver", "ServingModel",
     "ServingResult", "SingleNodeModel", "SingleNodeResult", "SustainabilityModel", "SustainabilityResult",
-    "SynthesisResult", "SynthesisSolver", "generation_throughput",
+    "SynthesisResult", "SynthesisSolver", "generation_throughput", "RequestCost", "SpeculativeDecoding", "request_cost",
 ]

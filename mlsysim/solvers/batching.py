@@ -1,17 +1,19 @@
 """Choose the batch (continuous-batching concurrency) that serves the most tokens within SLAs.
 
-Each candidate batch (default: ``Assumptions.batch_candidates``) is checked
-for memory (weights + KV cache), its
-inter-token latency against ``itl_sla``, and — given an ``arrival_rate`` —
-its P99 end-to-end latency against ``p99_sla`` (``TailLatencyModel``).  The
-result keeps every point swept, the Pareto front of (throughput ↑, P99 ↓),
-the chosen batch, and why the next larger batch was rejected.
+Each candidate batch (default: ``Assumptions.batch_candidates``) is priced by
+:func:`~mlsysim.solvers.request.request_cost`, the definition every serving solver shares: its throughput
+is output tokens per second *with* the prefills (output / (prefill + output × ITL / batch)).  Each is
+checked for memory, its inter-token latency against ``itl_sla`` (the mean under ``arrival_rate``'s prefills
+when a rate is given), and its P99 end-to-end latency against ``p99_sla`` (``TailLatencyModel``).  The
+result keeps every point swept, the Pareto front of (throughput ↑, P99 ↓), the chosen batch, and why the
+next larger batch was rejected.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import warnings
+from typing import Any
 
 from ..core import validate
 from ..core.assumptions import Assumptions, resolve
@@ -20,9 +22,9 @@ from ..core.precision import check_precision
 from ..core.units import quantity
 from ..hardware.types import HardwareNode, PrecisionFallbackWarning
 from ..models.types import TransformerWorkload
+from ..systems.types import Node
+from .request import SpeculativeDecoding, request_cost
 from .result import Result
-from .serving import ServingModel
-from .tail_latency import percentiles, replica
 
 
 def default_candidates(assumptions: Assumptions | None = None) -> tuple[int, ...]:
@@ -54,9 +56,11 @@ class BatchingResult(Result):
 class BatchingOptimizer:
     """Throughput-maximizing batch under memory, ITL and P99 constraints."""
 
-    def solve(self, model: TransformerWorkload, hardware: HardwareNode, *, input_len: int | None = None,
+    def solve(self, model: TransformerWorkload, hardware: HardwareNode | Node, *, input_len: int | None = None,
               output_len: int | None = None, precision: str | None = None, itl_sla=None, p99_sla=None, arrival_rate=None,
-              efficiency: float | None = None, candidates=None,
+              efficiency: float | None = None, candidates=None, tp_size: int | None = None,
+              pp_size: int | None = None, chunk_tokens: int | None = None, prefix_hit_rate: float | None = None,
+              speculative: SpeculativeDecoding | None = None,
               assumptions: Assumptions | None = None) -> BatchingResult:
         """Sweep ``candidates`` and keep the highest-throughput batch meeting every constraint.
 
@@ -67,6 +71,8 @@ class BatchingOptimizer:
             p99_sla: maximum P99 end-to-end latency, checked at ``arrival_rate`` (requests/s).
             efficiency: fraction of peak FLOP/s for the serving solves (default: the serving model's).
             candidates: batch sizes to try (default: ``assumptions.batch_candidates``).
+            tp_size, pp_size, chunk_tokens, prefix_hit_rate, speculative: the replica's split and serving
+                mechanisms, as in :func:`~mlsysim.solvers.request.request_cost`.
             assumptions: request shape and candidates, passed on to the serving model
                 (default: ``Assumptions()``).
 
@@ -85,11 +91,14 @@ class BatchingOptimizer:
         output_len = validate.positive_int("output_len", a.request_output_tokens if output_len is None else output_len)
         candidates = default_candidates(a) if candidates is None else candidates
         precision = a.precision if precision is None else precision
-        hardware.resolve_compute(check_precision(precision))  # warn once about a precision fallback, not per point
+        device = hardware.accelerator if isinstance(hardware, Node) else hardware
+        device.resolve_compute(check_precision(precision))  # warn once about a precision fallback, not per point
+        options: dict[str, Any] = dict(precision=precision, efficiency=efficiency, tp_size=tp_size, pp_size=pp_size,
+                       chunk_tokens=chunk_tokens, prefix_hit_rate=prefix_hit_rate, speculative=speculative,
+                       assumptions=a)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", PrecisionFallbackWarning)
-            points = self._sweep(model, hardware, input_len, output_len, precision, efficiency, candidates,
-                                 itl_max, p99_max, rate, a)
+            points = self._sweep(model, hardware, input_len, output_len, candidates, itl_max, p99_max, rate, options)
         ok = [p for p in points if p["ok"]]
         best = max(ok, key=lambda p: p["throughput"]) if ok else None
         after = [p for p in points if best and p["batch_size"] > best["batch_size"]]
@@ -109,28 +118,31 @@ class BatchingOptimizer:
         )
 
     @staticmethod
-    def _sweep(model, hardware, input_len, output_len, precision, efficiency, candidates, itl_max, p99_max, rate, a):
+    def _sweep(model, hardware, input_len, output_len, candidates, itl_max, p99_max, rate, options):
         """Every candidate batch with its throughput, ITL, P99 and the reasons it fails (if any)."""
-        serving = ServingModel()
-        options = {"assumptions": a, "efficiency": efficiency}
+        if isinstance(candidates, (str, bytes)) or not hasattr(candidates, "__iter__"):
+            raise InvalidArgumentError("candidates", candidates, "a non-empty list of batch sizes, e.g. [8, 32, 128]")
+        batches = sorted({validate.positive_int("candidates", b) for b in candidates})
+        if not batches:
+            raise InvalidArgumentError("candidates", candidates, "a non-empty list of batch sizes, e.g. [8, 32, 128]")
         points = []
-        for batch in sorted({validate.positive_int("candidates", b) for b in candidates}):
-            s = serving.solve(model, hardware, seq_len=input_len + output_len // 2, batch_size=batch,
-                              precision=precision, **options)
+        for batch in batches:
+            cost = request_cost(model, hardware, input_len, output_len, batch, **options)
+            load = 0.0 if rate is None else rate
+            itl = cost.mean_itl_s(load)
             p99 = None
-            if rate is not None and s.feasible:
-                r = replica(model, hardware, input_len, output_len, batch, precision, efficiency, a)
-                q = percentiles(r, rate)["p99"]
-                p99 = None if q == float("inf") else q + r.service
+            if rate is not None and cost.stable(rate):
+                p99 = cost.latency_s(rate, 0.99)
             reasons = []
-            if not s.feasible:
-                reasons.append(f"memory: {s.reason}")
-            if itl_max is not None and s.itl.to("s").magnitude > itl_max:
-                reasons.append(f"ITL {s.itl:.1f} exceeds {itl_max * 1e3:g} ms")
+            if not cost.feasible:
+                reasons.append(f"memory: {cost.reason}")
+            if itl_max is not None and itl > itl_max:
+                reasons.append(f"ITL {itl * 1e3:.1f} ms exceeds {itl_max * 1e3:g} ms")
             if p99_max is not None and (p99 is None or p99 > p99_max):
                 reasons.append("P99 unbounded: the replica is overloaded" if p99 is None
                                else f"P99 {p99:.2f} s exceeds {p99_max:g} s")
-            points.append({"batch_size": batch, "throughput": s.throughput, "itl": s.itl,
+            points.append({"batch_size": batch, "throughput": cost.throughput,
+                           "itl": quantity(itl * 1e3, "ms"),
                            "p99_latency": None if p99 is None else quantity(p99 * 1e3, "ms"),
                            "ok": not reasons, "reason": "; ".join(reasons)})
         return points

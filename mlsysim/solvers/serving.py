@@ -82,6 +82,7 @@ class ServingModel:
         kv_precision: str | None = None,
         memory_efficiency: float | None = None,
         reserved_memory=None,
+        query_tokens: int | None = None,
         assumptions: Assumptions | None = None,
     ) -> ServingResult:
         """TTFT, ITL, per-GPU memory and feasibility of one replica.
@@ -99,6 +100,8 @@ class ServingModel:
             pp_size: pipeline stages (default 1); the stages of one token run one after another.
             reserved_memory: memory the runtime keeps per GPU (a Quantity); default
                 ``assumptions.serving_memory_reserve`` of the GPU's capacity.
+            query_tokens: tokens each request computes in one decode step (default 1; speculative
+                decoding's verification checks its drafted tokens plus one in a single step).
             assumptions: the modelling defaults (``mlsysim.Assumptions``).
 
         Example:
@@ -120,13 +123,15 @@ class ServingModel:
         capacity = device.si.memory_capacity
         reserve = a.serving_memory_reserve * capacity if reserved_memory is None else validate.quantity_in(
             "reserved_memory", reserved_memory, "B", "2 GiB", allow_zero=True)
+        queries = validate.positive_int("query_tokens", 1 if query_tokens is None else query_tokens)
         common: dict[str, Any] = dict(batch=batch, seq=seq, precisions=prec, assumptions=a, efficiency=eff,
                                       memory_efficiency=mem_eff, tp=tp, link=link)
         prefill = step_cost(model, device, phase="prefill", **common)
-        decode = step_cost(model, device, phase="decode", warn=False, **common)
-        hops = 0.0 if pp == 1 else (pp - 1) * formulas.point_to_point_time(
-            batch * model.hidden_size * prec.bytes("activations"), *link)
-        itl, ttft = decode.breakdown.time + hops, prefill.breakdown.time + hops * seq
+        decode = step_cost(model, device, phase="decode", warn=False, query_tokens=queries, **common)
+        hop = 0.0 if pp == 1 else formulas.point_to_point_time(batch * model.hidden_size * prec.bytes("activations"),
+                                                                *link)
+        itl = decode.breakdown.time + (pp - 1) * hop * queries
+        ttft = prefill.breakdown.time + (pp - 1) * hop * seq
 
         terms = per_gpu_memory(model, decode, a, batch=batch, seq=seq, tp=tp, pp=pp, reserve=reserve)
         need = sum(terms.values())
@@ -231,21 +236,3 @@ def _reason(terms: dict[str, float], capacity: float, max_batch: int, tp: int, p
     hint = (f"the weights do not fit on {tp * pp} GPU(s): split over more GPUs or use a smaller precision"
             if binding == "weights" else f"the KV cache binds: at most {max_batch} requests fit")
     return f"needs {sum(gb.values()):.4g} GB per GPU ({shown}) but a GPU holds {capacity / 1e9:.4g} GB; {hint}"
-
-
-def generation_throughput(model: TransformerWorkload, hardware: HardwareNode, batch_size: int, input_len: int,
-                          output_len: int, precision: str | Precisions | None = None, **options):
-    """Output tokens per second of a static batch: ``batch_size`` prompts of ``input_len`` tokens,
-    each generating ``output_len`` tokens (token/s).
-
-    Time = prefill of the prompts + ``output_len`` decode steps, each at the
-    average context ``input_len + output_len / 2`` (the cache grows linearly).
-    ``precision`` defaults to the ``assumptions`` option's (else :data:`DEFAULTS`) ``precision``.
-    """
-    out = validate.positive_int("output_len", output_len)
-    solver = ServingModel()
-    prefill = solver.solve(model, hardware, seq_len=input_len, batch_size=batch_size, precision=precision, **options)
-    decode = solver.solve(model, hardware, seq_len=input_len + out // 2, batch_size=batch_size,
-                          precision=precision, **options)
-    seconds = prefill.ttft.to("s").magnitude + out * decode.itl.to("s").magnitude
-    return quantity(batch_size * out / seconds, "token/s")

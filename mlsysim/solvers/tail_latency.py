@@ -1,107 +1,74 @@
-"""Request latency under load for one serving replica: queueing on top of the roofline.
+"""Request latency under load for one serving replica: queueing on top of the request cost.
 
-A replica runs ``batch_size`` requests at once (continuous batching
-[@yu2022orca]; default ``Assumptions.replica_concurrency``): each
-holds a slot for its service time S = prefill + ``output_len`` decode steps at
-the batch's inter-token latency.  Requests arrive as a Poisson process of rate
-λ, so the replica is an M/M/c queue with c = ``batch_size`` servers of rate
-1/S [@harchol2013performance].  Exponential service is a conservative
-stand-in for the nearly constant S (M/D/c waits about half as long).
-Percentiles: waiting-time quantile + prefill (TTFT) or + S (end to end).
+The replica's cost per request, its capacity and its queue come from :func:`~mlsysim.solvers.request.request_cost`,
+the definition every serving solver shares: a request costs the replica g = prefill + output × ITL / batch
+seconds, so the replica is stable below 1/g requests per second.  Under Poisson arrivals a request waits for one
+of ``batch_size`` decode slots (M/M/c [@harchol2013performance]; exponential service is a conservative stand-in
+for the nearly constant slot time, M/D/c waits about half as long), is prefilled, then decodes at the mean
+inter-token latency that the prefills of other arrivals stretch.  Percentiles are the wait's quantile plus the
+first-token time (TTFT) or plus the whole generation (end to end).
 """
 
 from __future__ import annotations
 
 import dataclasses
 
-from .. import formulas
 from ..core import validate
 from ..core.assumptions import Assumptions, resolve
-from ..core.units import quantity
+from ..core.precision import Precisions
+from ..core.units import Quantity, quantity
 from ..hardware.types import HardwareNode
 from ..models.types import TransformerWorkload
+from ..systems.types import Node
+from .request import RequestCost, SpeculativeDecoding, request_cost
 from .result import Result
-from .serving import ServingModel
 
 
 @dataclasses.dataclass(frozen=True)
 class TailLatencyResult(Result):
-    """Latency percentiles of one replica at one arrival rate (ms)."""
+    """Latency percentiles of one replica at one arrival rate (ms); ``None`` where the queue is unstable."""
 
     model: str
     hardware: str
-    arrival_rate: object
-    capacity: object
+    arrival_rate: Quantity
+    capacity: Quantity
     utilization: float
     stable: bool
-    service_time: object
-    mean_wait: object
-    p50_ttft: object
-    p95_ttft: object
-    p99_ttft: object
-    p50_latency: object
-    p95_latency: object
-    p99_latency: object
+    service_time: Quantity
+    mean_itl: Quantity | None
+    worst_itl: Quantity | None
+    mean_wait: Quantity | None
+    p50_ttft: Quantity | None
+    p95_ttft: Quantity | None
+    p99_ttft: Quantity | None
+    p50_latency: Quantity | None
+    p95_latency: Quantity | None
+    p99_latency: Quantity | None
     reason: str = ""
-
-
-@dataclasses.dataclass(frozen=True)
-class _Replica:
-    servers: int
-    prefill: float  # s
-    service: float  # s
-
-
-def replica(model, hardware, input_len, output_len, batch_size, precision, efficiency=None,
-            assumptions: Assumptions | None = None) -> _Replica:
-    """Service-time figures of a replica (shared with the batching optimizer)."""
-    serving = ServingModel()
-    options = {"assumptions": resolve(assumptions), "efficiency": efficiency}
-    prefill = serving.solve(model, hardware, seq_len=input_len, batch_size=1, precision=precision,
-                            **options).ttft.to("s").magnitude
-    decode = serving.solve(model, hardware, seq_len=input_len + output_len // 2, batch_size=batch_size,
-                           precision=precision, **options)
-    return _Replica(batch_size, prefill, prefill + output_len * decode.itl.to("s").magnitude)
-
-
-def percentiles(r: _Replica, rate: float) -> dict[str, float]:
-    """Waiting-time quantiles and latency percentiles in seconds (inf when unstable)."""
-    mu = 1.0 / r.service
-    if rate >= r.servers * mu:
-        inf = float("inf")
-        return {"wait": inf, **{f"p{p}": inf for p in (50, 95, 99)}}
-    out = {"wait": formulas.mmc_mean_wait(rate, mu, r.servers)}
-    for p in (50, 95, 99):
-        out[f"p{p}"] = formulas.mmc_wait_percentile(rate, mu, r.servers, p / 100)
-    return out
-
-
-def _replica(model, hardware, input_len, output_len, batch_size, precision, efficiency, a: Assumptions) -> _Replica:
-    """``replica`` with the request shape validated and its gaps filled from ``a``."""
-    return replica(
-        model, hardware,
-        validate.positive_int("input_len", a.request_input_tokens if input_len is None else input_len),
-        validate.positive_int("output_len", a.request_output_tokens if output_len is None else output_len),
-        validate.positive_int("batch_size", a.replica_concurrency if batch_size is None else batch_size),
-        precision, efficiency, a)
 
 
 class TailLatencyModel:
     """P50/P95/P99 time to first token and end-to-end latency of a replica under Poisson load."""
 
-    def solve(self, model: TransformerWorkload, hardware: HardwareNode, arrival_rate, input_len: int | None = None,
-              output_len: int | None = None, batch_size: int | None = None, precision: str | None = None,
-              efficiency: float | None = None, *, assumptions: Assumptions | None = None) -> TailLatencyResult:
+    def solve(self, model: TransformerWorkload, hardware: HardwareNode | Node, arrival_rate,
+              input_len: int | None = None, output_len: int | None = None, batch_size: int | None = None,
+              precision: str | Precisions | None = None, efficiency: float | None = None, *,
+              tp_size: int | None = None, pp_size: int | None = None, chunk_tokens: int | None = None,
+              prefix_hit_rate: float | None = None, speculative: SpeculativeDecoding | None = None,
+              assumptions: Assumptions | None = None) -> TailLatencyResult:
         """Latency percentiles at ``arrival_rate`` (requests per second, a Quantity like ``Q_(5, "1/s")``).
 
-        An overloaded replica (λ ≥ capacity) is a result with ``stable=False`` and no
-        percentiles (``None``), not an error.
+        An overloaded replica (λ ≥ 1/g), or one that does not fit in memory, is a result with
+        ``stable=False``, no percentiles (``None``) and a ``reason``, not an error.
 
         Args:
+            hardware: a device, or a node whose GPUs one replica splits ``tp_size × pp_size`` ways.
             input_len, output_len: prompt and generated tokens per request (default:
                 ``assumptions.request_input_tokens`` and ``request_output_tokens``).
             batch_size: requests the replica runs at once (default: ``assumptions.replica_concurrency``).
-            efficiency: fraction of peak FLOP/s for the serving solves (default: the serving model's).
+            efficiency: fraction of peak FLOP/s for the serving solves (default: the size-dependent curves).
+            chunk_tokens, prefix_hit_rate, speculative: serving mechanisms, as in
+                :func:`~mlsysim.solvers.request.request_cost`.
             assumptions: request shape and concurrency, passed on to the serving model
                 (default: ``Assumptions()``).
 
@@ -110,38 +77,59 @@ class TailLatencyModel:
             >>> r.stable
             True
         """
-        a = resolve(assumptions)
-        rate = validate.quantity_in("arrival_rate", arrival_rate, "1/s", "5 / s")
-        r = _replica(model, hardware, input_len, output_len, batch_size, precision, efficiency, a)
-        q = percentiles(r, rate)
-        capacity = r.servers / r.service
-        stable = rate < capacity
-        def ms(seconds):  # an overloaded replica has no finite percentiles: None
-            return quantity(seconds * 1e3, "ms") if stable else None
+        rate = validate.quantity_in("arrival_rate", arrival_rate, "1/s", "5 / s", allow_zero=True)
+        cost = request_cost(model, hardware, input_len, output_len, batch_size, precision, tp_size=tp_size,
+                            pp_size=pp_size, chunk_tokens=chunk_tokens, prefix_hit_rate=prefix_hit_rate,
+                            speculative=speculative, efficiency=efficiency, assumptions=resolve(assumptions))
+        return _result(cost, rate)
 
-        return TailLatencyResult(
-            model=model.name, hardware=hardware.name, arrival_rate=quantity(rate, "1/s"),
-            capacity=quantity(capacity, "1/s"), utilization=rate / capacity, stable=stable,
-            service_time=quantity(r.service * 1e3, "ms"), mean_wait=ms(q["wait"]),
-            p50_ttft=ms(q["p50"] + r.prefill), p95_ttft=ms(q["p95"] + r.prefill), p99_ttft=ms(q["p99"] + r.prefill),
-            p50_latency=ms(q["p50"] + r.service), p95_latency=ms(q["p95"] + r.service),
-            p99_latency=ms(q["p99"] + r.service),
-            reason="" if stable else f"arrivals {rate:.3g}/s exceed the replica's capacity {capacity:.3g}/s",
-        )
-
-    def max_rate(self, model: TransformerWorkload, hardware: HardwareNode, p99_sla, input_len: int | None = None,
-                 output_len: int | None = None, batch_size: int | None = None, precision: str | None = None,
-                 efficiency: float | None = None, *, assumptions: Assumptions | None = None):
+    def max_rate(self, model: TransformerWorkload, hardware: HardwareNode | Node, p99_sla,
+                 input_len: int | None = None, output_len: int | None = None, batch_size: int | None = None,
+                 precision: str | Precisions | None = None, efficiency: float | None = None, *,
+                 tp_size: int | None = None, pp_size: int | None = None, chunk_tokens: int | None = None,
+                 prefix_hit_rate: float | None = None, speculative: SpeculativeDecoding | None = None,
+                 assumptions: Assumptions | None = None) -> Quantity:
         """The highest arrival rate (1/s) at which P99 end-to-end latency stays within ``p99_sla``.
 
-        Zero when even an idle replica misses the SLA.  Defaults as in :meth:`solve`.
+        Zero when even an idle replica misses the SLA, or the replica does not fit.  Defaults as in :meth:`solve`.
         """
         sla = validate.quantity_in("p99_sla", p99_sla, "s", "30 s")
-        r = _replica(model, hardware, input_len, output_len, batch_size, precision, efficiency, resolve(assumptions))
-        if r.service > sla:
-            return quantity(0.0, "1/s")
-        lo, hi = 0.0, r.servers / r.service
-        for _ in range(60):
-            mid = (lo + hi) / 2
-            lo, hi = (mid, hi) if percentiles(r, mid)["p99"] + r.service <= sla else (lo, mid)
-        return quantity(lo, "1/s")
+        cost = request_cost(model, hardware, input_len, output_len, batch_size, precision, tp_size=tp_size,
+                            pp_size=pp_size, chunk_tokens=chunk_tokens, prefix_hit_rate=prefix_hit_rate,
+                            speculative=speculative, efficiency=efficiency, assumptions=resolve(assumptions))
+        return quantity(max_rate(cost, sla, 0.99), "1/s")
+
+
+def max_rate(cost: RequestCost, sla_s: float, percentile: float) -> float:
+    """The highest arrival rate (1/s) whose end-to-end latency percentile stays within ``sla_s`` (bisection)."""
+    if not cost.feasible or cost.latency_s(0.0, percentile) > sla_s:
+        return 0.0
+    lo, hi = 0.0, cost.capacity_per_s
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if cost.latency_s(mid, percentile) <= sla_s else (lo, mid)
+    return lo
+
+
+def _result(cost: RequestCost, rate: float) -> TailLatencyResult:
+    stable = cost.stable(rate)
+
+    def ms(seconds):  # an unstable replica has no finite percentiles: None
+        return quantity(seconds * 1e3, "ms") if stable else None
+
+    if not cost.feasible:
+        reason = f"the replica does not fit: {cost.reason}"
+    elif not stable:
+        reason = (f"arrivals {rate:.3g}/s exceed the replica's capacity {cost.capacity_per_s:.3g}/s "
+                  f"(1 / (prefill + output × ITL / batch))")
+    else:
+        reason = ""
+    return TailLatencyResult(
+        model=cost.model, hardware=cost.hardware, arrival_rate=quantity(rate, "1/s"),
+        capacity=quantity(cost.capacity_per_s, "1/s"), utilization=rate * cost.gpu_time_s, stable=stable,
+        service_time=quantity(cost.gpu_time_s * 1e3, "ms"),
+        mean_itl=ms(cost.mean_itl_s(rate)), worst_itl=ms(cost.worst_itl_s(rate)), mean_wait=ms(cost.wait_s(rate)),
+        p50_ttft=ms(cost.ttft_s(rate, 0.50)), p95_ttft=ms(cost.ttft_s(rate, 0.95)), p99_ttft=ms(cost.ttft_s(rate, 0.99)),
+        p50_latency=ms(cost.latency_s(rate, 0.50)), p95_latency=ms(cost.latency_s(rate, 0.95)),
+        p99_latency=ms(cost.latency_s(rate, 0.99)), reason=reason,
+    )
