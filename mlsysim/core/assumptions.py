@@ -214,6 +214,14 @@ class Assumptions:
                                      "nvidia2023connectx7", "s"))
     intra_node_latency_s: float = dataclasses.field(
         default=2e-6, metadata=_note("small-message latency α over NVLink/NVSwitch", "nvidia2022h100", "s"))
+    tp_allreduce_base_s: float = dataclasses.field(
+        default=4.3e-6, metadata=_note("fixed latency of a small tensor-parallel all-reduce inside an NVSwitch node "
+                                       "(a microbenchmark fit: 5.6 µs measured for 2 H100s with NCCL NVLS and CUDA "
+                                       "graphs, less one rank's step)", "nccl2024nvlslatency", "s"))
+    tp_allreduce_per_rank_s: float = dataclasses.field(
+        default=1.3e-6, metadata=_note("added latency of a small all-reduce per further rank (a microbenchmark fit: "
+                                       "13.3-14.7 µs measured for 8 H100s with one-shot all-reduce kernels on "
+                                       "16-128 KB, the message of a decode step)", "helion2025oneshot", "s"))
     sequence_parallel: bool = dataclasses.field(
         default=False, metadata=_note("tensor-parallel training shards the norms and dropouts over the sequence, "
                                       "turning each all-reduce into a reduce-scatter and an all-gather (opt-in in "

@@ -12,6 +12,7 @@ from .collectives import (
     ring_allgather_time,
     ring_allreduce_bytes,
     ring_allreduce_time,
+    small_allreduce_time,
 )
 from .memory import (
     OPTIMIZER_STATE_BYTES,
@@ -54,6 +55,7 @@ __all__ = [
     "mix_intensity",
     "mmc_mean_wait",
     "mmc_wait_percentile",
+    "small_allreduce_time",
     "speculative_tokens_per_step",
     "node_power",
     "pipeline_bubble_fraction",

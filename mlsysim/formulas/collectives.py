@@ -19,6 +19,18 @@ def ring_allreduce_time(message, ranks, bandwidth, latency):
     return ring_allreduce_bytes(message, ranks) / bandwidth + 2 * (ranks - 1) * latency
 
 
+def small_allreduce_time(message, ranks, bandwidth, base_latency, per_rank_latency):
+    """All-reduce inside a scale-up domain as serving engines run it: α₀ + (N−1)·α₁ + 2(N−1)/N · M / B.
+
+    The latency terms come from measured one-shot and NVLS all-reduces on NVSwitch nodes
+    [@nccl2024nvlslatency; @helion2025oneshot]; the bandwidth term is the ring's, the least any
+    algorithm moves.  Zero for one rank.
+    """
+    if ranks <= 1:
+        return 0 * message / bandwidth
+    return base_latency + (ranks - 1) * per_rank_latency + ring_allreduce_bytes(message, ranks) / bandwidth
+
+
 def ring_allgather_time(message, ranks, bandwidth, latency):
     """Ring all-gather (or reduce-scatter) of a ``message``-sized result: (N−1)/N · M / B + (N−1) · α."""
     if ranks <= 1:
