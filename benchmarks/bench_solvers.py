@@ -69,6 +69,25 @@ def bench_sweep() -> None:
     print(f"sweep_serving: {size:,} configurations in {seconds * 1e3:.1f} ms")
 
 
+def bench_deployment_search() -> None:
+    """The deployment search over every priced node x precision x TP x PP x batch x replicas (issue: >= 1e5/s)."""
+    from mlsysim import Q_, DeploymentSearch
+
+    def run(clear: bool):
+        if clear:
+            from mlsysim.cost.step import _priced_step
+            _priced_step.cache_clear()
+        return DeploymentSearch().solve(Models.Llama3_70B, Q_(10, "1/s"), input_len=2048, output_len=256,
+                                        ttft_p99=Q_(2, "s"), itl=Q_(50, "ms"))
+
+    for label, clear in (("cold", True), ("warm", False)):
+        plan = run(clear)
+        seconds = min(timeit.repeat(lambda clear=clear: run(clear), number=1, repeat=3))
+        print(f"DeploymentSearch ({label}): {plan.deployments_considered:,} deployments ({plan.designs_priced:,} designs "
+              f"priced) in {seconds * 1e3:.0f} ms = {plan.deployments_considered / seconds:,.0f} per second; best "
+              f"{plan.best.gpus} x {plan.best.node.split(' (')[0]} {plan.best.precision} TP{plan.best.tp_size}")
+
+
 def cold(fn):
     """``fn`` with the priced-step cache cleared first."""
     from mlsysim.cost.step import _priced_step
@@ -92,6 +111,7 @@ def main() -> None:
         print(f"ParallelismOptimizer (Llama-3-70B, {gpus:>6,} GPUs, batch 2048): {ms:7.2f} ms, "
               f"{result.total_searched} splits searched, best {result.best_config}")
     bench_sweep()
+    bench_deployment_search()
 
 
 if __name__ == "__main__":

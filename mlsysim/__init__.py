@@ -22,6 +22,9 @@ from .solvers import (
     CompressionResult,
     DataModel,
     DataResult,
+    Deployment,
+    DeploymentPlan,
+    DeploymentSearch,
     DistributedModel,
     DistributedResult,
     EconomicsModel,
@@ -79,5 +82,5 @@ __all__ = [
     "ReliabilityModel", "ReliabilityResult", "ScalingModel", "ScalingResult", "SensitivityResult",
     "SensitivitySolver", "ServingModel", "ServingResult", "SingleNodeModel", "SingleNodeResult", "SpecError",
     "SustainabilityModel", "SustainabilityResult", "SynthesisResult", "SynthesisSolver", "Systems",
-    "TransformerWorkload", "UnknownNameError", "Workload", "__version__", "cli", "formulas", "generation_throughput", "RequestCost", "SpeculativeDecoding", "request_cost", "show", "ureg", "validation", "zoo",
+    "TransformerWorkload", "UnknownNameError", "Workload", "__version__", "cli", "formulas", "generation_throughput", "RequestCost", "SpeculativeDecoding", "request_cost", "Deployment", "DeploymentPlan", "DeploymentSearch", "show", "ureg", "validation", "zoo",
 ]

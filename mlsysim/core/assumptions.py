@@ -251,6 +251,14 @@ class Assumptions:
         default=0.5, metadata=_note("utilization that sets a serving fleet's power draw when a placement, forward "
                                     "evaluation or sweep is not told (an assumption: the top of the 10-50 % band in "
                                     "which servers spend most of their time)", "barroso2018datacenter"))
+    deployment_precisions: str = dataclasses.field(
+        default="fp16, fp8, int4", metadata=_note("precisions a deployment search tries when not told, comma-"
+                                                  "separated (an assumption: the formats serving engines ship for "
+                                                  "H100-class GPUs: 16-bit, FP8, and 4-bit weights)",
+                                                  "nvidia2023trtllmh100"))
+    serving_region: str = dataclasses.field(
+        default="US_Avg", metadata=_note("grid a deployment search prices energy on when not told (an assumption: "
+                                         "the US average)", "eia2024electricity"))
     deployment_days: float = dataclasses.field(
         default=365.0, metadata=_note("period a forward evaluation prices a deployment over when not told (an "
                                       "assumption: one year, the period a TCO is usually quoted for)",

@@ -3,6 +3,7 @@
 from .batching import BatchingOptimizer, BatchingResult
 from .compression import CompressionModel, CompressionResult
 from .data import DataModel, DataResult
+from .deployment import Deployment, DeploymentPlan, DeploymentSearch
 from .distributed import DistributedModel, DistributedResult
 from .economics import EconomicsModel, EconomicsResult
 from .explain import ExplanationResult, explain
@@ -30,4 +31,5 @@ __all__ = [
     "ReliabilityResult", "ScalingModel", "ScalingResult", "SensitivityResult", "SensitivitySolver", "ServingModel",
     "ServingResult", "SingleNodeModel", "SingleNodeResult", "SustainabilityModel", "SustainabilityResult",
     "SynthesisResult", "SynthesisSolver", "generation_throughput", "RequestCost", "SpeculativeDecoding", "request_cost",
+    "Deployment", "DeploymentPlan", "DeploymentSearch",
 ]

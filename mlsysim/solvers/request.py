@@ -244,20 +244,20 @@ def request_cost(model: TransformerWorkload, hardware: HardwareNode | Node, inpu
 
     prompt_batch = batch if static else 1
     prefill = solver.solve(model, hardware, seq_len=served_prompt, batch_size=prompt_batch, **opts)
-    prefill_s = prefill.ttft.to("s").magnitude / prompt_batch
+    prefill_s = prefill.ttft_s / prompt_batch
     plain = solver.solve(model, hardware, seq_len=decode_ctx, batch_size=batch, **opts)
-    plain_itl = plain.itl.to("s").magnitude
+    plain_itl = plain.itl_s
     step, tokens, draft = plain_itl, 1.0, None
     if speculative is not None:
         gamma = speculative.draft_tokens
         verify = solver.solve(model, hardware, seq_len=decode_ctx, batch_size=batch, query_tokens=gamma + 1, **opts)
-        step = verify.itl.to("s").magnitude
+        step = verify.itl_s
         if speculative.draft_model is not None:
             draft = solver.solve(speculative.draft_model, hardware, seq_len=decode_ctx, batch_size=batch, **opts)
-            step += gamma * draft.itl.to("s").magnitude
+            step += gamma * draft.itl_s
             draft_prompt = solver.solve(speculative.draft_model, hardware, seq_len=served_prompt,
                                         batch_size=prompt_batch, **opts)
-            prefill_s += draft_prompt.ttft.to("s").magnitude / prompt_batch
+            prefill_s += draft_prompt.ttft_s / prompt_batch
         tokens = speculative.tokens_per_step
 
     stall, prompt_steps = (prefill_s * prompt_batch, 1)
@@ -292,6 +292,12 @@ def generation_throughput(model: TransformerWorkload, hardware: HardwareNode | N
     return quantity(cost.output_len / cost.gpu_time_s, "token/s")
 
 
+def hardware_capacity(hardware: HardwareNode | Node) -> float:
+    """Memory of one GPU of ``hardware`` (bytes)."""
+    device = hardware.accelerator if isinstance(hardware, Node) else hardware
+    return device.si.memory_capacity
+
+
 def _probability(name: str, value, expected: str, *, closed: bool) -> float:
     """``value`` as a float in [0, 1] (``closed``) or [0, 1), or an error naming ``name``."""
     if isinstance(value, bool) or not isinstance(value, Real) or not 0.0 <= float(value) <= 1.0 \
@@ -322,16 +328,16 @@ def _memory(model, hardware, n_in, n_out, batch, hit, static, a, plain, speculat
     """Feasibility, the largest batch and the per-GPU memory at the context the batch holds (target + draft)."""
     held = held_context(n_in, n_out, batch, hit, static, a.kv_block_tokens)
     target = solver.solve(model, hardware, seq_len=min(held, model.context_length), batch_size=batch, **opts)
-    terms = {k: v.to("B").magnitude for k, v in target.memory_per_gpu.items()}
+    terms = target.memory_per_gpu_bytes
     per_request = (terms["kv_cache"] + terms["logits"]) / batch
     need = sum(terms.values())
     if speculative is not None and speculative.draft_model is not None:
         draft = solver.solve(speculative.draft_model, hardware, seq_len=min(held, speculative.draft_model.context_length),
                              batch_size=batch, **opts)
-        extra = {k: v.to("B").magnitude for k, v in draft.memory_per_gpu.items()}
+        extra = draft.memory_per_gpu_bytes
         need += extra["weights"] + extra["kv_cache"] + extra["logits"]
         per_request += (extra["kv_cache"] + extra["logits"]) / batch
-    capacity = target.memory_capacity.to("B").magnitude
+    capacity = hardware_capacity(hardware)
     spare = capacity - (need - per_request * batch)
     max_batch = max(0, int(spare // per_request))
     feasible = need <= capacity

@@ -63,6 +63,9 @@ class ServingResult(Result):
     pp_size: int = 1
     replicas: int = 1
     memory_per_gpu: dict[str, Quantity] = dataclasses.field(default_factory=dict, repr=False)
+    ttft_s: float = dataclasses.field(default=0.0, repr=False)
+    itl_s: float = dataclasses.field(default=0.0, repr=False)
+    memory_per_gpu_bytes: dict[str, float] = dataclasses.field(default_factory=dict, repr=False)
 
 
 class ServingModel:
@@ -168,6 +171,9 @@ class ServingModel:
             pp_size=pp,
             replicas=gpus // (tp * pp),
             memory_per_gpu={k: quantity(v / 1e9, "GB") for k, v in terms.items()},
+            ttft_s=ttft,
+            itl_s=itl,
+            memory_per_gpu_bytes=terms,
         )
 
 

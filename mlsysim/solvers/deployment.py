@@ -1,0 +1,275 @@
+"""The cheapest serving deployment that meets an arrival rate and its latency SLAs.
+
+Given a model, a request shape, an arrival rate λ and SLAs on the P99 time to first token and the
+mean inter-token latency, :class:`DeploymentSearch` tries every node × precision × TP × PP × batch
+(× speculative decoding on and off) and, for each, every replica count from one up to a bound the
+rate sets.  Each *design* (all but the replica count) is priced once by
+:func:`~mlsysim.solvers.request.request_cost`, the definition every serving solver shares; the replica
+counts are then evaluated together in numpy: the load per replica λ / r, the stable boundary, the mean
+ITL under prefill interference, and the P99 TTFT of the M/M/c slot queue (Erlang C, vectorized).
+
+A deployment is feasible when the replica fits in memory, λ / r is below its capacity, and both SLAs
+hold.  Its price is the GPUs' share of their nodes' TCO per hour (``EconomicsModel`` over
+``Assumptions.deployment_days`` at ``serving_utilization`` on ``grid``), and its cost per million
+tokens is that price over λ × output tokens.  The result holds the cheapest feasible deployment, the
+next ones ranked, and the next *cheaper* deployment with the constraint it breaks.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import math
+import warnings
+from typing import Any
+
+import numpy as np
+
+from ..core import validate
+from ..core.assumptions import Assumptions, resolve
+from ..core.errors import InvalidArgumentError, MLSysimError
+from ..core.precision import check_precision
+from ..hardware.types import PrecisionFallbackWarning
+from ..infra.registry import Infra
+from ..models.types import TransformerWorkload
+from ..systems.registry import Fabrics, Nodes
+from ..systems.types import Fleet, Node
+from .economics import EconomicsModel
+from .request import SpeculativeDecoding, request_cost
+from .result import Result
+
+HOURS_PER_DAY = 24.0
+
+
+@dataclasses.dataclass(frozen=True)
+class Deployment(Result):
+    """One deployment: where, how split, how many replicas, what it costs, whether it meets the SLAs."""
+
+    node: str
+    precision: str
+    tp_size: int
+    pp_size: int
+    batch_size: int
+    speculative: bool
+    replicas: int
+    gpus: int
+    p99_ttft_ms: float
+    mean_itl_ms: float
+    utilization: float
+    usd_per_hour: float
+    usd_per_mtok: float
+    feasible: bool
+    reason: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class DeploymentPlan(Result):
+    """The cheapest feasible deployment, the ranked alternatives, and what the next cheaper one breaks."""
+
+    model: str
+    arrival_rate_per_s: float
+    input_len: int
+    output_len: int
+    best: Deployment | None
+    feasible: bool
+    next_cheaper: Deployment | None
+    deployments_considered: int
+    designs_priced: int
+    reason: str = ""
+    ranked: list[Deployment] = dataclasses.field(default_factory=list, repr=False)
+
+
+class DeploymentSearch:
+    """Search hardware × precision × TP × PP × replicas × batch (× speculation) for the cheapest deployment."""
+
+    def solve(self, model: TransformerWorkload, arrival_rate, *, input_len: int | None = None,
+              output_len: int | None = None, ttft_p99=None, itl=None, nodes=None, precisions=None, tp_sizes=None,
+              pp_sizes=None, batches=None, speculative: SpeculativeDecoding | None = None, grid=None,
+              efficiency: float | None = None, assumptions: Assumptions | None = None) -> DeploymentPlan:
+        """The cheapest deployment serving ``arrival_rate`` (requests/s, e.g. ``Q_(10, "1/s")``) within the SLAs.
+
+        Args:
+            input_len, output_len: tokens per request (default ``assumptions.request_input_tokens``, ``..._output_tokens``).
+            ttft_p99: P99 time to first token, a time Quantity (optional).
+            itl: mean inter-token latency under the load, a time Quantity (optional).
+            nodes: candidate nodes (default: every node of ``Systems.Nodes`` with a price).
+            precisions: candidate precisions (default ``assumptions.deployment_precisions``).
+            tp_sizes, pp_sizes: candidate splits (default: powers of two up to the node's GPUs; PP 1 and 2).
+            batches: candidate concurrencies per replica (default ``assumptions.batch_candidates``).
+            speculative: a :class:`SpeculativeDecoding` tried on and off for every design (default: off only).
+            grid: the grid the fleet runs on, for energy prices (default ``assumptions.serving_region``).
+
+        Example:
+            >>> plan = DeploymentSearch().solve(Models.Llama3_8B, Q_(20, "1/s"), ttft_p99=Q_(1, "s"),
+            ...                                 itl=Q_(50, "ms"), nodes=[Systems.Nodes.DGX_H100])
+            >>> plan.feasible and plan.best.usd_per_mtok > 0
+            True
+        """
+        a = resolve(assumptions)
+        validate.instance("model", model, TransformerWorkload, "a transformer such as Models.Llama3_70B")
+        rate = validate.quantity_in("arrival_rate", arrival_rate, "1/s", "10 / s")
+        n_in = validate.positive_int("input_len", a.request_input_tokens if input_len is None else input_len)
+        n_out = validate.positive_int("output_len", a.request_output_tokens if output_len is None else output_len)
+        ttft_max = math.inf if ttft_p99 is None else validate.quantity_in("ttft_p99", ttft_p99, "s", "2 s")
+        itl_max = math.inf if itl is None else validate.quantity_in("itl", itl, "s", "50 ms")
+        node_list = _nodes(nodes)
+        precs = _names("precisions", precisions, a.deployment_precisions)
+        for p in precs:
+            check_precision(p)
+        batch_list = _ints("batches", batches, a.batch_candidates)
+        specs: list[SpeculativeDecoding | None] = [None] if speculative is None else [None, speculative]
+        site = Infra.get(a.serving_region) if grid is None else grid
+        with warnings.catch_warnings():  # a precision a GPU lacks is a candidate like any other, priced at its fallback
+            warnings.simplefilter("ignore", PrecisionFallbackWarning)
+            designs = _price_designs(model, node_list, precs, tp_sizes, pp_sizes, batch_list, specs, n_in, n_out,
+                                     efficiency, a)
+        if not designs:
+            raise InvalidArgumentError("tp_sizes", tp_sizes, f"at least one split that {model.name} allows on the nodes")
+        gpu_hour = {n.name: _usd_per_gpu_hour(n, site, a) for n in node_list}
+        ok, next_cheaper, considered = _evaluate(designs, rate, n_out, ttft_max, itl_max, gpu_hour)
+        best = ok[0] if ok else None
+        reason = "" if best else ("no deployment meets the SLAs; the most expensive one tried breaks: " +
+                                  (next_cheaper.reason if next_cheaper else "memory"))
+        return DeploymentPlan(
+            model=model.name, arrival_rate_per_s=rate, input_len=n_in, output_len=n_out, best=best,
+            feasible=best is not None, next_cheaper=next_cheaper, deployments_considered=considered,
+            designs_priced=len(designs), reason=reason, ranked=ok[: a.plans_ranked],
+        )
+
+
+def _nodes(nodes) -> list[Node]:
+    if nodes is None:
+        return [n for _, n in Nodes.items() if n.unit_cost is not None or n.accelerator.unit_cost is not None]
+    if isinstance(nodes, Node):
+        nodes = [nodes]
+    out = list(nodes)
+    if not out or not all(isinstance(n, Node) for n in out):
+        raise InvalidArgumentError("nodes", nodes, "a list of nodes such as [Systems.Nodes.DGX_H100]")
+    return out
+
+
+def _names(name: str, given, default: str) -> list[str]:
+    values = [v.strip() for v in default.split(",")] if given is None else given
+    if isinstance(values, str) or not list(values):
+        raise InvalidArgumentError(name, given, "a non-empty list, e.g. ['fp16', 'fp8']")
+    return list(values)
+
+
+def _ints(name: str, given, default: str) -> list[int]:
+    values = [int(v) for v in default.split(",")] if given is None else given
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+        raise InvalidArgumentError(name, given, "a non-empty list of positive integers")
+    out = sorted({validate.positive_int(name, v) for v in values})
+    if not out:
+        raise InvalidArgumentError(name, given, "a non-empty list of positive integers")
+    return out
+
+
+def _usd_per_gpu_hour(node: Node, site, a: Assumptions) -> float:
+    """One GPU's share of its node's TCO per hour over ``deployment_days`` at ``serving_utilization``."""
+    fleet = Fleet(name="deployment", node=node, count=1, fabric=Fabrics.InfiniBand_NDR, region=site)
+    tco = EconomicsModel().solve(fleet, a.deployment_days, mfu=a.serving_utilization, assumptions=a).tco_usd
+    return tco / (a.deployment_days * HOURS_PER_DAY) / node.accelerators_per_node
+
+
+def _price_designs(model, nodes, precs, tp_sizes, pp_sizes, batches, specs, n_in, n_out, efficiency, a) -> list[dict]:
+    """Every valid design priced once by the request cost (replica counts come later, vectorized)."""
+    designs = []
+    for node, prec in itertools.product(nodes, precs):
+        gpus = node.accelerators_per_node
+        tps = tp_sizes or [2 ** k for k in range(gpus.bit_length()) if 2 ** k <= gpus]
+        pps = pp_sizes or [1, 2]
+        for tp, pp in itertools.product(tps, pps):
+            if tp * pp > gpus or model.attention_heads % tp or pp > model.layers:
+                continue
+            for spec, batch in itertools.product(specs, batches):
+                try:
+                    cost = request_cost(model, node, n_in, n_out, batch, prec, tp_size=tp, pp_size=pp,
+                                        speculative=spec, efficiency=efficiency, assumptions=a)
+                except MLSysimError:
+                    continue
+                designs.append({"node": node.name, "precision": prec, "tp": tp, "pp": pp, "batch": batch,
+                                "spec": spec is not None, "cost": cost})
+    return designs
+
+
+def _erlang_c(servers: np.ndarray, load: np.ndarray) -> np.ndarray:
+    """Erlang C for arrays of server counts and offered loads (the Erlang-B recursion, vectorized)."""
+    b = np.ones_like(load)
+    for k in range(1, int(servers.max()) + 1):
+        active = k <= servers
+        b = np.where(active, load * b / (k + load * b), b)
+    rho = load / servers
+    return np.where(rho >= 1, 1.0, b / (1 - rho + rho * b))
+
+
+def _evaluate(designs: list[dict], rate: float, n_out: int, ttft_max: float, itl_max: float,
+              gpu_hour: dict[str, float]) -> tuple[list[Deployment], Deployment | None, int]:
+    """Every design × replica count, evaluated together: the feasible deployments ranked by price (each design
+    at its fewest replicas), the dearest failing deployment cheaper than the best, and how many were evaluated."""
+    costs = [d["cost"] for d in designs]
+    g = np.array([c.gpu_time_s for c in costs])
+    prefill = np.array([c.prefill_s for c in costs])
+    step = np.array([c.itl_s for c in costs])
+    fits = np.array([c.feasible for c in costs])
+    batch = np.array([c.batch_size for c in costs], dtype=float)
+    gpus_per = np.array([d["tp"] * d["pp"] for d in designs])
+    price_gpu = np.array([gpu_hour[d["node"]] for d in designs])
+    # replica counts from 1 to a bound the rate sets: four times the stable minimum, plus eight
+    bound = (4 * np.ceil(rate * g) + 8).astype(int)
+    idx = np.repeat(np.arange(len(designs)), bound)
+    replicas = np.concatenate([np.arange(1, n + 1) for n in bound]).astype(float)
+    lam = rate / replicas
+    busy = lam * prefill[idx]
+    stable = fits[idx] & (lam * g[idx] < 1.0) & (busy < 1.0)
+    mean_itl = np.where(busy < 1.0, step[idx] / np.maximum(1.0 - busy, 1e-300), np.inf)
+    slot = n_out * mean_itl
+    servers = batch[idx]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        load = np.where(stable, lam * slot, 0.0)
+        c_wait = _erlang_c(servers, np.where(stable, load, 0.0))
+        margin = servers / slot - lam
+        wait99 = np.where(c_wait > 0.01, np.log(c_wait / 0.01) / margin, 0.0)
+    ttft = np.where(stable, wait99 + prefill[idx], np.inf)
+    ok = stable & (ttft <= ttft_max) & (mean_itl <= itl_max)
+    usd_hour = replicas * gpus_per[idx] * price_gpu[idx]
+    usd_mtok = usd_hour / (rate * n_out * 3600.0) * 1e6
+
+    def deployment(i: int) -> Deployment:
+        j = int(idx[i])
+        d, u = designs[j], float(lam[i] * g[j])
+        return Deployment(
+            node=d["node"], precision=d["precision"], tp_size=d["tp"], pp_size=d["pp"], batch_size=d["batch"],
+            speculative=d["spec"], replicas=int(replicas[i]), gpus=int(replicas[i] * gpus_per[j]),
+            p99_ttft_ms=float(ttft[i] * 1e3), mean_itl_ms=float(mean_itl[i] * 1e3), utilization=u,
+            usd_per_hour=float(usd_hour[i]), usd_per_mtok=float(usd_mtok[i]), feasible=bool(ok[i]),
+            reason="" if ok[i] else _violation(d, u, float(ttft[i]), float(mean_itl[i]), ttft_max, itl_max))
+
+    starts = np.concatenate([[0], np.cumsum(bound)])
+    keep = []
+    for j in range(len(designs)):  # each design at its fewest replicas that meet everything
+        good = np.flatnonzero(ok[starts[j]:starts[j + 1]])
+        if good.size:
+            keep.append(deployment(int(starts[j] + good[0])))
+    keep.sort(key=lambda dep: dep.usd_per_hour)
+    limit = keep[0].usd_per_hour if keep else np.inf
+    below = np.flatnonzero(~ok & (usd_hour < limit) & fits[idx])  # one that fits says more than memory
+    if not below.size:
+        below = np.flatnonzero(~ok & (usd_hour < limit))
+    next_cheaper = deployment(int(below[np.argmax(usd_hour[below])])) if below.size else None
+    return keep, next_cheaper, int(replicas.size)
+
+
+def _violation(design: dict[str, Any], utilization: float, ttft: float, itl: float, ttft_max: float,
+               itl_max: float) -> str:
+    cost = design["cost"]
+    if not cost.feasible:
+        return f"memory: {cost.reason}"
+    if utilization >= 1.0 or not math.isfinite(ttft):
+        return f"unstable: the replicas receive {utilization:.2f} of their capacity"
+    reasons = []
+    if ttft > ttft_max:
+        reasons.append(f"P99 TTFT {ttft * 1e3:,.0f} ms exceeds {ttft_max * 1e3:,.0f} ms")
+    if itl > itl_max:
+        reasons.append(f"ITL {itl * 1e3:.1f} ms exceeds {itl_max * 1e3:.0f} ms")
+    return "; ".join(reasons)
