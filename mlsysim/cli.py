@@ -1,4 +1,5 @@
-"""The ``mlsysim`` command: evaluate a model on a device, list the zoo, search a split, price the carbon.
+"""The ``mlsysim`` command: evaluate a model on a device, serve it under load, plan a serving deployment, list
+the zoo, search a training split, price the carbon.
 
 Options left out take the solver's default, which comes from ``Assumptions``;
 ``mlsysim assumptions`` lists every one with its source.
@@ -26,11 +27,15 @@ from .hardware.types import PrecisionFallbackWarning
 from .infra.registry import Infra
 from .models.registry import Models
 from .solvers import (
+    DeploymentSearch,
     EconomicsModel,
     Engine,
     ParallelismOptimizer,
     ServingModel,
+    SpeculativeDecoding,
     SustainabilityModel,
+    TailLatencyModel,
+    request_cost,
 )
 from .solvers.result import Result
 from .systems.registry import Systems
@@ -41,6 +46,11 @@ EXAMPLES = {
             "  mlsysim eval Llama3_8B H100 --mode serving --seq-len 4096 --batch-size 96\n"
             "  mlsysim eval Llama3_70B DGX_H100 --mode serving --tp 8 --seq-len 4096 --batch-size 64\n"
             "  mlsysim eval Llama3_8B H100 --breakdown",
+    "serve": "examples:\n  mlsysim serve Llama3_70B DGX_H100 --tp 8 --input 2048 --output 256 --rate 10 --ttft-p99 2s --itl 50ms\n"
+             "  mlsysim serve Llama3_8B H100 --rate 5 --batch-size 64 --json\n"
+             "  mlsysim serve Llama3_70B DGX_H100 --tp 8 --rate 2 --draft-tokens 4 --acceptance 0.7",
+    "plan-serving": "examples:\n  mlsysim plan-serving Llama3_70B --rate 10 --input 2048 --output 256 --ttft-p99 2s --itl 50ms\n"
+                    "  mlsysim plan-serving Llama3_8B --rate 50 --itl 30ms --nodes DGX_H100,DGX_A100 --json",
     "zoo": "examples:\n  mlsysim zoo hardware\n  mlsysim zoo grids --json",
     "optimize": "examples:\n  mlsysim optimize Llama3_70B --fleet Research_256 --batch-size 512",
     "carbon": "examples:\n  mlsysim carbon --fleet Research_256 --days 30 --grid Quebec",
@@ -94,6 +104,73 @@ def cmd_eval(args: argparse.Namespace) -> None:
     if breakdown is not None and not args.json:
         print()
         print(str(breakdown))
+
+
+def _speculation(args: argparse.Namespace) -> SpeculativeDecoding | None:
+    if args.draft_tokens is None and args.acceptance is None:
+        return None
+    if args.draft_tokens is None or args.acceptance is None:
+        raise MLSysimError("--draft-tokens and --acceptance turn speculative decoding on together: give both")
+    draft = None if args.draft_model is None else Models.get(args.draft_model)
+    return SpeculativeDecoding(args.draft_tokens, args.acceptance, draft)
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    model = Models.get(args.model)
+    hw: Any = Systems.Nodes.get(args.hardware) if args.hardware in Systems.Nodes.names() else Hardware.get(args.hardware)
+    options = _given(input_len=args.input, output_len=args.output, batch_size=args.batch_size,
+                     precision=args.precision, tp_size=args.tp, pp_size=args.pp, chunk_tokens=args.chunk_tokens,
+                     prefix_hit_rate=args.prefix_hit_rate, speculative=_speculation(args))
+    cost = request_cost(model, hw, **options)
+    replicas = cost.serving.replicas  # a node holds gpus // (tp × pp) replicas; the arrivals split evenly
+    tail = TailLatencyModel().solve(model, hw, ureg.Quantity(args.rate / replicas, "1/s"), **options)
+    per_replica = {"arrival_rate": "arrival_rate_per_replica", "capacity": "capacity_per_replica"}
+    shown = {per_replica.get(k, k): v for k, v in tail.summary().items() if k not in ("model", "hardware")}
+    fields: dict[str, Any] = {"tp_size": cost.serving.tp_size, "pp_size": cost.serving.pp_size,
+                              "replicas": replicas, "batch_size": cost.batch_size, "input_len": cost.input_len,
+                              "output_len": cost.output_len, "node_capacity": cost.capacity * replicas,
+                              **shown,
+                              "prefill": cost.prefill, "itl_unloaded": cost.itl, "throughput": cost.throughput,
+                              "max_batch_size": cost.max_batch_size, "memory_per_gpu_gb": round(cost.memory_gb, 2),
+                              "fits": cost.feasible}
+    if cost.tokens_per_step > 1:
+        fields |= {"tokens_per_step": round(cost.tokens_per_step, 3), "speculative_speedup": round(cost.speedup, 3)}
+    verdicts = []
+    if args.ttft_p99 is not None:
+        ok = tail.p99_ttft is not None and tail.p99_ttft <= args.ttft_p99
+        verdicts.append(ok)
+        fields["ttft_p99_sla"] = f"{'met' if ok else 'MISSED'} ({args.ttft_p99:~P})"
+    if args.itl is not None:
+        ok = tail.mean_itl is not None and tail.mean_itl <= args.itl
+        verdicts.append(ok)
+        fields["itl_sla"] = f"{'met' if ok else 'MISSED'} ({args.itl:~P})"
+    _emit(fields, args.json, f"{model.name} on {hw.name}: {args.rate:g} requests/s")
+
+
+def cmd_plan_serving(args: argparse.Namespace) -> None:
+    model = Models.get(args.model)
+    nodes = None if args.nodes is None else [Systems.Nodes.get(n.strip()) for n in args.nodes.split(",")]
+    precisions = None if args.precisions is None else [p.strip() for p in args.precisions.split(",")]
+    plan = DeploymentSearch().solve(model, ureg.Quantity(args.rate, "1/s"),
+                                    **_given(input_len=args.input, output_len=args.output, ttft_p99=args.ttft_p99,
+                                             itl=args.itl, nodes=nodes, precisions=precisions,
+                                             speculative=_speculation(args),
+                                             grid=None if args.grid is None else Infra.get(args.grid)))
+    columns = ["node", "precision", "tp_size", "pp_size", "batch_size", "speculative", "replicas", "gpus",
+               "p99_ttft_ms", "mean_itl_ms", "usd_per_mtok"]
+    rows = [[getattr(d, c) for c in columns] for d in plan.ranked[:args.top]]
+    if args.json:
+        print(json.dumps(_jsonable({**plan.summary(), "best": plan.best and plan.best.summary(),
+                                    "next_cheaper": plan.next_cheaper and plan.next_cheaper.summary(),
+                                    "ranked": [dict(zip(columns, r, strict=True)) for r in rows]}), indent=2))
+        return
+    show.info(f"cheapest deployment of {model.name} for {args.rate:g} requests/s", **plan.summary())
+    if plan.best is not None:
+        show.table(columns, [[f"{v:,.3g}" if isinstance(v, float) else v for v in r] for r in rows])
+    if plan.next_cheaper is not None:
+        n = plan.next_cheaper
+        print(f"next cheaper: {n.gpus} x {n.node} {n.precision} TP{n.tp_size} PP{n.pp_size} batch {n.batch_size} "
+              f"(${n.usd_per_hour:,.2f}/h): {n.reason}")
 
 
 def cmd_zoo(args: argparse.Namespace) -> None:
@@ -163,6 +240,37 @@ def _number(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
 
 
+def _duration(text: str):
+    """A time such as '2s' or '50ms' as a Quantity (argparse reports a bad one with the option's name)."""
+    try:
+        value: Any = ureg.Quantity(text)
+        if not value.check("[time]") or not value.magnitude > 0:
+            raise ValueError
+        return value
+    except Exception:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive time such as 2s or 50ms") from None
+
+
+def _rate(text: str) -> float:
+    value = _number(text)
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive arrival rate in requests per second")
+    return value
+
+
+def _serving_options(p: argparse.ArgumentParser) -> None:
+    """The request shape, SLAs and speculation shared by ``serve`` and ``plan-serving``."""
+    p.add_argument("--rate", type=_rate, required=True, help="arrival rate, requests per second")
+    p.add_argument("--input", type=int, help=f"prompt tokens per request ({_default('request_input_tokens')})")
+    p.add_argument("--output", type=int, help=f"generated tokens per request ({_default('request_output_tokens')})")
+    p.add_argument("--ttft-p99", type=_duration, help="P99 time-to-first-token SLA, e.g. 2s")
+    p.add_argument("--itl", type=_duration, help="mean inter-token latency SLA under the load, e.g. 50ms")
+    p.add_argument("--draft-tokens", type=int, help="speculative decoding: tokens drafted per step (with --acceptance)")
+    p.add_argument("--acceptance", type=_number, help="speculative decoding: acceptance rate of a drafted token")
+    p.add_argument("--draft-model", help="speculative decoding: the draft model (default: self-drafting, free)")
+    p.add_argument("--json", action="store_true", help="machine-readable output with units")
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser of the ``mlsysim`` command."""
     top = argparse.ArgumentParser(prog="mlsysim", description="First-principles models of ML systems.",
@@ -184,6 +292,29 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true", help="machine-readable output with units")
     ev.add_argument("--breakdown", action="store_true", help="also print the per-operator breakdown of the step")
     ev.set_defaults(run=cmd_eval)
+
+    se = sub.add_parser("serve", help="one serving deployment under load: TTFT, ITL, capacity, SLAs",
+                        epilog=EXAMPLES["serve"], formatter_class=fmt)
+    se.add_argument("model", help=f"a transformer, e.g. {', '.join(Models.names()[:4])}")
+    se.add_argument("hardware", help="a device (H100) or a node (DGX_H100) whose GPUs one replica splits")
+    _serving_options(se)
+    se.add_argument("--batch-size", type=int, help=f"requests a replica runs at once ({_default('replica_concurrency')})")
+    se.add_argument("--precision", help=f"e.g. fp16, fp8, int4 ({_default('precision')})")
+    se.add_argument("--tp", type=int, help="tensor-parallel GPUs of a node (default: all of them)")
+    se.add_argument("--pp", type=int, help="pipeline stages (default 1)")
+    se.add_argument("--chunk-tokens", type=int, help="chunked prefill: token budget per step (default: off)")
+    se.add_argument("--prefix-hit-rate", type=_number, help="fraction of each prompt found in a prefix cache")
+    se.set_defaults(run=cmd_serve)
+
+    ps = sub.add_parser("plan-serving", help="search nodes x precision x TP x PP x batch x replicas for the cheapest "
+                        "deployment meeting a rate and SLAs", epilog=EXAMPLES["plan-serving"], formatter_class=fmt)
+    ps.add_argument("model", help=f"a transformer, e.g. {', '.join(Models.names()[:4])}")
+    _serving_options(ps)
+    ps.add_argument("--nodes", help=f"comma-separated nodes (default: every priced node: {', '.join(Systems.Nodes.names())})")
+    ps.add_argument("--precisions", help=f"comma-separated ({_default('deployment_precisions')})")
+    ps.add_argument("--grid", help=f"energy prices ({_default('serving_region')})")
+    ps.add_argument("--top", type=int, default=10, help="deployments to list")
+    ps.set_defaults(run=cmd_plan_serving)
 
     zo = sub.add_parser("zoo", help="the registries as tables, with each row's source", epilog=EXAMPLES["zoo"], formatter_class=fmt)
     zo.add_argument("kind", nargs="?", choices=["hardware", "models", "systems", "grids"], default="hardware")

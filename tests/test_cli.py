@@ -55,6 +55,28 @@ def test_optimize_and_carbon():
     assert carbon["region_name"] == "Quebec" and carbon["carbon_footprint_kg"] > 0 and carbon["tco_usd"] > 0
 
 
+def test_serve_answers_the_node_question_with_its_slas():
+    done = mlsysim("serve", "Llama3_70B", "DGX_H100", "--tp", "2", "--precision", "fp8", "--input", "2048",
+                   "--output", "256", "--rate", "10", "--batch-size", "64", "--ttft-p99", "2s", "--itl", "50ms",
+                   "--json")
+    data = json.loads(done.stdout)
+    assert done.returncode == 0 and data["replicas"] == 4 and data["stable"]
+    assert data["arrival_rate_per_replica"]["value"] == 2.5 and data["p99_ttft"]["unit"] == "ms"
+    assert data["ttft_p99_sla"].startswith("met") and data["node_capacity"]["value"] > 10
+    over = mlsysim("serve", "Llama3_70B", "DGX_H100", "--tp", "8", "--rate", "50", "--itl", "50ms")
+    assert over.returncode == 0 and "stable: False" in over.stdout and "MISSED" in over.stdout
+
+
+def test_plan_serving_returns_the_cheapest_deployment():
+    done = mlsysim("plan-serving", "Llama3_70B", "--rate", "10", "--input", "2048", "--output", "256",
+                   "--ttft-p99", "2s", "--itl", "50ms", "--nodes", "DGX_H100", "--json")
+    data = json.loads(done.stdout)
+    assert done.returncode == 0 and data["feasible"] and data["best"]["node"].startswith("DGX H100")
+    assert data["best"]["p99_ttft_ms"] <= 2000 and data["best"]["mean_itl_ms"] <= 50
+    assert data["ranked"][0]["usd_per_mtok"] == data["best"]["usd_per_mtok"]
+    assert data["next_cheaper"]["usd_per_hour"] < data["best"]["usd_per_hour"] and data["next_cheaper"]["reason"]
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["eval", "Llama3_70B", "H10"], "did you mean H100"),
     (["eval", "Lama3_8B", "H100"], "did you mean Llama3_8B"),
@@ -64,6 +86,12 @@ def test_optimize_and_carbon():
     (["carbon", "--fleet", "Research_256", "--days", "-1", "--grid", "Quebec"], "duration_days=-1"),
     (["carbon", "--fleet", "Research_256", "--days", "30", "--grid", "Mars"], "unknown infrastructure 'Mars'"),
     (["optimize", "Llama3_70B", "--fleet", "Research_255"], "did you mean Research_256"),
+    (["serve", "Llama3_70B", "DGX_H100", "--rate", "5", "--itl", "50"], "argument --itl"),
+    (["serve", "Llama3_70B", "DGX_H100", "--rate", "5", "--tp", "3"], "tp_size=3"),
+    (["serve", "Llama3_8B", "H100", "--rate", "5", "--input", "8000", "--output", "500"], "input_len=8000"),
+    (["serve", "Llama3_70B", "DGX_H100", "--rate", "5", "--draft-tokens", "4"], "--acceptance"),
+    (["plan-serving", "Llama3_70B", "--rate", "-1"], "argument --rate"),
+    (["plan-serving", "Llama3_70B", "--rate", "5", "--nodes", "DGX_H10"], "did you mean DGX_H100"),
 ])
 def test_bad_input_exits_2_with_a_named_reason(args, message):
     done = mlsysim(*args)
@@ -72,7 +100,7 @@ def test_bad_input_exits_2_with_a_named_reason(args, message):
 
 def test_usage_errors_exit_2_and_help_has_examples():
     assert mlsysim("eval").returncode == 2
-    for command in ("eval", "zoo", "optimize", "carbon", "assumptions"):
+    for command in ("eval", "serve", "plan-serving", "zoo", "optimize", "carbon", "assumptions"):
         done = mlsysim(command, "--help")
         assert done.returncode == 0 and "examples:" in done.stdout
 
