@@ -209,3 +209,21 @@ def test_module3_slide_run_is_a_compute_optimal_budget_in_days():
     perf = DistributedModel().solve(model=Models.Llama3_70B, fleet=Systems.Clusters.Research_256, tp_size=8, pp_size=1, dp_size=32)
     days = perf.latency.to("days").magnitude
     assert 10 < days < 1000 and math.isclose(perf.training_tokens.magnitude, 20 * 70.6e9)
+
+
+def test_serving_70b_on_a_node_longer_answers_need_more_gpus_but_cost_less_per_token():
+    from mlsysim import DeploymentSearch
+    shape = dict(input_len=2048, ttft_p99=Q_(2, "s"), itl=Q_(50, "ms"), nodes=[Systems.Nodes.DGX_H100])
+    short = DeploymentSearch().solve(Models.Llama3_70B, Q_(10, "1/s"), output_len=256, **shape).best
+    long = DeploymentSearch().solve(Models.Llama3_70B, Q_(10, "1/s"), output_len=1024, **shape).best
+    assert short.precision == "fp8" and short.gpus <= 8 < long.gpus
+    assert long.usd_per_mtok < 0.6 * short.usd_per_mtok  # the prompt's prefill is spread over 4x the tokens
+
+
+def test_serving_70b_on_a_node_the_sla_not_the_capacity_sets_the_batch():
+    node = Systems.Nodes.DGX_H100
+    small = request_cost(Models.Llama3_70B, node, 2048, 256, 64, "fp8", tp_size=2)
+    large = request_cost(Models.Llama3_70B, node, 2048, 256, 192, "fp8", tp_size=2)
+    assert large.capacity_per_s > small.capacity_per_s
+    rate = 2.0  # requests/s per replica: prefill interference pushes the large batch over 50 ms, not the small one
+    assert large.mean_itl_s(rate) > 0.05 > small.mean_itl_s(rate)
