@@ -13,6 +13,9 @@ device or split ``tp_size × pp_size`` over a node's GPUs:
   fewer than ``tp_size``), prefill workspace, logits and the runtime's reserve
   (``Assumptions.serving_memory_reserve``, or ``reserved_memory``): see
   :func:`per_gpu_memory`.
+
+``throughput`` is the decode step's alone (``batch_size / ITL``); what a served request costs the
+replica, prefill included, and the queue that follows are :func:`~mlsysim.solvers.request.request_cost`'s.
 """
 
 from __future__ import annotations
