@@ -77,6 +77,7 @@ def test_speculation_is_tried_on_and_off():
     (dict(batches=[0]), "batches"),
     (dict(ttft_p99=5), "ttft_p99"),
     (dict(tp_sizes=[3]), "tp_sizes"),
+    (dict(input_len=8000, output_len=500), "input_len"),  # not hidden behind "no split"
 ])
 def test_bad_search_inputs_are_named(kwargs, name):
     with pytest.raises(InvalidArgumentError, match=name):

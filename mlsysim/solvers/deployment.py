@@ -27,7 +27,7 @@ import numpy as np
 
 from ..core import validate
 from ..core.assumptions import Assumptions, resolve
-from ..core.errors import InvalidArgumentError, MLSysimError
+from ..core.errors import InvalidArgumentError
 from ..core.precision import check_precision
 from ..hardware.types import PrecisionFallbackWarning
 from ..infra.registry import Infra
@@ -37,6 +37,7 @@ from ..systems.types import Fleet, Node
 from .economics import EconomicsModel
 from .request import SpeculativeDecoding, request_cost
 from .result import Result
+from .serving import replica_split
 
 HOURS_PER_DAY = 24.0
 
@@ -179,18 +180,26 @@ def _price_designs(model, nodes, precs, tp_sizes, pp_sizes, batches, specs, n_in
         gpus = node.accelerators_per_node
         tps = tp_sizes or [2 ** k for k in range(gpus.bit_length()) if 2 ** k <= gpus]
         pps = pp_sizes or [1, 2]
-        for tp, pp in itertools.product(tps, pps):
-            if tp * pp > gpus or model.attention_heads % tp or pp > model.layers:
+        for tp, pp, spec in itertools.product(tps, pps, specs):
+            if not _splits(model, spec, node, tp, pp):
                 continue
-            for spec, batch in itertools.product(specs, batches):
-                try:
-                    cost = request_cost(model, node, n_in, n_out, batch, prec, tp_size=tp, pp_size=pp,
-                                        speculative=spec, efficiency=efficiency, assumptions=a)
-                except MLSysimError:
-                    continue
+            for batch in batches:
+                cost = request_cost(model, node, n_in, n_out, batch, prec, tp_size=tp, pp_size=pp,
+                                    speculative=spec, efficiency=efficiency, assumptions=a)
                 designs.append({"node": node.name, "precision": prec, "tp": tp, "pp": pp, "batch": batch,
                                 "spec": spec is not None, "cost": cost})
     return designs
+
+
+def _splits(model, spec: SpeculativeDecoding | None, node: Node, tp: int, pp: int) -> bool:
+    """Whether the target (and the draft model, if any) can be split ``tp × pp`` over ``node``."""
+    models = [model] if spec is None or spec.draft_model is None else [model, spec.draft_model]
+    try:
+        for m in models:
+            replica_split(m, node, tp, pp)
+    except InvalidArgumentError:
+        return False
+    return True
 
 
 def _erlang_c(servers: np.ndarray, load: np.ndarray) -> np.ndarray:

@@ -120,7 +120,7 @@ class ServingModel:
         validate.instance("model", model, TransformerWorkload, "a transformer such as Models.Llama3_8B")
         validate.instance("hardware", hardware, (HardwareNode, Node),
                           "a device such as Hardware.H100 or a node such as Systems.Nodes.DGX_H100")
-        tp, pp, device, link = _split(model, hardware, tp_size, pp_size)
+        tp, pp, device, link = replica_split(model, hardware, tp_size, pp_size)
         seq = seq_length(model, seq_len, a)
         batch = validate.positive_int("batch_size", a.batch_size if batch_size is None else batch_size)
         prec = Precisions.from_shorthand(a.precision if precision is None else precision, kv_precision=kv_precision)
@@ -180,8 +180,10 @@ class ServingModel:
         )
 
 
-def _split(model: TransformerWorkload, hardware: HardwareNode | Node, tp_size, pp_size):
-    """``(tp, pp, device, link)`` of a replica on ``hardware``, validated."""
+def replica_split(model: TransformerWorkload, hardware: HardwareNode | Node, tp_size, pp_size):
+    """``(tp, pp, device, link)`` of a replica of ``model`` on ``hardware``, or an error naming
+    ``tp_size``/``pp_size`` when the split does not exist (more GPUs than the node has, heads or layers
+    that do not divide)."""
     pp = validate.positive_int("pp_size", 1 if pp_size is None else pp_size)
     if isinstance(hardware, HardwareNode):
         tp = validate.positive_int("tp_size", 1 if tp_size is None else tp_size)
