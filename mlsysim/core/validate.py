@@ -19,6 +19,16 @@ def positive_int(name: str, value: Any) -> int:
     return int(value)
 
 
+def positive_ints(name: str, values: Any) -> list[int]:
+    """``values`` (an iterable of whole numbers ≥ 1) sorted without repeats, or an error naming ``name``."""
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+        raise InvalidArgumentError(name, values, "a non-empty list of positive whole numbers, e.g. [8, 32, 128]")
+    out = sorted({positive_int(name, v) for v in values})
+    if not out:
+        raise InvalidArgumentError(name, values, "a non-empty list of positive whole numbers, e.g. [8, 32, 128]")
+    return out
+
+
 MIN_FRACTION = 1e-6
 """Smallest accepted efficiency or utilization: below it no hardware is doing useful work,
 and times would overflow to infinity."""

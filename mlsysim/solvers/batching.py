@@ -120,13 +120,8 @@ class BatchingOptimizer:
     @staticmethod
     def _sweep(model, hardware, input_len, output_len, candidates, itl_max, p99_max, rate, options):
         """Every candidate batch with its throughput, ITL, P99 and the reasons it fails (if any)."""
-        if isinstance(candidates, (str, bytes)) or not hasattr(candidates, "__iter__"):
-            raise InvalidArgumentError("candidates", candidates, "a non-empty list of batch sizes, e.g. [8, 32, 128]")
-        batches = sorted({validate.positive_int("candidates", b) for b in candidates})
-        if not batches:
-            raise InvalidArgumentError("candidates", candidates, "a non-empty list of batch sizes, e.g. [8, 32, 128]")
         points = []
-        for batch in batches:
+        for batch in validate.positive_ints("candidates", candidates):
             cost = request_cost(model, hardware, input_len, output_len, batch, **options)
             load = 0.0 if rate is None else rate
             itl = cost.mean_itl_s(load)

@@ -34,6 +34,7 @@ from ..infra.registry import Infra
 from ..models.types import TransformerWorkload
 from ..systems.registry import Fabrics, Nodes
 from ..systems.types import Fleet, Node
+from .batching import default_candidates
 from .economics import EconomicsModel
 from .request import SpeculativeDecoding, request_cost
 from .result import Result
@@ -117,7 +118,7 @@ class DeploymentSearch:
         precs = _names("precisions", precisions, a.deployment_precisions)
         for p in precs:
             check_precision(p)
-        batch_list = _ints("batches", batches, a.batch_candidates)
+        batch_list = validate.positive_ints("batches", default_candidates(a) if batches is None else batches)
         specs: list[SpeculativeDecoding | None] = [None] if speculative is None else [None, speculative]
         site = Infra.get(a.serving_region) if grid is None else grid
         with warnings.catch_warnings():  # a precision a GPU lacks is a candidate like any other, priced at its fallback
@@ -154,16 +155,6 @@ def _names(name: str, given, default: str) -> list[str]:
     if isinstance(values, str) or not list(values):
         raise InvalidArgumentError(name, given, "a non-empty list, e.g. ['fp16', 'fp8']")
     return list(values)
-
-
-def _ints(name: str, given, default: str) -> list[int]:
-    values = [int(v) for v in default.split(",")] if given is None else given
-    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
-        raise InvalidArgumentError(name, given, "a non-empty list of positive integers")
-    out = sorted({validate.positive_int(name, v) for v in values})
-    if not out:
-        raise InvalidArgumentError(name, given, "a non-empty list of positive integers")
-    return out
 
 
 def _usd_per_gpu_hour(node: Node, site, a: Assumptions) -> float:
