@@ -34,10 +34,10 @@ from .solvers import (
     ServingModel,
     SpeculativeDecoding,
     SustainabilityModel,
-    TailLatencyModel,
     request_cost,
 )
 from .solvers.result import Result
+from .solvers.tail_latency import under_load
 from .systems.registry import Systems
 from .zoo import zoo_rows
 
@@ -123,7 +123,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
                      prefix_hit_rate=args.prefix_hit_rate, speculative=_speculation(args))
     cost = request_cost(model, hw, **options)
     replicas = cost.serving.replicas  # a node holds gpus // (tp × pp) replicas; the arrivals split evenly
-    tail = TailLatencyModel().solve(model, hw, ureg.Quantity(args.rate / replicas, "1/s"), **options)
+    tail = under_load(cost, args.rate / replicas)
     per_replica = {"arrival_rate": "arrival_rate_per_replica", "capacity": "capacity_per_replica"}
     shown = {per_replica.get(k, k): v for k, v in tail.summary().items() if k not in ("model", "hardware")}
     fields: dict[str, Any] = {"tp_size": cost.serving.tp_size, "pp_size": cost.serving.pp_size,

@@ -81,7 +81,7 @@ class TailLatencyModel:
         cost = request_cost(model, hardware, input_len, output_len, batch_size, precision, tp_size=tp_size,
                             pp_size=pp_size, chunk_tokens=chunk_tokens, prefix_hit_rate=prefix_hit_rate,
                             speculative=speculative, efficiency=efficiency, assumptions=resolve(assumptions))
-        return _result(cost, rate)
+        return under_load(cost, rate)
 
     def max_rate(self, model: TransformerWorkload, hardware: HardwareNode | Node, p99_sla,
                  input_len: int | None = None, output_len: int | None = None, batch_size: int | None = None,
@@ -111,7 +111,8 @@ def max_rate(cost: RequestCost, sla_s: float, percentile: float) -> float:
     return lo
 
 
-def _result(cost: RequestCost, rate: float) -> TailLatencyResult:
+def under_load(cost: RequestCost, rate: float) -> TailLatencyResult:
+    """The percentiles of an already-priced replica (``request_cost``) at ``rate`` requests per second."""
     stable = cost.stable(rate)
 
     def ms(seconds):  # an unstable replica has no finite percentiles: None
