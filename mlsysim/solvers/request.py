@@ -46,7 +46,7 @@ from ..core.units import Quantity, quantity
 from ..hardware.types import HardwareNode
 from ..models.types import TransformerWorkload
 from ..systems.types import Node
-from .serving import ServingModel, ServingResult
+from .serving import ServingModel, ServingResult, largest_batch
 
 Schedule = Literal["continuous", "static"]
 
@@ -269,7 +269,7 @@ def request_cost(model: TransformerWorkload, hardware: HardwareNode | Node, inpu
         prompt_steps = math.ceil(served_prompt / (budget - batch))
         stall = prefill_s / prompt_steps
 
-    memory = _memory(model, hardware, n_in, n_out, batch, hit, static, a, plain, speculative, solver, opts)
+    memory = _memory(model, hardware, n_in, n_out, batch, hit, static, a, speculative, solver, opts)
     return RequestCost(
         model=model.name, hardware=hardware.name, batch_size=batch, input_len=n_in, output_len=n_out,
         prefill_s=prefill_s, itl_s=step / tokens, plain_itl_s=plain_itl, stall_s=stall, prompt_steps=prompt_steps,
@@ -324,7 +324,7 @@ def held_context(input_len: int, output_len: int, batch: int, prefix_hit_rate: f
     return max(1, math.ceil(own + shared + block_tokens / 2))
 
 
-def _memory(model, hardware, n_in, n_out, batch, hit, static, a, plain, speculative, solver, opts) -> dict:
+def _memory(model, hardware, n_in, n_out, batch, hit, static, a, speculative, solver, opts) -> dict:
     """Feasibility, the largest batch and the per-GPU memory at the context the batch holds (target + draft)."""
     held = held_context(n_in, n_out, batch, hit, static, a.kv_block_tokens)
     target = solver.solve(model, hardware, seq_len=min(held, model.context_length), batch_size=batch, **opts)
@@ -338,8 +338,7 @@ def _memory(model, hardware, n_in, n_out, batch, hit, static, a, plain, speculat
         need += extra["weights"] + extra["kv_cache"] + extra["logits"]
         per_request += (extra["kv_cache"] + extra["logits"]) / batch
     capacity = hardware_capacity(hardware)
-    spare = capacity - (need - per_request * batch)
-    max_batch = max(0, int(spare // per_request))
+    max_batch = largest_batch(need - per_request * batch, per_request, capacity)
     feasible = need <= capacity
     reason = ""
     if not feasible:

@@ -141,9 +141,8 @@ class ServingModel:
 
         terms = per_gpu_memory(model, decode, a, batch=batch, seq=seq, tp=tp, pp=pp, reserve=reserve)
         need = sum(terms.values())
-        per_request = (terms["kv_cache"] + terms["logits"]) / batch
-        spare = capacity - need + terms["kv_cache"] + terms["logits"]
-        max_batch = max(0, int(spare // per_request)) if spare > 0 else 0
+        per_batch = terms["kv_cache"] + terms["logits"]
+        max_batch = largest_batch(need - per_batch, per_batch / batch, capacity)
         feasible = need <= capacity
         reason = "" if feasible else _reason(terms, capacity, max_batch, tp, pp)
         notes = () if decode.native else (
@@ -200,6 +199,18 @@ def replica_split(model: TransformerWorkload, hardware: HardwareNode | Node, tp_
     if pp > model.layers:
         raise InvalidArgumentError("pp_size", pp, f"at most {model.name}'s {model.layers} layers")
     return tp, pp, hardware.accelerator, (hardware.link_bandwidth, hardware.link_latency)
+
+
+def largest_batch(fixed_bytes: float, per_request_bytes: float, capacity: float) -> int:
+    """Requests that fit on a GPU beside ``fixed_bytes`` (weights, workspace, reserve): at least 0.
+
+    Example:
+        >>> from mlsysim.solvers.serving import largest_batch
+        >>> largest_batch(60e9, 1e9, 80e9)
+        20
+    """
+    spare = capacity - fixed_bytes
+    return max(0, int(spare // per_request_bytes)) if spare > 0 else 0
 
 
 def per_gpu_memory(model: TransformerWorkload, decode: StepCost, a: Assumptions, *, batch: int, seq: int,
