@@ -13,7 +13,6 @@ from mlsysim import (
     formulas,
     request_cost,
 )
-from mlsysim.solvers.deployment import _erlang_c
 
 DGX = Systems.Nodes.DGX_H100
 SHAPE = dict(input_len=2048, output_len=256)
@@ -58,7 +57,7 @@ def test_vectorized_erlang_c_is_the_scalar_formula():
     servers = np.array([1.0, 4.0, 32.0, 32.0, 256.0])
     load = np.array([0.6, 3.1, 20.0, 31.5, 250.0])
     expected = [formulas.erlang_c(int(c), a) for c, a in zip(servers, load, strict=True)]
-    assert _erlang_c(servers, load) == pytest.approx(expected, rel=1e-12)
+    assert formulas.erlang_c_array(servers, load) == pytest.approx(expected, rel=1e-12)
 
 
 def test_speculation_is_tried_on_and_off():

@@ -22,7 +22,7 @@ from .memory import (
     weight_bytes,
 )
 from .parallel import pipeline_bubble_fraction
-from .queueing import erlang_c, mmc_mean_wait, mmc_wait_percentile
+from .queueing import erlang_c, erlang_c_array, mmc_mean_wait, mmc_wait_percentile
 from .reliability import checkpoint_overhead, failure_probability, fleet_mtbf, young_daly_interval
 from .roofline import arithmetic_intensity, compute_time, energy, memory_time, ridge_point, roofline_latency
 from .scaling import (
@@ -73,6 +73,7 @@ __all__ = [
     "decode_flops_per_token",
     "energy",
     "erlang_c",
+    "erlang_c_array",
     "kv_cache_bytes",
     "kv_cache_bytes_per_token",
     "memory_time",

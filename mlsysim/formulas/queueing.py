@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 
 def erlang_c(servers, offered_load):
     """Probability an arrival waits in M/M/c: C(c, a), computed with the stable Erlang-B recursion."""
@@ -19,6 +21,17 @@ def erlang_c(servers, offered_load):
         b = offered_load * b / (k + offered_load * b)
     rho = offered_load / servers
     return b / (1 - rho + rho * b)
+
+
+def erlang_c_array(servers, offered_load):
+    """:func:`erlang_c` over numpy arrays of server counts and offered loads at once (the same recursion,
+    each element stopping at its own count); 1 where the load reaches the servers."""
+    servers, load = np.asarray(servers, dtype=float), np.asarray(offered_load, dtype=float)
+    b = np.ones_like(load)
+    for k in range(1, int(servers.max()) + 1):
+        b = np.where(k <= servers, load * b / (k + load * b), b)
+    rho = load / servers
+    return np.where(rho >= 1, 1.0, b / (1 - rho + rho * b))
 
 
 def mmc_mean_wait(arrival_rate, service_rate, servers):

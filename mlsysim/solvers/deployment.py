@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import formulas
 from ..core import validate
 from ..core.assumptions import Assumptions, resolve
 from ..core.errors import InvalidArgumentError
@@ -193,16 +194,6 @@ def _splits(model, spec: SpeculativeDecoding | None, node: Node, tp: int, pp: in
     return True
 
 
-def _erlang_c(servers: np.ndarray, load: np.ndarray) -> np.ndarray:
-    """Erlang C for arrays of server counts and offered loads (the Erlang-B recursion, vectorized)."""
-    b = np.ones_like(load)
-    for k in range(1, int(servers.max()) + 1):
-        active = k <= servers
-        b = np.where(active, load * b / (k + load * b), b)
-    rho = load / servers
-    return np.where(rho >= 1, 1.0, b / (1 - rho + rho * b))
-
-
 def _evaluate(designs: list[dict], rate: float, n_out: int, ttft_max: float, itl_max: float,
               gpu_hour: dict[str, float]) -> tuple[list[Deployment], Deployment | None, int]:
     """Every design × replica count, evaluated together: the feasible deployments ranked by price (each design
@@ -227,7 +218,7 @@ def _evaluate(designs: list[dict], rate: float, n_out: int, ttft_max: float, itl
     servers = batch[idx]
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         load = np.where(stable, lam * slot, 0.0)
-        c_wait = _erlang_c(servers, np.where(stable, load, 0.0))
+        c_wait = formulas.erlang_c_array(servers, np.where(stable, load, 0.0))
         margin = servers / slot - lam
         wait99 = np.where(c_wait > 0.01, np.log(c_wait / 0.01) / margin, 0.0)
     ttft = np.where(stable, wait99 + prefill[idx], np.inf)
