@@ -135,14 +135,11 @@ def cmd_serve(args: argparse.Namespace) -> None:
                               "fits": cost.feasible}
     if cost.tokens_per_step > 1:
         fields |= {"tokens_per_step": round(cost.tokens_per_step, 3), "speculative_speedup": round(cost.speedup, 3)}
-    verdicts = []
     if args.ttft_p99 is not None:
         ok = tail.p99_ttft is not None and tail.p99_ttft <= args.ttft_p99
-        verdicts.append(ok)
         fields["ttft_p99_sla"] = f"{'met' if ok else 'MISSED'} ({args.ttft_p99:~P})"
     if args.itl is not None:
         ok = tail.mean_itl is not None and tail.mean_itl <= args.itl
-        verdicts.append(ok)
         fields["itl_sla"] = f"{'met' if ok else 'MISSED'} ({args.itl:~P})"
     _emit(fields, args.json, f"{model.name} on {hw.name}: {args.rate:g} requests/s")
 

@@ -218,7 +218,7 @@ def _evaluate(designs: list[dict], rate: float, n_out: int, ttft_max: float, itl
     servers = batch[idx]
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         load = np.where(stable, lam * slot, 0.0)
-        c_wait = formulas.erlang_c_array(servers, np.where(stable, load, 0.0))
+        c_wait = formulas.erlang_c_array(servers, load)
         margin = servers / slot - lam
         wait99 = np.where(c_wait > 0.01, np.log(c_wait / 0.01) / margin, 0.0)
     ttft = np.where(stable, wait99 + prefill[idx], np.inf)
