@@ -28,8 +28,8 @@ from typing import Any, Literal
 from .errors import InvalidArgumentError, UnknownNameError
 
 Overlap = Literal["sum", "max"]
-DeviceClass = Literal["gpu", "tpu", "dataflow", "mcu"]
-DEVICE_CLASSES: tuple[str, ...] = ("gpu", "tpu", "dataflow", "mcu")
+DeviceClass = Literal["gpu", "tpu", "npu", "dataflow", "mcu"]
+DEVICE_CLASSES: tuple[str, ...] = ("gpu", "tpu", "npu", "dataflow", "mcu")
 SHARDINGS: tuple[str, ...] = ("none", "zero1", "zero2", "zero3")
 RECOMPUTES: tuple[str, ...] = ("none", "selective", "full")
 DP_ALGORITHMS: tuple[str, ...] = ("ring", "hierarchical")
@@ -106,12 +106,12 @@ class Assumptions:
         metadata=_note("fraction of peak memory bandwidth a transfer of a given size reaches "
                        "(Calculon's HBM table: short transfers do not reach streaming bandwidth)", "isaev2023calculon"))
     kernel_launch_s: tuple[tuple[str, float], ...] = dataclasses.field(
-        default=(("gpu", 3.8e-6), ("tpu", 0.0), ("dataflow", 0.0), ("mcu", 0.0)),
+        default=(("gpu", 3.8e-6), ("tpu", 0.0), ("npu", 0.0), ("dataflow", 0.0), ("mcu", 0.0)),
         metadata=_note("host time to issue one kernel eagerly, per device class: a stream of short kernels runs no "
                        "faster than one per launch (2.9 µs kernels launched back to back take 3.8 µs each); 0 where "
                        "no measurement is known", "nvidia2019cudagraphs", "s"))
     kernel_gap_s: tuple[tuple[str, float], ...] = dataclasses.field(
-        default=(("gpu", 0.5e-6), ("tpu", 0.0), ("dataflow", 0.0), ("mcu", 0.0)),
+        default=(("gpu", 0.5e-6), ("tpu", 0.0), ("npu", 0.0), ("dataflow", 0.0), ("mcu", 0.0)),
         metadata=_note("idle time the device spends between two back-to-back kernels, per device class (2.9 µs "
                        "kernels replayed from a CUDA graph take 3.4 µs each)", "nvidia2019cudagraphs", "s"))
     cuda_graphs: bool = dataclasses.field(
