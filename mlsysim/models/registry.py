@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from ..core.catalog import Catalog
 from ..core.units import Q_
-from .types import CNNWorkload, TransformerWorkload
+from .types import TransformerWorkload
+from .vision import DS_CNN, MobileNetV2, ResNet50
 
 GPT2 = TransformerWorkload(
     name="GPT-2 XL (1.5B)", parameters=Q_(1.558, "Bparam"),
@@ -52,25 +53,6 @@ GPTJ_6B = TransformerWorkload(
     name="GPT-J 6B", parameters=Q_(6.053, "Bparam"),
     layers=28, hidden_size=4096, attention_heads=16, kv_heads=16, head_dim=256, ffn_size=16384,
     vocab_size=50400, context_length=2048, mlp="standard", source="wang2021gptj",
-)
-
-ResNet50 = CNNWorkload(
-    name="ResNet-50 (v1.5, 224x224)", parameters=Q_(25.557, "Mparam"),
-    flops_per_inference=Q_(2 * 4.09, "GFLOP"),  # 4.09 G multiply-accumulates
-    activation_elements=11_317_736, input_shape=(3, 224, 224), architecture="resnet50",
-    source="he2016resnet",
-)
-MobileNetV2 = CNNWorkload(
-    name="MobileNetV2 (1.0, 224x224)", parameters=Q_(3.505, "Mparam"),
-    flops_per_inference=Q_(2 * 300.8, "MFLOP"),  # 300.8 M multiply-accumulates
-    activation_elements=6_680_392, input_shape=(3, 224, 224), architecture="mobilenet_v2",
-    source="sandler2018mobilenetv2",
-)
-DS_CNN = CNNWorkload(
-    name="DS-CNN (MLPerf Tiny keyword spotting)", parameters=Q_(23_756, "param"),
-    flops_per_inference=Q_(2 * 2.657, "MFLOP"),  # 2.657 M multiply-accumulates
-    activation_elements=72_076, input_shape=(49, 10, 1), architecture="ds_cnn",
-    source="banbury2021mlperftiny",
 )
 
 Language = Catalog("language model", {
