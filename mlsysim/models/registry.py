@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..core.catalog import Catalog
 from ..core.units import Q_
 from .types import TransformerWorkload
-from .vision import DS_CNN, MobileNetV2, ResNet50
+from .vision import TINY_MODELS, VISION_MODELS
 
 GPT2 = TransformerWorkload(
     name="GPT-2 XL (1.5B)", parameters=Q_(1.558, "Bparam"),
@@ -59,8 +59,8 @@ Language = Catalog("language model", {
     "GPT2": GPT2, "GPTJ_6B": GPTJ_6B, "GPT3_175B": GPT3_175B, "Llama2_13B": Llama2_13B, "Llama2_70B": Llama2_70B,
     "Llama3_8B": Llama3_8B, "Llama3_70B": Llama3_70B, "Llama3_405B": Llama3_405B,
 })
-Vision = Catalog("vision model", {"ResNet50": ResNet50, "MobileNetV2": MobileNetV2})
-Tiny = Catalog("tiny model", {"DS_CNN": DS_CNN})
+Vision = Catalog("vision model", VISION_MODELS)
+Tiny = Catalog("tiny model", TINY_MODELS)
 
 Models = Catalog("model", Language=Language, Vision=Vision, Tiny=Tiny)
 """Every workload, by group (``Models.Language.Llama3_8B``) or directly (``Models.Llama3_8B``)."""

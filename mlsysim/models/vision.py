@@ -27,3 +27,8 @@ DS_CNN = CNNWorkload(
     activation_elements=72_076, input_shape=(49, 10, 1), architecture="ds_cnn",
     source="banbury2021mlperftiny",
 )
+
+VISION_MODELS: dict[str, CNNWorkload] = {"ResNet50": ResNet50, "MobileNetV2": MobileNetV2}
+"""The vision catalog's entries by their Python names (``Models.Vision``)."""
+TINY_MODELS: dict[str, CNNWorkload] = {"DS_CNN": DS_CNN}
+"""The tiny-ML catalog's entries by their Python names (``Models.Tiny``)."""
