@@ -16,10 +16,12 @@ import json
 import os
 import sys
 import warnings
+from pathlib import Path
 from typing import Any
 
 from . import show
 from .core.assumptions import DEFAULTS, Assumptions, EfficiencyCurve
+from .core.catalog import Catalog
 from .core.errors import MLSysimError
 from .core.units import ureg
 from .hardware.registry import Hardware
@@ -83,8 +85,15 @@ def _emit(result: Result | dict, as_json: bool, title: str, extra: dict | None =
             print(f"note: {note}")
 
 
+def _model(name: str) -> Any:
+    """A registry model by name, or a model of your own from a local Hugging Face ``config.json``."""
+    if name.endswith(".json") or "/" in name or Path(name, "config.json").is_file():
+        return Models.from_hf_config(name)
+    return Models.get(name)
+
+
 def cmd_eval(args: argparse.Namespace) -> None:
-    model = Models.get(args.model)
+    model = _model(args.model)
     on_node = args.mode == "serving" and args.hardware in Systems.Nodes.names()
     hw: Any = Systems.Nodes.get(args.hardware) if on_node else Hardware.get(args.hardware)
     options = _given(batch_size=args.batch_size, precision=args.precision, efficiency=args.efficiency,
@@ -111,12 +120,12 @@ def _speculation(args: argparse.Namespace) -> SpeculativeDecoding | None:
         return None
     if args.draft_tokens is None or args.acceptance is None:
         raise MLSysimError("--draft-tokens and --acceptance turn speculative decoding on together: give both")
-    draft = None if args.draft_model is None else Models.get(args.draft_model)
+    draft = None if args.draft_model is None else _model(args.draft_model)
     return SpeculativeDecoding(args.draft_tokens, args.acceptance, draft)
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
-    model = Models.get(args.model)
+    model = _model(args.model)
     hw: Any = Systems.Nodes.get(args.hardware) if args.hardware in Systems.Nodes.names() else Hardware.get(args.hardware)
     options = _given(input_len=args.input, output_len=args.output, batch_size=args.batch_size,
                      precision=args.precision, tp_size=args.tp, pp_size=args.pp, chunk_tokens=args.chunk_tokens,
@@ -145,7 +154,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
 
 def cmd_plan_serving(args: argparse.Namespace) -> None:
-    model = Models.get(args.model)
+    model = _model(args.model)
     nodes = None if args.nodes is None else [Systems.Nodes.get(n.strip()) for n in args.nodes.split(",")]
     precisions = None if args.precisions is None else [p.strip() for p in args.precisions.split(",")]
     plan = DeploymentSearch().solve(model, ureg.Quantity(args.rate, "1/s"),
@@ -171,8 +180,10 @@ def cmd_plan_serving(args: argparse.Namespace) -> None:
 
 
 def cmd_zoo(args: argparse.Namespace) -> None:
-    catalogs = {"hardware": [Hardware], "models": [Models], "systems": [Systems.Nodes, Systems.Fabrics, Systems.Clusters],
-                "grids": [Infra.Grids, Infra.Datacenters]}[args.kind]
+    choices: dict[str, list[Catalog]] = {
+        "hardware": [Hardware], "models": [Models], "systems": [Systems.Nodes, Systems.Fabrics, Systems.Clusters],
+        "grids": [Infra.Grids, Infra.Datacenters]}
+    catalogs = choices[args.kind]
     tables = [zoo_rows(c) for c in catalogs]
     if args.json:
         print(json.dumps([dict(zip(h, r, strict=True)) for h, rows in tables for r in rows], indent=2, default=str))
@@ -184,7 +195,7 @@ def cmd_zoo(args: argparse.Namespace) -> None:
 
 
 def cmd_optimize(args: argparse.Namespace) -> None:
-    result = ParallelismOptimizer().solve(Models.get(args.model), Systems.Clusters.get(args.fleet),
+    result = ParallelismOptimizer().solve(_model(args.model), Systems.Clusters.get(args.fleet),
                                           **_given(batch_size=args.batch_size, precision=args.precision,
                                                    efficiency=args.efficiency, seq_len=args.seq_len))
     if args.json:
@@ -276,7 +287,8 @@ def parser() -> argparse.ArgumentParser:
     fmt = argparse.RawDescriptionHelpFormatter
 
     ev = sub.add_parser("eval", help="roofline or serving report of MODEL on HARDWARE", epilog=EXAMPLES["eval"], formatter_class=fmt)
-    ev.add_argument("model", help=f"a model name, e.g. {', '.join(Models.names()[:4])}")
+    ev.add_argument("model", help=f"a model name, e.g. {', '.join(Models.names()[:4])}, or the path of a "
+                    "Hugging Face config.json")
     ev.add_argument("hardware", help=f"a device name, e.g. {', '.join(Hardware.names()[:4])}")
     ev.add_argument("--batch-size", type=int, help=f"samples (sequences) per step ({_default('batch_size')})")
     ev.add_argument("--precision", help=f"e.g. fp16, bf16, fp8, int4 ({_default('precision')})")

@@ -130,6 +130,10 @@ class Assumptions:
     flash_backward_factor: float = dataclasses.field(
         default=2.5, metadata=_note("backward FLOPs of fused attention over its forward FLOPs (it recomputes the "
                                     "scores)", "dao2023flashattention2"))
+    moe_imbalance: float = dataclasses.field(
+        default=1.25, metadata=_note("tokens the busiest expert-parallel GPU processes over the mean (routing is "
+                                     "never perfectly balanced): the capacity factor Switch Transformers train with",
+                                     "fedus2022switch"))
     logits_bytes_per_value: float = dataclasses.field(
         default=4.0, metadata=_note("bytes per logit written by the LM head (fp32 logits)", "shoeybi2019megatron", "B"))
 
@@ -323,6 +327,8 @@ class Assumptions:
         for name in ("serving_memory_reserve", "pruning_sparsity"):
             if not 0.0 <= getattr(self, name) < 1.0:
                 raise InvalidArgumentError(name, getattr(self, name), "a fraction in [0, 1)")
+        if not (isinstance(self.moe_imbalance, (int, float)) and 1.0 <= self.moe_imbalance < float("inf")):
+            raise InvalidArgumentError("moe_imbalance", self.moe_imbalance, "a finite ratio of at least 1")
         if not 0.0 < self.distillation_size_ratio < 1.0:
             raise InvalidArgumentError("distillation_size_ratio", self.distillation_size_ratio, "a fraction in (0, 1)")
         for name in ("kernel_launch_s", "kernel_gap_s"):

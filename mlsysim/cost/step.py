@@ -45,13 +45,44 @@ class StepCost:
 
 
 def kv_bytes_per_token(model: TransformerWorkload, precisions: Precisions) -> float:
-    """KV-cache bytes one token of context holds (all layers, K and V, GQA-aware) [@ainslie2023gqa]."""
-    return formulas.kv_cache_bytes_per_token(model.layers, model.kv_heads, model.head_dim, precisions.bytes("kv_cache"))
+    """KV-cache bytes one token of context holds at full attention (all layers, K and V, GQA-aware
+    [@ainslie2023gqa]; with latent attention the latent and rotary key [@deepseekai2024v2])."""
+    return formulas.kv_cache_bytes_per_token(model.layers, 1, model.kv_values_per_token_per_layer(),
+                                             precisions.bytes("kv_cache")) / 2
+
+
+def kv_cache_bytes(model: TransformerWorkload, context: float, precisions: Precisions, tp: int = 1) -> float:
+    """KV-cache bytes one sequence of ``context`` tokens holds on one of ``tp`` GPUs.
+
+    Sliding-window layers hold at most the window [@jiang2023mistral]; KV heads are split over the GPUs
+    but replicated when there are fewer of them than GPUs, and a latent-attention cache is replicated whole.
+
+    Example:
+        >>> from mlsysim import Models
+        >>> from mlsysim.core.precision import Precisions
+        >>> from mlsysim.cost.step import kv_cache_bytes
+        >>> kv_cache_bytes(Models.Llama3_8B, 1024, Precisions.from_shorthand("fp16")) / 2**20  # MiB
+        128.0
+    """
+    shards = 1 if model.latent_attention else max(1, min(tp, model.kv_heads))
+    per_value = precisions.bytes("kv_cache")
+    return model.cached_tokens(context) * model.kv_values_per_token_per_layer() * per_value / shards
+
+
+def resident_parameters(model: Workload, tp: int = 1, ep: int = 1) -> float:
+    """Parameters one GPU holds: all of them over ``tp``, the routed experts of a mixture of experts
+    further over ``ep``."""
+    params = model.parameter_count
+    if ep == 1 or not isinstance(model, TransformerWorkload) or not model.is_moe:
+        return params / tp
+    routed = model.moe_layer_count * model.experts * model.expert_parameters
+    return (params - routed) / tp + routed / (tp * ep)
 
 
 def step_work(model: Workload, *, phase: Phase, batch: int, seq: int | None, precisions: Precisions,
               assumptions: Assumptions, tp: int = 1, sequence_parallel: bool = False, recompute: str = "none",
-              state_values: int = 2, query_tokens: int = 1) -> tuple[tuple[Op, ...], float, str, float, float]:
+              state_values: int = 2, query_tokens: int = 1, ep: int = 1
+              ) -> tuple[tuple[Op, ...], float, str, float, float]:
     """A step's operators before pricing: ``(ops, items produced, throughput unit, resident bytes, activation bytes)``.
 
     Device-independent: what :func:`step_cost` prices, and what the inverse roofline sizes a device for.
@@ -64,20 +95,21 @@ def step_work(model: Workload, *, phase: Phase, batch: int, seq: int | None, pre
         ops = transformer_ops(model, step_phase, batch, seq, precisions, tp=tp, sequence_parallel=sequence_parallel,
                               flash=assumptions.flash_attention, recompute=recompute,
                               logits_bytes=assumptions.logits_bytes_per_value,
-                              flash_backward_factor=assumptions.flash_backward_factor, query_tokens=query_tokens)
+                              flash_backward_factor=assumptions.flash_backward_factor, query_tokens=query_tokens,
+                              ep=ep, moe_imbalance=assumptions.moe_imbalance)
         items = float(batch if step_phase == "decode" else batch * seq)
         unit = "token/s"
         if training:
             activations = sum(o.count * o.saved_bytes for o in ops)
         else:
-            activations = batch * seq * kv_bytes_per_token(model, precisions) / max(1, min(tp, model.kv_heads))
+            activations = batch * kv_cache_bytes(model, seq, precisions, tp)
     else:
         assert isinstance(model, CNNWorkload)
         ops = cnn_ops(model, batch, precisions, training=training)
         items, unit = float(batch), "sample/s"
         activations = (sum(o.count * o.saved_bytes for o in ops) if training
                        else batch * model.activation_elements * precisions.bytes("activations"))
-    params = model.parameter_count / tp
+    params = resident_parameters(model, tp, ep)
     if training:
         ops = ops + optimizer_ops(params, precisions, state_values=state_values)
         resident = params * precisions.training_state_bytes_per_param(state_values)
@@ -90,8 +122,9 @@ def step_cost(model: Workload, device: HardwareNode, *, phase: Phase, batch: int
               precisions: Precisions, assumptions: Assumptions, efficiency: float | None = None,
               memory_efficiency: float | None = None, tp: int = 1, sequence_parallel: bool = False,
               link: tuple[float, float] | None = None, recompute: str = "none", warn: bool = True,
-              state_values: int = 2, query_tokens: int = 1) -> StepCost:
-    """Price one step of ``model`` on ``device`` (one of ``tp`` GPUs when sharded).
+              state_values: int = 2, query_tokens: int = 1, ep: int = 1) -> StepCost:
+    """Price one step of ``model`` on ``device`` (one of ``tp`` GPUs when sharded; of ``tp × ep`` when a
+    mixture of experts also spreads its experts over ``ep`` GPUs).
 
     ``phase``: "decode" (one token per sequence with ``seq`` tokens cached), "prefill"
     (prompts of ``seq`` tokens), "inference" (a CNN forward pass, or a transformer decode
@@ -109,7 +142,7 @@ def step_cost(model: Workload, device: HardwareNode, *, phase: Phase, batch: int
     """
     rate, used, native = device.resolve_compute(precisions.math, warn=warn)
     return _priced_step(model, device, phase, batch, seq, precisions, assumptions, efficiency, memory_efficiency, tp,
-                        sequence_parallel, link, recompute, state_values, rate, used, native, query_tokens)
+                        sequence_parallel, link, recompute, state_values, rate, used, native, query_tokens, ep)
 
 
 @lru_cache(maxsize=4096)
@@ -117,12 +150,12 @@ def _priced_step(model: Workload, device: HardwareNode, phase: Phase, batch: int
                  precisions: Precisions, assumptions: Assumptions, efficiency: float | None,
                  memory_efficiency: float | None, tp: int, sequence_parallel: bool, link: tuple[float, float] | None,
                  recompute: str, state_values: int, rate: float, used: str, native: bool,
-                 query_tokens: int = 1) -> StepCost:
+                 query_tokens: int = 1, ep: int = 1) -> StepCost:
     """:func:`step_cost` after the precision fallback, memoized: every argument is immutable, and a solve
     repeated with the same model, device, shape and assumptions (sweeps, searches, pages) reuses the priced step."""
     work = step_work(model, phase=phase, batch=batch, seq=seq, precisions=precisions, assumptions=assumptions,
                      tp=tp, sequence_parallel=sequence_parallel, recompute=recompute, state_values=state_values,
-                     query_tokens=query_tokens)
+                     query_tokens=query_tokens, ep=ep)
     ops, items, unit, resident, activations = work
     breakdown = price(ops, device, rate, assumptions, efficiency=efficiency, memory_efficiency=memory_efficiency,
                       link=link)

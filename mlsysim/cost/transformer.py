@@ -24,6 +24,7 @@ import math
 from dataclasses import replace
 from typing import Literal
 
+from .. import formulas
 from ..core.precision import BYTES_PER_VALUE, Precisions
 from ..models.types import TransformerWorkload
 from .ops import Collective, Op
@@ -37,7 +38,7 @@ DROPOUT_MASK_BYTES = 1.0  # one byte per element [@korthikanti2022reducing]
 def transformer_ops(model: TransformerWorkload, phase: Phase, batch: int, seq: int, precisions: Precisions, *,
                     tp: int = 1, sequence_parallel: bool = False, flash: bool = True, recompute: Recompute = "none",
                     logits_bytes: float = 4.0, flash_backward_factor: float = 2.5,
-                    query_tokens: int = 1) -> tuple[Op, ...]:
+                    query_tokens: int = 1, ep: int = 1, moe_imbalance: float = 1.0) -> tuple[Op, ...]:
     """The operators of one step on one of ``tp`` GPUs.
 
     ``phase="decode"``: ``batch`` sequences with ``seq`` tokens of context each produce one token
@@ -47,6 +48,8 @@ def transformer_ops(model: TransformerWorkload, phase: Phase, batch: int, seq: i
     ``phase="prefill"``: ``batch`` prompts of ``seq`` tokens, logits for the last token of each.
     ``phase="training"``: forward and backward over ``batch × seq`` tokens (logits for all of them);
     the optimizer step is :func:`optimizer_ops`.
+    ``ep``: a mixture of experts' experts are spread over ``ep`` GPUs (expert parallelism, with an
+    all-to-all before and after the experts), the busiest of which routes ``moe_imbalance`` × the mean.
 
     Example:
         >>> from mlsysim import Models
@@ -57,7 +60,7 @@ def transformer_ops(model: TransformerWorkload, phase: Phase, batch: int, seq: i
         ['embedding', 'attn_norm', 'qkv_proj', 'attention']
     """
     forward = _forward(model, phase, batch, seq, precisions, tp, sequence_parallel, flash, logits_bytes, recompute,
-                       query_tokens)
+                       query_tokens, ep, moe_imbalance)
     if phase != "training":
         return forward
     backward = tuple(_backward(op, precisions, flash_backward_factor) for op in reversed(forward))
@@ -73,7 +76,8 @@ def transformer_ops(model: TransformerWorkload, phase: Phase, batch: int, seq: i
 
 
 def _forward(model: TransformerWorkload, phase: str, batch: int, seq: int, p: Precisions, tp: int, sp: bool,
-             flash: bool, logits_bytes: float, recompute: str = "none", query_tokens: int = 1) -> tuple[Op, ...]:
+             flash: bool, logits_bytes: float, recompute: str = "none", query_tokens: int = 1, ep: int = 1,
+             moe_imbalance: float = 1.0) -> tuple[Op, ...]:
     """The forward operators; ``saved_bytes`` follow ``recompute`` (what the backward pass finds in memory)."""
     h, d, f, vocab, layers = model.hidden_size, model.head_dim, model.ffn_size, model.vocab_size, model.layers
     bw, ba, bk, bc = p.bytes("weights"), p.bytes("activations"), p.bytes("kv_cache"), p.bytes("communication")
@@ -100,44 +104,97 @@ def _forward(model: TransformerWorkload, phase: str, batch: int, seq: int, p: Pr
         return Op(name, "elementwise", "layer", flops=5 * norm_tokens * h, weight_bytes=h * ba,
                   act_bytes=4 * norm_tokens * h * ba, saved_bytes=keep * norm_tokens * h * ba, count=layers)
 
-    def gemm(name: str, n_in: float, n_out: float, collective=None, saved_extra=0.0) -> Op:
-        return Op(name, "gemm", "layer", flops=2 * tokens * n_in * n_out, weight_bytes=n_in * n_out * bw,
-                  act_bytes=tokens * (n_in + n_out) * ba, saved_bytes=keep * (tokens * n_in * ba + saved_extra),
-                  count=layers, collective=collective)
+    def gemm(name: str, n_in: float, n_out: float, collective=None, saved_extra=0.0, *, count: int = layers,
+             rows: float = tokens, matrices: float = 1.0) -> Op:
+        """``rows`` tokens through ``matrices`` weight matrices of ``n_in × n_out`` (one, unless experts)."""
+        return Op(name, "gemm", "layer", flops=2 * rows * n_in * n_out, weight_bytes=matrices * n_in * n_out * bw,
+                  act_bytes=rows * (n_in + n_out) * ba, saved_bytes=keep * (rows * n_in * ba + saved_extra),
+                  count=count, collective=collective)
 
-    # Attention: scores and values over the context, causal for prompts.
-    if phase == "decode":
-        pairs = tokens * float(seq)
-        kv = batch * seq * 2 * kv_dim * bk + tokens * 2 * kv_dim * bk  # read the cache once, append the new tokens
-        scores = 0.0
+    # Attention: scores and values over the context, causal for prompts; windowed layers see the last
+    # ``sliding_window`` tokens only [@jiang2023mistral].  Latent attention (MLA) caches one latent and a
+    # rotary key per token; decoding absorbs the up-projection into the query and output, so scores run over
+    # the latent's width, while prompts and training rebuild per-head keys and values [@deepseekai2024v2].
+    latent = model.kv_lora_rank is not None
+    kvl, rope, v_dim = model.kv_lora_rank or 0, model.rope_head_dim, model.value_dim
+    if latent:
+        cache_width = float(kvl + rope)  # shared by every head: each GPU keeps the whole latent
+        qk_dim, value_dim = (kvl + rope, kvl) if phase == "decode" else (d + rope, v_dim)
+        q_out = heads * (d + rope)
     else:
-        pairs = batch * seq * (seq + 1) / 2
-        kv = batch * seq * 2 * kv_dim * bk if phase == "prefill" else 0.0
-        scores = batch * heads * float(seq) * seq  # an unfused kernel computes the whole square
-    qkv_io = tokens * (2 * q_dim + 2 * kv_dim) * ba  # read Q, K, V; write O
-    saved = tokens * (q_dim + 2 * kv_dim) * ba  # Q, K and V; selective recomputation keeps only these
-    if flash:
-        attn_bytes, kernels = qkv_io, 1
-    else:
-        attn_bytes, kernels = qkv_io + 4 * scores * ba + (3 * scores * ba if dropout else 0.0), 3 + int(dropout)
-        if recompute == "none":  # the softmax output, and the dropout mask and output
-            saved += scores * ba + (scores * (mask + ba) if dropout else 0.0)
-    attention = Op("attention", "attention", "layer", flops=4 * pairs * q_dim, act_bytes=attn_bytes,
-                   kv_bytes=kv, saved_bytes=keep * saved, count=layers, kernels=kernels)
+        cache_width = 2 * kv_dim
+        qk_dim = value_dim = d
+        q_out = q_dim
+    windowed = model.windowed_layer_count
+    spans = [(layers - windowed, float(seq), "attention"),
+             (windowed, float(min(seq, model.sliding_window or seq)), "attention (window)")]
+    attention_ops = []
+    for count, span, name in spans:
+        if not count:
+            continue
+        if phase == "decode":
+            pairs = tokens * span
+            kv = batch * span * cache_width * bk + tokens * cache_width * bk  # read the cache once, append
+            scores = 0.0
+        else:
+            pairs = batch * (seq * span - span * (span - 1) / 2)  # causal: query i sees min(i + 1, span) keys
+            kv = batch * span * cache_width * bk if phase == "prefill" else 0.0
+            scores = batch * heads * float(seq) * span  # an unfused kernel computes the whole band
+        qkv_io = tokens * (2 * q_out + cache_width) * ba  # read Q, K, V (or the latent); write O
+        saved = tokens * (q_out + cache_width) * ba  # selective recomputation keeps these
+        if flash:
+            attn_bytes, kernels = qkv_io, 1
+        else:
+            attn_bytes, kernels = qkv_io + 4 * scores * ba + (3 * scores * ba if dropout else 0.0), 3 + int(dropout)
+            if recompute == "none":  # the softmax output, and the dropout mask and output
+                saved += scores * ba + (scores * (mask + ba) if dropout else 0.0)
+        attention_ops.append(Op(name, "attention", "layer", flops=2 * pairs * heads * (qk_dim + value_dim),
+                                act_bytes=attn_bytes, kv_bytes=kv, saved_bytes=keep * saved, count=count,
+                                kernels=kernels))
 
+    if latent:  # the query (through its own latent when q_lora_rank is set), the KV latent, the up-projection
+        ql = model.q_lora_rank
+        query = [gemm("q_proj", h, q_out, gather_in)] if ql is None else [
+            gemm("q_down", h, ql, gather_in), gemm("q_up", ql, q_out)]  # down-projections are not sharded
+        projections = [*query, gemm("kv_down", h, cache_width), gemm("kv_up", kvl, heads * (d + v_dim))]
+        o_in = heads * v_dim
+    else:
+        projections = [gemm("qkv_proj", h, q_dim + 2 * kv_dim, gather_in)]
+        o_in = q_dim
+    layer_ops = [norm("attn_norm"), *projections, *attention_ops,
+                 gemm("out_proj", o_in, h, reduce_out, saved_extra=tokens * h * mask),
+                 norm("mlp_norm")]
     gated = model.mlp == "gated"
-    up_out = 2 * ffn if gated else ffn
-    layer_ops = [
-        norm("attn_norm"),
-        gemm("qkv_proj", h, q_dim + 2 * kv_dim, gather_in),
-        attention,
-        gemm("out_proj", q_dim, h, reduce_out, saved_extra=tokens * h * mask),
-        norm("mlp_norm"),
-        gemm("mlp_up", h, up_out, gather_in),
-        Op("mlp_act", "elementwise", "layer", flops=(5 if gated else 8) * tokens * ffn,
-           act_bytes=tokens * (up_out + ffn) * ba, saved_bytes=keep * tokens * up_out * ba, count=layers),
-        gemm("mlp_down", ffn, h, reduce_out, saved_extra=tokens * h * mask),
-    ]
+
+    def mlp(prefix: str, width: float, count: int, rows: float = tokens, matrices: float = 1.0,
+            first=gather_in, last=reduce_out) -> list[Op]:
+        up_out = 2 * width if gated else width
+        return [gemm(f"{prefix}_up", h, up_out, first, count=count, rows=rows, matrices=matrices),
+                Op(f"{prefix}_act", "elementwise", "layer", flops=(5 if gated else 8) * rows * width,
+                   act_bytes=rows * (up_out + width) * ba, saved_bytes=keep * rows * up_out * ba, count=count),
+                gemm(f"{prefix}_down", width, h, last, saved_extra=rows * h * mask, count=count, rows=rows,
+                     matrices=matrices)]
+
+    if model.dense_layer_count:
+        layer_ops += mlp("mlp", ffn, model.dense_layer_count)
+    moe = model.moe_layer_count
+    if moe:
+        # Routed experts, sharded tp ways in width and ep ways in number; each GPU reads only the experts the
+        # batch routes to (uniform routing: E·(1 − (1 − k/E)^T) distinct of E for T tokens [@feller1968probability])
+        # and the busiest expert-parallel rank processes moe_imbalance × the mean [@fedus2022switch].
+        e, k = model.experts, model.experts_per_token
+        routed = tokens * k / ep * (moe_imbalance if ep > 1 else 1.0)
+        touched = e / ep * formulas.distinct_experts_fraction(e, k, tokens)
+        shuffle = Collective("all_to_all", tokens * k * h * bc, ep) if ep > 1 else None
+        layer_ops.append(gemm("router", h, e, count=moe))
+        if shuffle is not None:
+            layer_ops.append(Op("moe_dispatch", "elementwise", "layer", count=moe, collective=shuffle))
+        layer_ops += mlp("experts", model.expert_width / tp, moe, rows=routed, matrices=touched)
+        if shuffle is not None:
+            layer_ops.append(Op("moe_combine", "elementwise", "layer", count=moe, collective=shuffle))
+        if model.shared_experts:
+            layer_ops += mlp("shared_experts", model.shared_experts * model.shared_expert_width / tp, moe,
+                             last=None)
     emb_weight = BYTES_PER_VALUE[p.activations] if bw < 1 else bw  # tables stay 16-bit under weight-only quantization
     embedding = Op("embedding", "gather", "embedding", weight_bytes=tokens * h * emb_weight / tp,
                    act_bytes=tokens * h * ba, collective=tp_collective("all_reduce"))

@@ -36,6 +36,7 @@ from .sustainability import carbon_emissions, facility_energy, mix_intensity, no
 from .transformer import (
     activation_bytes_per_token,
     decode_flops_per_token,
+    distinct_experts_fraction,
     kv_cache_bytes,
     kv_cache_bytes_per_token,
     prefill_flops_per_token,
@@ -71,6 +72,7 @@ __all__ = [
     "arithmetic_intensity",
     "compute_time",
     "decode_flops_per_token",
+    "distinct_experts_fraction",
     "energy",
     "erlang_c",
     "erlang_c_array",

@@ -14,6 +14,20 @@ def kv_cache_bytes_per_token(layers, kv_heads, head_dim, bytes_per_value):
     return 2 * layers * kv_heads * head_dim * bytes_per_value
 
 
+def distinct_experts_fraction(experts, experts_per_token, tokens):
+    """Expected share of ``experts`` that ``tokens`` tokens route to, each choosing ``experts_per_token``
+    of them uniformly: 1 − (1 − k/E)^T (the occupancy problem [@feller1968probability]).
+
+    A decode step reads only these experts' weights: one token reads k/E of them, a large batch all.
+
+    Example:
+        >>> from mlsysim.formulas import distinct_experts_fraction
+        >>> round(distinct_experts_fraction(8, 2, 1), 3), round(distinct_experts_fraction(8, 2, 16), 3)
+        (0.25, 0.99)
+    """
+    return 1.0 - (1.0 - experts_per_token / experts) ** tokens
+
+
 def kv_cache_bytes(tokens, bytes_per_token):
     """KV-cache size = tokens held × bytes per token."""
     return tokens * bytes_per_token

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..core.catalog import Catalog
 from ..core.units import Q_
+from .hf import from_hf_config
 from .types import TransformerWorkload
 from .vision import TINY_MODELS, VISION_MODELS
 
@@ -62,5 +63,18 @@ Language = Catalog("language model", {
 Vision = Catalog("vision model", VISION_MODELS)
 Tiny = Catalog("tiny model", TINY_MODELS)
 
-Models = Catalog("model", Language=Language, Vision=Vision, Tiny=Tiny)
-"""Every workload, by group (``Models.Language.Llama3_8B``) or directly (``Models.Llama3_8B``)."""
+
+
+class ModelCatalog(Catalog):
+    """The model zoo, which can also read a model of your own from a Hugging Face config."""
+
+    @staticmethod
+    def from_hf_config(config, *, name=None, source=None) -> TransformerWorkload:
+        """A transformer from a local Hugging Face ``config.json`` path or dict: see
+        :func:`mlsysim.models.hf.from_hf_config`."""
+        return from_hf_config(config, name=name, source=source)
+
+
+Models = ModelCatalog("model", Language=Language, Vision=Vision, Tiny=Tiny)
+"""Every workload, by group (``Models.Language.Llama3_8B``) or directly (``Models.Llama3_8B``);
+``Models.from_hf_config("config.json")`` reads one of your own."""

@@ -42,11 +42,28 @@ class Workload(Spec):
 
 
 class TransformerWorkload(Workload):
-    """A decoder-only transformer (GPT / Llama family).
+    """A decoder-only transformer (GPT / Llama family), dense or mixture-of-experts.
 
     ``mlp="gated"`` is the SwiGLU block of Llama (three FFN matrices);
     ``"standard"`` is GPT's two-matrix MLP.  ``tied_embeddings`` says whether
     the output head reuses the input embedding (then it is counted once).
+
+    Variants, each off by default (a dense Llama with full attention):
+
+    * **Mixture of experts** [@shazeer2017moe; @jiang2024mixtral]: ``moe_layers`` of the
+      ``layers`` replace the MLP by ``experts`` routed experts of width ``expert_ffn_size``, of which
+      ``experts_per_token`` run per token, plus ``shared_experts`` that every token uses
+      (width ``shared_expert_ffn_size``); the other layers keep a dense MLP of ``ffn_size``.
+    * **Multi-head latent attention** (DeepSeek-V2/V3 [@deepseekai2024v2]): with ``kv_lora_rank``
+      set, keys and values are rebuilt from a compressed latent of that width plus a shared rotary
+      key of ``rope_head_dim``; the KV cache holds only those ``kv_lora_rank + rope_head_dim``
+      values per token and layer.  ``head_dim`` is then the non-rotary query/key width per head,
+      ``v_head_dim`` the value width, ``q_lora_rank`` the query's compression (None: no compression).
+    * **Sliding-window attention** (Mistral [@jiang2023mistral], Gemma 2 [@gemmateam2024gemma2]):
+      ``sliding_window_layers`` of the layers (all, when None) attend to the last ``sliding_window``
+      tokens only, and cache only those.
+    * Parameter details the shapes need: ``qkv_bias`` (Qwen2), ``bias`` (every linear layer and
+      norm has one: GPT-2, OPT, BLOOM), ``learned_positions`` (rows of a learned position table).
     """
 
     layers: int = Field(gt=0)
@@ -60,8 +77,24 @@ class TransformerWorkload(Workload):
     mlp: Literal["gated", "standard"] = "gated"
     tied_embeddings: bool = False
     dropout: bool = False
+    experts: int = Field(default=1, gt=0)
+    experts_per_token: int = Field(default=1, gt=0)
+    shared_experts: int = Field(default=0, ge=0)
+    expert_ffn_size: int | None = Field(default=None, gt=0)
+    shared_expert_ffn_size: int | None = Field(default=None, gt=0)
+    moe_layers: int | None = Field(default=None, ge=0)
+    kv_lora_rank: int | None = Field(default=None, gt=0)
+    q_lora_rank: int | None = Field(default=None, gt=0)
+    rope_head_dim: int = Field(default=0, ge=0)
+    v_head_dim: int | None = Field(default=None, gt=0)
+    sliding_window: int | None = Field(default=None, gt=0)
+    sliding_window_layers: int | None = Field(default=None, ge=0)
+    qkv_bias: bool = False
+    bias: bool = False
+    learned_positions: int = Field(default=0, ge=0)
     _matmul_params: float = PrivateAttr(default=0.0)
     _attention_dim: int = PrivateAttr(default=0)
+    _active_params: float = PrivateAttr(default=0.0)
 
     @model_validator(mode="after")
     def _heads_group_evenly(self):
@@ -70,36 +103,160 @@ class TransformerWorkload(Workload):
                 f"attention_heads={self.attention_heads} must be a multiple of kv_heads={self.kv_heads} "
                 "(each KV head serves an equal group of query heads)"
             )
+        if self.experts_per_token > self.experts:
+            raise ValueError(f"experts_per_token={self.experts_per_token} must be at most experts={self.experts}")
+        if self.moe_layers is not None and self.moe_layers > self.layers:
+            raise ValueError(f"moe_layers={self.moe_layers} must be at most layers={self.layers}")
+        if self.sliding_window_layers is not None and self.sliding_window_layers > self.layers:
+            raise ValueError(f"sliding_window_layers={self.sliding_window_layers} must be at most layers={self.layers}")
+        if self.sliding_window_layers is not None and self.sliding_window is None:
+            raise ValueError("sliding_window_layers needs sliding_window (the window's length in tokens)")
+        if self.kv_lora_rank is None and (self.q_lora_rank is not None or self.rope_head_dim):
+            raise ValueError("q_lora_rank and rope_head_dim describe multi-head latent attention: set kv_lora_rank too")
         return self
 
     def model_post_init(self, _context: Any) -> None:
         super().model_post_init(_context)
         embedding = 0 if self.tied_embeddings else self.vocab_size * self.hidden_size
-        self._matmul_params = self._params - embedding
+        embedding += self.learned_positions * self.hidden_size
+        idle_experts = self.moe_layer_count * (self.experts - self.experts_per_token) * self.expert_parameters
+        self._active_params = self._params - idle_experts if self.is_moe else self._params
+        self._matmul_params = self._active_params - embedding
         self._attention_dim = self.attention_heads * self.head_dim
+
+    # --- Derived shapes (what the cost core and the KV cache use) -------------------------------------
+    @property
+    def is_moe(self) -> bool:
+        """Whether some layers route tokens to experts."""
+        return self.experts > 1 and self.moe_layer_count > 0
+
+    @property
+    def moe_layer_count(self) -> int:
+        """Layers whose MLP is a mixture of experts (all layers of an MoE model unless ``moe_layers`` says)."""
+        if self.experts == 1 and not self.shared_experts:
+            return 0
+        return self.layers if self.moe_layers is None else self.moe_layers
+
+    @property
+    def dense_layer_count(self) -> int:
+        """Layers with a dense MLP of ``ffn_size``."""
+        return self.layers - self.moe_layer_count
+
+    @property
+    def expert_width(self) -> int:
+        """FFN width of one routed expert."""
+        return self.expert_ffn_size or self.ffn_size
+
+    @property
+    def shared_expert_width(self) -> int:
+        """FFN width of one shared expert."""
+        return self.shared_expert_ffn_size or self.expert_width
+
+    @property
+    def mlp_matrices(self) -> int:
+        """Weight matrices per MLP (or expert): 3 for a gated MLP, 2 for a standard one."""
+        return 3 if self.mlp == "gated" else 2
+
+    @property
+    def expert_parameters(self) -> float:
+        """Parameters of one routed expert: ``mlp_matrices × hidden × expert width`` (biases included with ``bias``)."""
+        f = self.expert_width
+        return float(self.mlp_matrices * self.hidden_size * f + (f + self.hidden_size if self.bias else 0))
+
+    @property
+    def latent_attention(self) -> bool:
+        """Whether attention is multi-head latent attention (MLA)."""
+        return self.kv_lora_rank is not None
+
+    @property
+    def value_dim(self) -> int:
+        """Value width per head (``v_head_dim``, else ``head_dim``)."""
+        return self.v_head_dim or self.head_dim
+
+    @property
+    def windowed_layer_count(self) -> int:
+        """Layers that attend within ``sliding_window`` (0 with full attention everywhere)."""
+        if self.sliding_window is None:
+            return 0
+        return self.layers if self.sliding_window_layers is None else self.sliding_window_layers
+
+    def kv_values_per_token_per_layer(self) -> int:
+        """Values one token puts in one layer's KV cache: ``2 × kv_heads × head_dim`` (K and V), or with
+        latent attention ``kv_lora_rank + rope_head_dim`` (the latent and the shared rotary key)."""
+        if self.kv_lora_rank is not None:
+            return self.kv_lora_rank + self.rope_head_dim
+        return 2 * self.kv_heads * self.head_dim
+
+    def cached_tokens(self, context: float) -> float:
+        """Token-layers of KV cache one sequence of ``context`` tokens holds, over layers: windowed layers
+        keep at most ``sliding_window`` tokens.  Divided by ``layers`` it is the effective context."""
+        windowed = self.windowed_layer_count
+        if not windowed:
+            return self.layers * context
+        w = self.sliding_window
+        assert w is not None
+        return (self.layers - windowed) * context + windowed * min(context, w)
 
     @property
     def matmul_parameters(self):
-        """Parameters that take part in a matmul per token (the input embedding lookup does not)."""
+        """Parameters that take part in a matmul per token (the input embedding lookup does not; for a
+        mixture of experts only the experts a token is routed to)."""
         return quantity(self._matmul_params, "param")
 
+    @property
+    def active_parameters(self):
+        """Parameters one token uses: all of them for a dense model; for a mixture of experts the
+        shared weights plus ``experts_per_token`` of the routed experts per MoE layer."""
+        return quantity(self._active_params, "param") if self.is_moe else self.parameters
+
+    def _attention_parameters(self) -> int:
+        h, H, d = self.hidden_size, self.attention_heads, self.head_dim
+        if self.kv_lora_rank is None:
+            weights = h * H * d + 2 * h * self.kv_heads * d + H * d * h
+            biases = (H * d + 2 * self.kv_heads * d if self.qkv_bias or self.bias else 0) + (h if self.bias else 0)
+            return weights + biases
+        r, kvl, v = self.rope_head_dim, self.kv_lora_rank, self.value_dim
+        ql = self.q_lora_rank
+        query = h * H * (d + r) if ql is None else h * ql + ql + ql * H * (d + r)  # (+ the q latent's norm)
+        key_value = h * (kvl + r) + kvl + kvl * H * (d + v)  # down-projection, latent norm, up-projection
+        return query + key_value + H * v * h
+
+    def _mlp_parameters(self, width: int) -> int:
+        h = self.hidden_size
+        return self.mlp_matrices * h * width + ((width + h) if self.bias else 0)
+
     def architecture_parameters(self):
-        """Parameter count recomputed from the layer shapes (a check on ``parameters``)."""
-        h, f = self.hidden_size, self.ffn_size
-        attention = h * self.attention_heads * self.head_dim * 2 + h * self.kv_heads * self.head_dim * 2
-        mlp = (3 if self.mlp == "gated" else 2) * h * f
-        embeddings = self.vocab_size * h * (1 if self.tied_embeddings else 2)
-        return quantity(float(self.layers * (attention + mlp + 2 * h) + embeddings + h), "param")
+        """Parameter count recomputed from the layer shapes (a check on ``parameters``).
+
+        Per layer: attention, the MLP (dense or: router, routed and shared experts), two norms;
+        then the embeddings (a learned position table included), the LM head unless tied, the final norm.
+        """
+        h = self.hidden_size
+        norm = 2 * h if self.bias else h
+        moe = self.moe_layer_count
+        dense_mlp = self._mlp_parameters(self.ffn_size)
+        moe_mlp = (h * self.experts + self.experts * self.expert_parameters
+                   + self.shared_experts * self._mlp_parameters(self.shared_expert_width))
+        per_layer = self._attention_parameters() + 2 * norm
+        embeddings = self.vocab_size * h * (1 if self.tied_embeddings else 2) + self.learned_positions * h
+        total = self.layers * per_layer + (self.layers - moe) * dense_mlp + moe * moe_mlp + embeddings + norm
+        return quantity(float(total), "param")
 
     def kv_cache_bytes_per_token(self, precision: str | None = None):
-        """KV-cache bytes per token: 2 × layers × KV heads × head dim × bytes (KiB); ``precision`` defaults to
-        ``Assumptions().precision``."""
+        """KV-cache bytes per token of context at full attention, in KiB: 2 × layers × KV heads × head dim ×
+        bytes (latent attention: layers × (kv_lora_rank + rope_head_dim) × bytes); ``precision`` defaults to
+        ``Assumptions().precision``.  Sliding-window layers stop growing at the window
+        (:meth:`cached_tokens`)."""
         per_value = bytes_per_value(DEFAULTS.precision if precision is None else precision)
-        b = formulas.kv_cache_bytes_per_token(self.layers, self.kv_heads, self.head_dim, per_value)
-        return quantity(b / 1024, "KiB")
+        b = formulas.kv_cache_bytes_per_token(self.layers, 1, self.kv_values_per_token_per_layer(), per_value)
+        return quantity(b / 2 / 1024, "KiB")
 
     def flops_per_token(self, phase: Literal["prefill", "decode", "training"] = "decode", context: int | None = None):
-        """FLOPs per token for ``phase`` at ``context`` tokens (default ``Assumptions().seq_len``), in GFLOP."""
+        """FLOPs per token for ``phase`` at ``context`` tokens (default ``Assumptions().seq_len``), in GFLOP.
+
+        The closed forms of :mod:`mlsysim.formulas.transformer` with the active matmul parameters
+        (a mixture of experts counts only the routed experts).
+        """
         ctx = DEFAULTS.seq_len if context is None else context
         args = (self._matmul_params, self.layers, ctx, self._attention_dim)
         formula: dict[str, Callable[..., float]] = {
