@@ -48,8 +48,9 @@ def transformer_ops(model: TransformerWorkload, phase: Phase, batch: int, seq: i
     ``phase="prefill"``: ``batch`` prompts of ``seq`` tokens, logits for the last token of each.
     ``phase="training"``: forward and backward over ``batch × seq`` tokens (logits for all of them);
     the optimizer step is :func:`optimizer_ops`.
-    ``ep``: a mixture of experts' experts are spread over ``ep`` GPUs (expert parallelism, with an
-    all-to-all before and after the experts), the busiest of which routes ``moe_imbalance`` × the mean.
+    ``ep``: a mixture of experts' experts are spread over ``ep`` GPUs, each with a ``batch`` of its own
+    (expert parallelism: an all-to-all before and after the experts); the busiest routes ``moe_imbalance`` ×
+    the mean.
 
     Example:
         >>> from mlsysim import Models
@@ -179,12 +180,13 @@ def _forward(model: TransformerWorkload, phase: str, batch: int, seq: int, p: Pr
         layer_ops += mlp("mlp", ffn, model.dense_layer_count)
     moe = model.moe_layer_count
     if moe:
-        # Routed experts, sharded tp ways in width and ep ways in number; each GPU reads only the experts the
-        # batch routes to (uniform routing: E·(1 − (1 − k/E)^T) distinct of E for T tokens [@feller1968probability])
-        # and the busiest expert-parallel rank processes moe_imbalance × the mean [@fedus2022switch].
+        # Routed experts, sharded tp ways in width.  Expert parallelism spreads them over ep GPUs that each
+        # bring ``tokens`` of their own (an all-to-all sends every token to its experts and back); the busiest
+        # GPU processes moe_imbalance × the mean [@fedus2022switch].  A GPU reads only the experts its tokens
+        # route to: uniform routing touches E·(1 − (1 − k/E)^T) of E experts for T tokens [@feller1968probability].
         e, k = model.experts, model.experts_per_token
-        routed = tokens * k / ep * (moe_imbalance if ep > 1 else 1.0)
-        touched = e / ep * formulas.distinct_experts_fraction(e, k, tokens)
+        routed = tokens * k * (moe_imbalance if ep > 1 else 1.0)
+        touched = e / ep * formulas.distinct_experts_fraction(e, k, tokens * ep)
         shuffle = Collective("all_to_all", tokens * k * h * bc, ep) if ep > 1 else None
         layer_ops.append(gemm("router", h, e, count=moe))
         if shuffle is not None:

@@ -195,13 +195,14 @@ class RequestCost:
 def request_cost(model: TransformerWorkload, hardware: HardwareNode | Node, input_len: int | None = None,
                  output_len: int | None = None, batch_size: int | None = None,
                  precision: str | Precisions | None = None, *, tp_size: int | None = None,
-                 pp_size: int | None = None, schedule: Schedule = "continuous", chunk_tokens: int | None = None,
+                 pp_size: int | None = None, ep_size: int | None = None, schedule: Schedule = "continuous",
+                 chunk_tokens: int | None = None,
                  prefix_hit_rate: float | None = None, speculative: SpeculativeDecoding | None = None,
                  efficiency: float | None = None, assumptions: Assumptions | None = None) -> RequestCost:
     """What one request of ``input_len`` + ``output_len`` tokens costs a replica running ``batch_size`` at once.
 
     Args:
-        model, hardware, precision, tp_size, pp_size, efficiency: as in :meth:`ServingModel.solve`.
+        model, hardware, precision, tp_size, pp_size, ep_size, efficiency: as in :meth:`ServingModel.solve`.
         input_len, output_len: prompt and generated tokens (default ``assumptions.request_input_tokens``,
             ``request_output_tokens``).
         batch_size: requests decoding at once (default ``assumptions.replica_concurrency``).
@@ -237,7 +238,8 @@ def request_cost(model: TransformerWorkload, hardware: HardwareNode | Node, inpu
                                    f"{limit} tokens (output_len is {n_out})")
     solver = ServingModel()
     opts: dict[str, Any] = dict(precision=precision, efficiency=efficiency, tp_size=tp_size, pp_size=pp_size,
-                                assumptions=a)
+                                ep_size=ep_size, assumptions=a)
+    draft_opts = {**opts, "ep_size": None}  # a dense draft model runs on the replica without experts to spread
     decode_ctx = n_in + n_out // 2
     static = schedule == "static"
     served_prompt = max(1, round(n_in * (1 - hit)))
@@ -253,10 +255,11 @@ def request_cost(model: TransformerWorkload, hardware: HardwareNode | Node, inpu
         verify = solver.solve(model, hardware, seq_len=decode_ctx, batch_size=batch, query_tokens=gamma + 1, **opts)
         step = verify.itl_s
         if speculative.draft_model is not None:
-            draft = solver.solve(speculative.draft_model, hardware, seq_len=decode_ctx, batch_size=batch, **opts)
+            draft = solver.solve(speculative.draft_model, hardware, seq_len=decode_ctx, batch_size=batch,
+                                 **draft_opts)
             step += gamma * draft.itl_s
             draft_prompt = solver.solve(speculative.draft_model, hardware, seq_len=served_prompt,
-                                        batch_size=prompt_batch, **opts)
+                                        batch_size=prompt_batch, **draft_opts)
             prefill_s += draft_prompt.ttft_s / prompt_batch
         tokens = speculative.tokens_per_step
 
@@ -326,6 +329,7 @@ def held_context(input_len: int, output_len: int, batch: int, prefix_hit_rate: f
 
 def _memory(model, hardware, n_in, n_out, batch, hit, static, a, speculative, solver, opts) -> dict:
     """Feasibility, the largest batch and the per-GPU memory at the context the batch holds (target + draft)."""
+    draft_opts = {**opts, "ep_size": None}
     held = held_context(n_in, n_out, batch, hit, static, a.kv_block_tokens)
     target = solver.solve(model, hardware, seq_len=min(held, model.context_length), batch_size=batch, **opts)
     terms = target.memory_per_gpu_bytes
@@ -333,7 +337,7 @@ def _memory(model, hardware, n_in, n_out, batch, hit, static, a, speculative, so
     need = sum(terms.values())
     if speculative is not None and speculative.draft_model is not None:
         draft = solver.solve(speculative.draft_model, hardware, seq_len=min(held, speculative.draft_model.context_length),
-                             batch_size=batch, **opts)
+                             batch_size=batch, **draft_opts)
         extra = draft.memory_per_gpu_bytes
         need += extra["weights"] + extra["kv_cache"] + extra["logits"]
         per_request += (extra["kv_cache"] + extra["logits"]) / batch

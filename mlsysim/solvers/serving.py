@@ -64,6 +64,7 @@ class ServingResult(Result):
     prefill_breakdown: StepBreakdown | None = dataclasses.field(default=None, repr=False, compare=False)
     tp_size: int = 1
     pp_size: int = 1
+    ep_size: int = 1
     replicas: int = 1
     memory_per_gpu: dict[str, Quantity] = dataclasses.field(default_factory=dict, repr=False)
     ttft_s: float = dataclasses.field(default=0.0, repr=False)
@@ -85,6 +86,7 @@ class ServingModel:
         *,
         tp_size: int | None = None,
         pp_size: int | None = None,
+        ep_size: int | None = None,
         kv_precision: str | None = None,
         memory_efficiency: float | None = None,
         reserved_memory=None,
@@ -104,6 +106,9 @@ class ServingModel:
             efficiency, memory_efficiency: flat fractions of peak; default None: the size-dependent curves.
             tp_size: tensor-parallel GPUs (on a node, default: all its GPUs over ``pp_size``; a device: 1).
             pp_size: pipeline stages (default 1); the stages of one token run one after another.
+            ep_size: expert parallelism of a mixture of experts (default 1): the replica is ``ep_size`` groups
+                of ``tp_size`` GPUs, each group running its share of the batch through its own copy of
+                attention, the experts spread over all of them (an all-to-all before and after).
             reserved_memory: memory the runtime keeps per GPU (a Quantity); default
                 ``assumptions.serving_memory_reserve`` of the GPU's capacity.
             query_tokens: tokens each request computes in one decode step (default 1; speculative
@@ -120,9 +125,11 @@ class ServingModel:
         validate.instance("model", model, TransformerWorkload, "a transformer such as Models.Llama3_8B")
         validate.instance("hardware", hardware, (HardwareNode, Node),
                           "a device such as Hardware.H100 or a node such as Systems.Nodes.DGX_H100")
-        tp, pp, device, link = replica_split(model, hardware, tp_size, pp_size)
+        tp, pp, device, link = replica_split(model, hardware, tp_size, pp_size, ep_size)
+        ep = 1 if ep_size is None else ep_size
         seq = seq_length(model, seq_len, a)
         batch = validate.positive_int("batch_size", a.batch_size if batch_size is None else batch_size)
+        group = -(-batch // ep)  # requests the busiest expert-parallel group runs
         prec = Precisions.from_shorthand(a.precision if precision is None else precision, kv_precision=kv_precision)
         eff = validate.optional_fraction("efficiency", efficiency)
         mem_eff = validate.optional_fraction("memory_efficiency", memory_efficiency)
@@ -130,8 +137,8 @@ class ServingModel:
         reserve = a.serving_memory_reserve * capacity if reserved_memory is None else validate.quantity_in(
             "reserved_memory", reserved_memory, "B", "2 GiB", allow_zero=True)
         queries = validate.positive_int("query_tokens", 1 if query_tokens is None else query_tokens)
-        common: dict[str, Any] = dict(batch=batch, seq=seq, precisions=prec, assumptions=a, efficiency=eff,
-                                      memory_efficiency=mem_eff, tp=tp, link=link)
+        common: dict[str, Any] = dict(batch=group, seq=seq, precisions=prec, assumptions=a, efficiency=eff,
+                                      memory_efficiency=mem_eff, tp=tp, link=link, ep=ep)
         prefill = step_cost(model, device, phase="prefill", **common)
         decode = step_cost(model, device, phase="decode", warn=False, query_tokens=queries, **common)
         hop = 0.0 if pp == 1 else formulas.point_to_point_time(batch * model.hidden_size * prec.bytes("activations"),
@@ -139,10 +146,10 @@ class ServingModel:
         itl = decode.breakdown.time + (pp - 1) * hop * queries
         ttft = prefill.breakdown.time + (pp - 1) * hop * seq
 
-        terms = per_gpu_memory(model, decode, a, batch=batch, seq=seq, tp=tp, pp=pp, reserve=reserve)
+        terms = per_gpu_memory(model, decode, a, batch=group, seq=seq, tp=tp, pp=pp, reserve=reserve)
         need = sum(terms.values())
         per_batch = terms["kv_cache"] + terms["logits"]
-        max_batch = largest_batch(need - per_batch, per_batch / batch, capacity)
+        max_batch = ep * largest_batch(need - per_batch, per_batch / group, capacity)
         feasible = need <= capacity
         reason = "" if feasible else _reason(terms, capacity, max_batch, tp, pp)
         notes = () if decode.native else (
@@ -171,7 +178,8 @@ class ServingModel:
             prefill_breakdown=prefill.breakdown,
             tp_size=tp,
             pp_size=pp,
-            replicas=gpus // (tp * pp),
+            ep_size=ep,
+            replicas=gpus // (tp * pp * ep),
             memory_per_gpu={k: quantity(v / 1e9, "GB") for k, v in terms.items()},
             ttft_s=ttft,
             itl_s=itl,
@@ -179,21 +187,29 @@ class ServingModel:
         )
 
 
-def replica_split(model: TransformerWorkload, hardware: HardwareNode | Node, tp_size, pp_size):
+def replica_split(model: TransformerWorkload, hardware: HardwareNode | Node, tp_size, pp_size, ep_size=None):
     """``(tp, pp, device, link)`` of a replica of ``model`` on ``hardware``, or an error naming
-    ``tp_size``/``pp_size`` when the split does not exist (more GPUs than the node has, heads or layers
-    that do not divide)."""
+    ``tp_size``/``pp_size``/``ep_size`` when the split does not exist (more GPUs than the node has, heads or
+    layers that do not divide, expert parallelism for a dense model)."""
     pp = validate.positive_int("pp_size", 1 if pp_size is None else pp_size)
+    ep = validate.positive_int("ep_size", 1 if ep_size is None else ep_size)
+    if ep > 1 and not model.is_moe:
+        raise InvalidArgumentError("ep_size", ep, f"1: {model.name} has no experts to spread")
+    if ep > 1 and model.experts % ep:
+        raise InvalidArgumentError("ep_size", ep, f"a divisor of {model.name}'s {model.experts} experts")
     if isinstance(hardware, HardwareNode):
         tp = validate.positive_int("tp_size", 1 if tp_size is None else tp_size)
-        if tp * pp > 1:
-            raise InvalidArgumentError("tp_size", tp_size if tp > 1 else pp_size, "1 on a single device; pass a node "
-                                       "such as Systems.Nodes.DGX_H100 to split a replica over GPUs")
+        if tp * pp * ep > 1:
+            raise InvalidArgumentError("tp_size" if tp > 1 else "pp_size" if pp > 1 else "ep_size",
+                                       tp_size if tp > 1 else pp_size if pp > 1 else ep_size,
+                                       "1 on a single device; pass a node such as Systems.Nodes.DGX_H100 to split "
+                                       "a replica over GPUs")
         return 1, 1, hardware, None
     gpus = hardware.accelerators_per_node
-    tp = validate.positive_int("tp_size", max(1, gpus // pp) if tp_size is None else tp_size)
-    if tp * pp > gpus:
-        raise InvalidArgumentError("tp_size", tp, f"tp_size × pp_size at most the {gpus} GPUs of one {hardware.name}")
+    tp = validate.positive_int("tp_size", max(1, gpus // (pp * ep)) if tp_size is None else tp_size)
+    if tp * pp * ep > gpus:
+        raise InvalidArgumentError("tp_size", tp, f"tp_size × pp_size × ep_size at most the {gpus} GPUs of one "
+                                   f"{hardware.name}")
     if model.attention_heads % tp:
         raise InvalidArgumentError("tp_size", tp, f"a divisor of {model.name}'s {model.attention_heads} attention heads")
     if pp > model.layers:
