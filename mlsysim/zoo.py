@@ -44,20 +44,35 @@ def _hardware(name: str, hw: HardwareNode) -> tuple[list[str], list[Any]]:
     return headers, row
 
 
+def _attention(m: TransformerWorkload) -> str:
+    """How a transformer attends: heads and KV heads, latent attention, sliding windows."""
+    kind = (f"MLA, latent {m.kv_lora_rank} + rope {m.rope_head_dim}" if m.latent_attention
+            else f"{m.attention_heads} / {m.kv_heads} heads")
+    if m.windowed_layer_count:
+        share = "all layers" if m.windowed_layer_count == m.layers else f"{m.windowed_layer_count} of {m.layers} layers"
+        kind += f"; window {m.sliding_window:,} on {share}"
+    return kind
+
+
 def _model(name: str, m: Any) -> tuple[list[str], list[Any]]:
-    headers = ["Name", "Model", "Parameters", "Layers", "Heads / KV heads", "FLOPs per token or inference",
-               "Weights fp16", "Weights int8", "Weights int4", "KV cache per token (fp16)", "Source"]
+    headers = ["Name", "Model", "Parameters", "Active per token", "Layers", "Attention", "Context",
+               "FLOPs per token or inference", "Weights fp16", "Weights int8", "Weights int4",
+               "KV cache per token (fp16)", "Source"]
+
+    def count(q: Any) -> str:
+        return f"{q.to('Bparam' if q.to('param').magnitude >= 1e9 else 'Mparam'):.4g~P}"
+
     if isinstance(m, TransformerWorkload):
         context = min(DEFAULTS.seq_len, m.context_length)
-        arch: tuple[int | str, str, str, str] = (m.layers, f"{m.attention_heads} / {m.kv_heads}",
+        moe = f" ({m.experts_per_token} of {m.experts} experts)" if m.is_moe else ""
+        arch: tuple[Any, ...] = (count(m.active_parameters) + moe, m.layers, _attention(m), f"{m.context_length:,}",
                 f"{m.flops_per_token('decode', context).to('GFLOP').magnitude:.3g} GFLOP/token at {context:,} context",
                 f"{m.kv_cache_bytes_per_token('fp16'):~P.0f}")
     else:
         assert isinstance(m, CNNWorkload)
-        arch = ("–", "–", f"{m.flops_per_inference.to('GFLOP').magnitude:.3g} GFLOP/inference", "–")
-    params = m.parameters.to("Bparam" if m.parameters.to("param").magnitude >= 1e9 else "Mparam")
-    row = [f"`{name}`", m.name, f"{params:.4g~P}", arch[0], arch[1], arch[2],
-           *[f"{m.weight_bytes(p).to('GB').magnitude:.4g} GB" for p in ("fp16", "int8", "int4")], arch[3], _cite(m)]
+        arch = ("–", "–", "–", "–", f"{m.flops_per_inference.to('GFLOP').magnitude:.3g} GFLOP/inference", "–")
+    row = [f"`{name}`", m.name, count(m.parameters), *arch[:5],
+           *[f"{m.weight_bytes(p).to('GB').magnitude:.4g} GB" for p in ("fp16", "int8", "int4")], arch[5], _cite(m)]
     return headers, row
 
 
@@ -108,9 +123,12 @@ def zoo_rows(catalog: Catalog) -> tuple[list[str], list[list[Any]]]:
 
 
 def zoo_table(catalog: Catalog) -> str:
-    """A Markdown table of ``catalog`` with one row per entry and each row's citation."""
+    """A Markdown table of ``catalog`` with one row per entry and each row's citation, in a ``zoo-table``
+    div (the site makes it sortable and filterable); each entry's name carries a stable anchor (``#H100``)."""
     headers, rows = zoo_rows(catalog)
-    return markdown_table(headers, rows, "<" * len(headers))
+    for row in rows:
+        row[0] = f"[{row[0]}]{{#{row[0].strip('`')}}}"
+    return "::: {.zoo-table}\n" + markdown_table(headers, rows, "<" * len(headers)) + "\n:::\n"
 
 
 __all__ = ["zoo_rows", "zoo_table"]

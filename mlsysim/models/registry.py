@@ -15,7 +15,7 @@ from .vision import TINY_MODELS, VISION_MODELS
 GPT2 = TransformerWorkload(
     name="GPT-2 XL (1.5B)", parameters=Q_(1.558, "Bparam"),
     layers=48, hidden_size=1600, attention_heads=25, kv_heads=25, head_dim=64, ffn_size=6400,
-    vocab_size=50257, context_length=1024, mlp="standard", tied_embeddings=True,
+    vocab_size=50257, context_length=1024, mlp="standard", tied_embeddings=True, bias=True, learned_positions=1024,
     source="radford2019gpt2",
 )
 GPT3_175B = TransformerWorkload(
@@ -56,9 +56,142 @@ GPTJ_6B = TransformerWorkload(
     vocab_size=50400, context_length=2048, mlp="standard", source="wang2021gptj",
 )
 
+# From the publishers' Hugging Face configs (tests/data/hf): parameters derived from the shapes;
+# the tests check them against the published totals.
+Llama2_7B = TransformerWorkload(
+    name="Llama-2-7B", parameters=Q_(6_738_415_616, "param"),
+    layers=32, hidden_size=4096, attention_heads=32, kv_heads=32, head_dim=128, ffn_size=11008,
+    vocab_size=32000, context_length=4096, source="touvron2023llama2",
+)
+Llama3_1_8B = TransformerWorkload(
+    name="Llama-3.1-8B", parameters=Q_(8_030_261_248, "param"),
+    layers=32, hidden_size=4096, attention_heads=32, kv_heads=8, head_dim=128, ffn_size=14336,
+    vocab_size=128256, context_length=131072, source="meta2024llama31",
+)
+Llama3_1_70B = TransformerWorkload(
+    name="Llama-3.1-70B", parameters=Q_(70_553_706_496, "param"),
+    layers=80, hidden_size=8192, attention_heads=64, kv_heads=8, head_dim=128, ffn_size=28672,
+    vocab_size=128256, context_length=131072, source="meta2024llama31",
+)
+Llama3_2_1B = TransformerWorkload(
+    name="Llama-3.2-1B", parameters=Q_(1_235_814_400, "param"),
+    layers=16, hidden_size=2048, attention_heads=32, kv_heads=8, head_dim=64, ffn_size=8192, vocab_size=128256,
+    context_length=131072, tied_embeddings=True, source="meta2024llama32",
+)
+Llama3_2_3B = TransformerWorkload(
+    name="Llama-3.2-3B", parameters=Q_(3_212_749_824, "param"),
+    layers=28, hidden_size=3072, attention_heads=24, kv_heads=8, head_dim=128, ffn_size=8192,
+    vocab_size=128256, context_length=131072, tied_embeddings=True, source="meta2024llama32",
+)
+Llama3_3_70B = TransformerWorkload(
+    name="Llama-3.3-70B", parameters=Q_(70_553_706_496, "param"),
+    layers=80, hidden_size=8192, attention_heads=64, kv_heads=8, head_dim=128, ffn_size=28672,
+    vocab_size=128256, context_length=131072, source="meta2024llama33",
+)
+Mistral_7B = TransformerWorkload(
+    name="Mistral-7B-v0.1", parameters=Q_(7_241_732_096, "param"),
+    layers=32, hidden_size=4096, attention_heads=32, kv_heads=8, head_dim=128, ffn_size=14336,
+    vocab_size=32000, context_length=32768, sliding_window=4096, source="jiang2023mistral",
+)
+Mixtral_8x7B = TransformerWorkload(
+    name="Mixtral-8x7B", parameters=Q_(46_702_792_704, "param"),
+    layers=32, hidden_size=4096, attention_heads=32, kv_heads=8, head_dim=128, ffn_size=14336,
+    vocab_size=32000, context_length=32768, experts=8, experts_per_token=2, expert_ffn_size=14336,
+    moe_layers=32, source="jiang2024mixtral",
+)
+Mixtral_8x22B = TransformerWorkload(
+    name="Mixtral-8x22B", parameters=Q_(140_620_634_112, "param"),
+    layers=56, hidden_size=6144, attention_heads=48, kv_heads=8, head_dim=128, ffn_size=16384,
+    vocab_size=32000, context_length=65536, experts=8, experts_per_token=2, expert_ffn_size=16384,
+    moe_layers=56, source="mistral2024mixtral8x22b",
+)
+Qwen2_5_7B = TransformerWorkload(
+    name="Qwen2.5-7B", parameters=Q_(7_615_616_512, "param"),
+    layers=28, hidden_size=3584, attention_heads=28, kv_heads=4, head_dim=128, ffn_size=18944,
+    vocab_size=152064, context_length=131072, qkv_bias=True, source="qwen2024qwen25",
+)
+Qwen2_5_72B = TransformerWorkload(
+    name="Qwen2.5-72B", parameters=Q_(72_706_203_648, "param"),
+    layers=80, hidden_size=8192, attention_heads=64, kv_heads=8, head_dim=128, ffn_size=29568,
+    vocab_size=152064, context_length=131072, qkv_bias=True, source="qwen2024qwen25",
+)
+Qwen3_8B = TransformerWorkload(
+    name="Qwen3-8B", parameters=Q_(8_190_726_144, "param"),
+    layers=36, hidden_size=4096, attention_heads=32, kv_heads=8, head_dim=128, ffn_size=12288,
+    vocab_size=151936, context_length=40960, source="qwen2025qwen3card",
+)
+Qwen3_30B_A3B = TransformerWorkload(
+    name="Qwen3-30B-A3B", parameters=Q_(30_532_110_336, "param"),
+    layers=48, hidden_size=2048, attention_heads=32, kv_heads=4, head_dim=128, ffn_size=6144,
+    vocab_size=151936, context_length=40960, experts=128, experts_per_token=8, expert_ffn_size=768,
+    moe_layers=48, source="qwen2025qwen3card",
+)
+Gemma_7B = TransformerWorkload(
+    name="Gemma-7B", parameters=Q_(8_537_680_896, "param"),
+    layers=28, hidden_size=3072, attention_heads=16, kv_heads=16, head_dim=256, ffn_size=24576,
+    vocab_size=256000, context_length=8192, tied_embeddings=True, source="gemmateam2024gemma",
+)
+Gemma2_9B = TransformerWorkload(
+    name="Gemma-2-9B", parameters=Q_(9_241_404_928, "param"),
+    layers=42, hidden_size=3584, attention_heads=16, kv_heads=8, head_dim=256, ffn_size=14336,
+    vocab_size=256000, context_length=8192, tied_embeddings=True, sliding_window=4096,
+    sliding_window_layers=21, source="gemmateam2024gemma2",
+)
+Gemma2_27B = TransformerWorkload(
+    name="Gemma-2-27B", parameters=Q_(27_226_704_384, "param"),
+    layers=46, hidden_size=4608, attention_heads=32, kv_heads=16, head_dim=128, ffn_size=36864,
+    vocab_size=256000, context_length=8192, tied_embeddings=True, sliding_window=4096,
+    sliding_window_layers=23, source="gemmateam2024gemma2",
+)
+Phi3_Mini = TransformerWorkload(
+    name="Phi-3-mini (4k)", parameters=Q_(3_821_079_552, "param"),
+    layers=32, hidden_size=3072, attention_heads=32, kv_heads=32, head_dim=96, ffn_size=8192, vocab_size=32064,
+    context_length=4096, sliding_window=2047, source="abdin2024phi3",
+)
+Phi3_Medium = TransformerWorkload(
+    name="Phi-3-medium (4k)", parameters=Q_(13_960_238_080, "param"),
+    layers=40, hidden_size=5120, attention_heads=40, kv_heads=10, head_dim=128, ffn_size=17920,
+    vocab_size=32064, context_length=4096, sliding_window=2047, source="abdin2024phi3",
+)
+DeepSeek_V2_Lite = TransformerWorkload(
+    name="DeepSeek-V2-Lite", parameters=Q_(15_706_484_224, "param"),
+    layers=27, hidden_size=2048, attention_heads=16, kv_heads=16, head_dim=128, ffn_size=10944,
+    vocab_size=102400, context_length=163840, experts=64, experts_per_token=6, shared_experts=2,
+    expert_ffn_size=1408, moe_layers=26, kv_lora_rank=512, rope_head_dim=64, v_head_dim=128, source="deepseekai2024v2",
+)
+DeepSeek_V3 = TransformerWorkload(
+    name="DeepSeek-V3", parameters=Q_(671_026_404_352, "param"),
+    layers=61, hidden_size=7168, attention_heads=128, kv_heads=128, head_dim=128, ffn_size=18432,
+    vocab_size=129280, context_length=163840, experts=256, experts_per_token=8, shared_experts=1,
+    expert_ffn_size=2048, moe_layers=58, kv_lora_rank=512, q_lora_rank=1536, rope_head_dim=64, v_head_dim=128, source="deepseekai2024v3",
+)
+GPT2_Small = TransformerWorkload(
+    name="GPT-2 (124M)", parameters=Q_(124_439_808, "param"),
+    layers=12, hidden_size=768, attention_heads=12, kv_heads=12, head_dim=64, ffn_size=3072, vocab_size=50257,
+    context_length=1024, mlp='standard', tied_embeddings=True, bias=True, learned_positions=1024, source="radford2019gpt2",
+)
+OPT_175B = TransformerWorkload(
+    name="OPT-175B", parameters=Q_(175.0, "Bparam"),
+    layers=96, hidden_size=12288, attention_heads=96, kv_heads=96, head_dim=128, ffn_size=49152,
+    vocab_size=50272, context_length=2048, mlp="standard", tied_embeddings=True, bias=True, learned_positions=2050,
+    source="zhang2022opt", notes="Learned positions: 2,048 plus the two offset rows of its reference implementation.",
+)
+BLOOM_176B = TransformerWorkload(
+    name="BLOOM-176B", parameters=Q_(176_247_271_424, "param"),
+    layers=70, hidden_size=14336, attention_heads=112, kv_heads=112, head_dim=128, ffn_size=57344,
+    vocab_size=250880, context_length=2048, mlp="standard", tied_embeddings=True, bias=True,
+    source="bigscience2022bloom", notes="ALiBi positions (no position table); an extra layer norm after the embedding.",
+)
+
 Language = Catalog("language model", {
     "GPT2": GPT2, "GPTJ_6B": GPTJ_6B, "GPT3_175B": GPT3_175B, "Llama2_13B": Llama2_13B, "Llama2_70B": Llama2_70B,
     "Llama3_8B": Llama3_8B, "Llama3_70B": Llama3_70B, "Llama3_405B": Llama3_405B,
+    "Llama2_7B": Llama2_7B, "Llama3_1_8B": Llama3_1_8B, "Llama3_1_70B": Llama3_1_70B, "Llama3_2_1B": Llama3_2_1B,
+    "Llama3_2_3B": Llama3_2_3B, "Llama3_3_70B": Llama3_3_70B, "Mistral_7B": Mistral_7B, "Mixtral_8x7B": Mixtral_8x7B,
+    "Mixtral_8x22B": Mixtral_8x22B, "Qwen2_5_7B": Qwen2_5_7B, "Qwen2_5_72B": Qwen2_5_72B, "Qwen3_8B": Qwen3_8B,
+    "Qwen3_30B_A3B": Qwen3_30B_A3B, "Gemma_7B": Gemma_7B, "Gemma2_9B": Gemma2_9B, "Gemma2_27B": Gemma2_27B,
+    "Phi3_Mini": Phi3_Mini, "Phi3_Medium": Phi3_Medium, "DeepSeek_V2_Lite": DeepSeek_V2_Lite,
+    "DeepSeek_V3": DeepSeek_V3, "GPT2_Small": GPT2_Small, "OPT_175B": OPT_175B, "BLOOM_176B": BLOOM_176B,
 })
 Vision = Catalog("vision model", VISION_MODELS)
 Tiny = Catalog("tiny model", TINY_MODELS)

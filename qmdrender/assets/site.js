@@ -81,5 +81,52 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { addCopyButtons(); search(); });
+  // Zoo tables (inside a div.zoo-table): a filter box above each, and headers that sort on click
+  // (numbers by value, "–" last).  Rows keep their anchors, so links to #H100 still land.
+  function cellValue(cell) {
+    var text = cell.textContent.trim();
+    var number = parseFloat(text.replace(/[,$×]/g, ""));
+    return isNaN(number) ? text.toLowerCase() : number;
+  }
+
+  function sortableTables() {
+    document.querySelectorAll("div.zoo-table table").forEach(function (table) {
+      var body = table.tBodies[0];
+      if (!body || table.dataset.zooReady) { return; }
+      table.dataset.zooReady = "1";
+      var filter = document.createElement("input");
+      filter.type = "search";
+      filter.className = "zoo-filter";
+      filter.placeholder = "Filter " + body.rows.length + " rows…";
+      filter.setAttribute("aria-label", "Filter the table's rows");
+      filter.addEventListener("input", function () {
+        var words = filter.value.toLowerCase().split(/\s+/).filter(Boolean);
+        Array.prototype.forEach.call(body.rows, function (row) {
+          var hay = row.textContent.toLowerCase();
+          row.hidden = !words.every(function (w) { return hay.indexOf(w) >= 0; });
+        });
+      });
+      table.parentNode.insertBefore(filter, table);
+      Array.prototype.forEach.call(table.tHead ? table.tHead.rows[0].cells : [], function (th, column) {
+        th.classList.add("zoo-sortable");
+        th.title = "Sort by " + th.textContent.trim();
+        th.addEventListener("click", function () {
+          var ascending = th.getAttribute("aria-sort") !== "ascending";
+          Array.prototype.forEach.call(th.parentNode.cells, function (c) { c.removeAttribute("aria-sort"); });
+          th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+          var rows = Array.prototype.slice.call(body.rows);
+          rows.sort(function (a, b) {
+            var x = cellValue(a.cells[column]), y = cellValue(b.cells[column]);
+            var xMissing = x === "–" || x === "", yMissing = y === "–" || y === "";
+            if (xMissing !== yMissing) { return xMissing ? 1 : -1; }
+            if (typeof x !== typeof y) { x = String(x); y = String(y); }
+            return (x < y ? -1 : x > y ? 1 : 0) * (ascending ? 1 : -1);
+          });
+          rows.forEach(function (row) { body.appendChild(row); });
+        });
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { addCopyButtons(); search(); sortableTables(); });
 })();
