@@ -30,7 +30,7 @@ def _tflops(hw: HardwareNode, precision: str) -> str:
     if not found:
         return "–"
     value = found[0].to("TFLOP/s").magnitude
-    return f"{value:,.4g}"
+    return f"{value:,.0f}" if value >= 1000 else f"{value:,.4g}"
 
 
 def _hardware(name: str, hw: HardwareNode) -> tuple[list[str], list[Any]]:

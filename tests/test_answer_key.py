@@ -227,3 +227,17 @@ def test_serving_70b_on_a_node_the_sla_not_the_capacity_sets_the_batch():
     assert large.capacity_per_s > small.capacity_per_s
     rate = 2.0  # requests/s per replica: prefill interference pushes the large batch over 50 ms, not the small one
     assert large.mean_itl_s(rate) > 0.05 > small.mean_itl_s(rate)
+
+
+def test_mixture_of_experts_decodes_like_its_active_size_until_the_batch_touches_every_expert():
+    from mlsysim import ServingModel, formulas
+
+    def itl(model, batch):
+        return ServingModel().solve(model, Hardware.H100, seq_len=1024, batch_size=batch, precision="fp8").itl_s
+
+    moe, dense13 = Models.Mixtral_8x7B, Models.Llama2_13B
+    assert itl(moe, 1) == pytest.approx(itl(dense13, 1), rel=0.1)  # two of eight experts ≈ a dense 13 B
+    assert itl(moe, 16) > 1.5 * itl(dense13, 16)  # a batch of 16 reads nearly every expert
+    # The page's answers: 9 tokens read 90 % of Mixtral's experts (E=8, k=2); 36 for Qwen3-30B-A3B (E=128, k=8).
+    assert formulas.distinct_experts_fraction(8, 2, 9) >= 0.9 > formulas.distinct_experts_fraction(8, 2, 8)
+    assert formulas.distinct_experts_fraction(128, 8, 36) >= 0.9 > formulas.distinct_experts_fraction(128, 8, 35)

@@ -19,8 +19,12 @@ def test_every_entry_cites_a_source_in_the_bibliography(name, entry, bib_keys):
 @pytest.mark.parametrize(("name", "hw"), HARDWARE, ids=[n for n, _ in HARDWARE])
 def test_hardware_figures_are_positive_and_ridge_points_sane(name, hw):
     assert hw.memory.capacity.magnitude > 0 and hw.memory.bandwidth.magnitude > 0
-    ridge = hw.ridge_point("fp16" if "fp16" in hw.compute.precision_flops else "int8").magnitude
-    assert 0.5 < ridge < 1000, f"{name} ridge point {ridge} flop/B"
+    precision = next(p for p in ("fp16", "bf16", "int8") if hw.supports(p))
+    ridge = hw.ridge_point(precision).magnitude
+    # Accelerators that reach memory over their host link (a USB or PCIe lane) are built to keep weights on
+    # chip: their ridge lies in the thousands. Every device streaming from its own memory lies below 1,000.
+    limit = 30_000 if hw.device_class == "npu" and "limit" in (hw.notes or "") else 1000
+    assert 0.5 <= ridge < limit, f"{name} ridge point {ridge} flop/B"
 
 
 def test_seed_aliases_resolve_to_the_grouped_entries():
