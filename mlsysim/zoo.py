@@ -80,7 +80,7 @@ def _system(name: str, s: Any) -> tuple[list[str], list[Any]]:
     if isinstance(s, Node):
         return (["Name", "Node", "Accelerators", "Scale-up link (bidirectional)", "Max power", "Price", "Source"],
                 [f"`{name}`", s.name, f"{s.accelerators_per_node} × {s.accelerator.name}", f"{s.intra_node_bw:~P}",
-                 "–" if s.max_power is None else f"{s.max_power:~P}",
+                 "–" if s.max_power is None else f"{s.max_power.to('kW'):.3g~P}",
                  "–" if s.unit_cost is None else f"${s.unit_cost.magnitude:,.0f}", _cite(s)])
     if isinstance(s, NetworkFabric):
         return (["Name", "Fabric", "Port bandwidth (per direction)", "Latency", "Topology", "Source"],

@@ -136,9 +136,10 @@ def test_explainer_rejects_mismatched_configurations():
 
 
 def test_vectorized_sweep_matches_the_serving_model_and_is_large():
-    r = sweep.sweep_serving([Models.Llama3_8B, Models.Llama3_70B], list(Systems.Nodes), ["fp16", "fp8", "int4"],
+    priced = [n for n in Systems.Nodes if n.unit_cost is not None]  # the sweep prices every point per node-year
+    r = sweep.sweep_serving([Models.Llama3_8B, Models.Llama3_70B], priced, ["fp16", "fp8", "int4"],
                             [1, 8, 64, 256], [1024, 4096], list(Infra.Grids))
-    assert len(r) == 2 * len(Systems.Nodes) * 3 * 4 * 2 * len(Infra.Grids)
+    assert len(r) == 2 * len(priced) * 3 * 4 * 2 * len(Infra.Grids)
     row = [x for x in r.rows() if x["model"] == "Llama-3-8B" and x["node"] == DGX.name and x["precision"] == "fp16"
            and x["batch"] == 64 and x["seq_len"] == 4096][0]
     ref = ServingModel().solve(Models.Llama3_8B, H100, seq_len=4096, batch_size=64)

@@ -22,7 +22,7 @@ def test_research_256_is_32_dgx_h100():
 
 def test_cluster_classes_exist():
     sizes = sorted(f.total_accelerators for f in Systems.Clusters)
-    assert sizes == [256, 1024, 16384]
+    assert {256, 1024, 16384} <= set(sizes)  # the seeds' research, production and frontier clusters
 
 
 @pytest.mark.parametrize(("module", "names"), [

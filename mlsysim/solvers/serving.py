@@ -104,7 +104,8 @@ class ServingModel:
             precision: (default ``assumptions.precision``) a seed-style string expanded by role (the KV cache
                 uses ``kv_precision``, default the same, or fp16 for sub-8-bit weights), or a ``Precisions``.
             efficiency, memory_efficiency: flat fractions of peak; default None: the size-dependent curves.
-            tp_size: tensor-parallel GPUs (on a node, default: all its GPUs over ``pp_size``; a device: 1).
+            tp_size: tensor-parallel GPUs (on a node, default: the most of its GPUs over ``pp_size × ep_size``
+                that divide the attention heads; a device: 1).
             pp_size: pipeline stages (default 1); the stages of one token run one after another.
             ep_size: expert parallelism of a mixture of experts (default 1): the replica is ``ep_size`` groups
                 of ``tp_size`` GPUs, each group running its share of the batch through its own copy of
@@ -206,7 +207,11 @@ def replica_split(model: TransformerWorkload, hardware: HardwareNode | Node, tp_
                                        "a replica over GPUs")
         return 1, 1, hardware, None
     gpus = hardware.accelerators_per_node
-    tp = validate.positive_int("tp_size", max(1, gpus // (pp * ep)) if tp_size is None else tp_size)
+    if tp_size is None:  # the largest split of the heads that fits the node (8 of a DGX; 64 of an NVL72 for 64 heads)
+        room = max(1, gpus // (pp * ep))
+        tp = max(t for t in range(1, room + 1) if model.attention_heads % t == 0)
+    else:
+        tp = validate.positive_int("tp_size", tp_size)
     if tp * pp * ep > gpus:
         raise InvalidArgumentError("tp_size", tp, f"tp_size × pp_size × ep_size at most the {gpus} GPUs of one "
                                    f"{hardware.name}")
