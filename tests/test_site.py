@@ -52,7 +52,7 @@ def test_zoo_tables_have_one_row_per_entry(site, page, catalogs):
     for catalog in catalogs:
         for name in catalog.names():
             assert f"<code>{name}</code>" in text, f"{name} missing from {page}"
-    rows = len(re.findall(r"<tr[^>]*>\s*<td[^>]*><span id=\"[^\"]+\"><code>", text))
+    rows = len(re.findall(r"<tr[^>]*>\s*<td[^>]*><span\s+id=\"[^\"]+\"><code>", text))
     assert rows == sum(len(c) for c in catalogs)
 
 
