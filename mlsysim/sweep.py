@@ -81,7 +81,9 @@ def sweep_serving(models, nodes, precisions, batch_sizes, seq_lens, grids, *, ef
 
     Columns: model, node, precision, region (str); batch, seq_len (int); itl_ms, tokens_per_s, memory_gb,
     fits (bool); usd_per_mtok, gco2_per_ktok (per generated token, from a node-year of cost and carbon at
-    ``utilization``, default ``assumptions.serving_utilization``).
+    ``utilization``, default ``assumptions.serving_utilization``); usd_per_mtok is NaN for a node the zoo
+    has no price for (neither the node nor its accelerator has a ``unit_cost``), gco2_per_ktok for one with no
+    power figure.
     """
     assumptions = resolve(assumptions)
     utilization = assumptions.serving_utilization if utilization is None else utilization
@@ -107,8 +109,11 @@ def sweep_serving(models, nodes, precisions, batch_sizes, seq_lens, grids, *, ef
         grid_p, grid_b, grid_s = np.meshgrid(np.arange(len(precisions)), batch, seq, indexing="ij")
         for grid in grids:
             fleet = Fleet(name="sweep", node=node, count=1, fabric=InfiniBand_NDR, region=grid)  # fabric: no cost effect
-            per_gpu_usd = econ.solve(fleet, 365, mfu=utilization).tco_usd / node.accelerators_per_node
-            per_gpu_g = sust.solve(fleet, 365, mfu=utilization).carbon_footprint_kg * 1e3 / node.accelerators_per_node
+            priced = node.unit_cost is not None or node.accelerator.unit_cost is not None
+            per_gpu_usd = (econ.solve(fleet, 365, mfu=utilization).tco_usd / node.accelerators_per_node if priced
+                           else float("nan"))
+            per_gpu_g = (sust.solve(fleet, 365, mfu=utilization).carbon_footprint_kg * 1e3 / node.accelerators_per_node
+                         if node.max_power is not None else float("nan"))
             tokens_year = tokens_per_s * 365 * 86400
             n = itl.size
             out["model"].extend([model.name] * n)

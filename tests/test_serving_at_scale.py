@@ -145,6 +145,9 @@ def test_vectorized_sweep_matches_the_serving_model_and_is_large():
     ref = ServingModel().solve(Models.Llama3_8B, H100, seq_len=4096, batch_size=64)
     assert row["itl_ms"] == pytest.approx(ref.itl.to("ms").magnitude)
     assert row["fits"] == ref.feasible
+    unpriced = sweep.sweep_serving([Models.Llama3_8B], [Systems.Nodes.MI300X_Platform], ["fp16"], [8], [1024],
+                                   [Infra.Quebec])
+    assert np.isnan(unpriced.columns["usd_per_mtok"]).all() and (unpriced.columns["gco2_per_ktok"] > 0).all()
     front = r.where(r.columns["fits"]).pareto_front(("itl_ms", "usd_per_mtok"))
     assert np.all(np.diff(front.columns["itl_ms"]) >= 0) and np.all(np.diff(front.columns["usd_per_mtok"]) < 0)
 
