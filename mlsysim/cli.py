@@ -98,9 +98,9 @@ def cmd_eval(args: argparse.Namespace) -> None:
     hw: Any = Systems.Nodes.get(args.hardware) if on_node else Hardware.get(args.hardware)
     options = _given(batch_size=args.batch_size, precision=args.precision, efficiency=args.efficiency,
                      seq_len=args.seq_len)
-    split = _given(tp_size=args.tp, pp_size=args.pp)
+    split = _given(tp_size=args.tp, pp_size=args.pp, ep_size=args.ep)
     if split and args.mode != "serving":
-        raise MLSysimError("--tp/--pp split a serving replica over a node's GPUs: add --mode serving")
+        raise MLSysimError("--tp/--pp/--ep split a serving replica over a node's GPUs: add --mode serving")
     if args.mode == "serving":
         result = ServingModel().solve(model, hw, **options, **split)
     else:
@@ -128,7 +128,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
     model = _model(args.model)
     hw: Any = Systems.Nodes.get(args.hardware) if args.hardware in Systems.Nodes.names() else Hardware.get(args.hardware)
     options = _given(input_len=args.input, output_len=args.output, batch_size=args.batch_size,
-                     precision=args.precision, tp_size=args.tp, pp_size=args.pp, chunk_tokens=args.chunk_tokens,
+                     precision=args.precision, tp_size=args.tp, pp_size=args.pp, ep_size=args.ep,
+                     chunk_tokens=args.chunk_tokens,
                      prefix_hit_rate=args.prefix_hit_rate, speculative=_speculation(args))
     cost = request_cost(model, hw, **options)
     replicas = cost.serving.replicas  # a node holds gpus // (tp × pp) replicas; the arrivals split evenly
@@ -298,6 +299,8 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("--tp", type=int, help="serving: tensor-parallel GPUs of a node (HARDWARE a node such as "
                     "DGX_H100; default: all of them)")
     ev.add_argument("--pp", type=int, help="serving: pipeline stages of a node's replica (default 1)")
+    ev.add_argument("--ep", type=int, help="serving, mixture of experts: expert-parallel groups of --tp GPUs "
+                    "(default 1)")
     ev.add_argument("--json", action="store_true", help="machine-readable output with units")
     ev.add_argument("--breakdown", action="store_true", help="also print the per-operator breakdown of the step")
     ev.set_defaults(run=cmd_eval)
@@ -311,6 +314,8 @@ def parser() -> argparse.ArgumentParser:
     se.add_argument("--precision", help=f"e.g. fp16, fp8, int4 ({_default('precision')})")
     se.add_argument("--tp", type=int, help="tensor-parallel GPUs of a node (default: all of them)")
     se.add_argument("--pp", type=int, help="pipeline stages (default 1)")
+    se.add_argument("--ep", type=int, help="mixture of experts: expert-parallel groups of --tp GPUs, each with its "
+                    "share of the batch (default 1)")
     se.add_argument("--chunk-tokens", type=int, help="chunked prefill: token budget per step (default: off)")
     se.add_argument("--prefix-hit-rate", type=_number, help="fraction of each prompt found in a prefix cache")
     se.set_defaults(run=cmd_serve)

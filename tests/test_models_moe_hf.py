@@ -161,3 +161,13 @@ def test_moe_weights_fit_by_total_but_decode_by_active():
     m = Models.Mixtral_8x7B
     r = ServingModel().solve(m, Hardware.H100, seq_len=1024, batch_size=1, precision="fp8")
     assert r.memory_per_gpu["weights"].to("GB").magnitude == pytest.approx(46.7, rel=0.01)  # all experts resident
+
+
+def test_the_command_line_spreads_experts():
+    run = [sys.executable, "-m", "mlsysim", "serve", "Mixtral_8x7B", "DGX_H100", "--tp", "1", "--ep", "8",
+           "--batch-size", "64", "--rate", "5", "--json"]
+    result = json.loads(subprocess.run(run, capture_output=True, text=True, check=True).stdout)
+    assert result["tp_size"] == 1 and result["replicas"] == 1
+    refused = subprocess.run([sys.executable, "-m", "mlsysim", "serve", "Llama3_8B", "DGX_H100", "--ep", "2",
+                              "--rate", "1"], capture_output=True, text=True)
+    assert refused.returncode == 2 and "ep_size" in refused.stderr
