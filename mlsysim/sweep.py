@@ -21,8 +21,8 @@ from .core.precision import Precisions, check_precision
 from .cost import step_cost
 from .cost.step import kv_bytes_per_token
 from .models.types import TransformerWorkload
-from .solvers.economics import EconomicsModel
-from .solvers.sustainability import SustainabilityModel
+from .solvers.economics import EconomicsModel, node_price_or_none
+from .solvers.sustainability import SustainabilityModel, node_power_w
 from .systems.registry import InfiniBand_NDR
 from .systems.types import Fleet, Node
 
@@ -109,11 +109,10 @@ def sweep_serving(models, nodes, precisions, batch_sizes, seq_lens, grids, *, ef
         grid_p, grid_b, grid_s = np.meshgrid(np.arange(len(precisions)), batch, seq, indexing="ij")
         for grid in grids:
             fleet = Fleet(name="sweep", node=node, count=1, fabric=InfiniBand_NDR, region=grid)  # fabric: no cost effect
-            priced = node.unit_cost is not None or node.accelerator.unit_cost is not None
-            per_gpu_usd = (econ.solve(fleet, 365, mfu=utilization).tco_usd / node.accelerators_per_node if priced
-                           else float("nan"))
+            per_gpu_usd = (econ.solve(fleet, 365, mfu=utilization).tco_usd / node.accelerators_per_node
+                           if node_price_or_none(node) is not None else float("nan"))
             per_gpu_g = (sust.solve(fleet, 365, mfu=utilization).carbon_footprint_kg * 1e3 / node.accelerators_per_node
-                         if node.max_power is not None else float("nan"))
+                         if node_power_w(node, assumptions) is not None else float("nan"))
             tokens_year = tokens_per_s * 365 * 86400
             n = itl.size
             out["model"].extend([model.name] * n)

@@ -21,7 +21,7 @@ from ..core import validate
 from ..core.assumptions import Assumptions, resolve
 from ..core.errors import InvalidArgumentError
 from ..core.units import si
-from ..systems.types import Fleet
+from ..systems.types import Fleet, Node
 from .result import Result
 from .sustainability import fleet_energy_kwh, node_power_w, resolve_grid
 
@@ -45,13 +45,20 @@ class EconomicsResult(Result):
     carbon_footprint_kg: float
 
 
-def node_price_usd(fleet: Fleet) -> float:
-    """Price of one node: its own figure, else accelerators × accelerator price."""
-    node = fleet.node
+def node_price_or_none(node: Node) -> float | None:
+    """Price of one node in USD: its own figure, else accelerators × accelerator price (None when neither is known)."""
     if node.unit_cost is not None:
         return si(node.unit_cost)
     if node.accelerator.unit_cost is not None:
         return node.accelerators_per_node * si(node.accelerator.unit_cost)
+    return None
+
+
+def node_price_usd(fleet: Fleet) -> float:
+    """Price of one node of ``fleet`` in USD, or an error naming the fleet when the zoo has none."""
+    price = node_price_or_none(fleet.node)
+    if price is not None:
+        return price
     raise InvalidArgumentError("fleet", fleet.name, "a node (or accelerator) with a unit_cost, e.g. Node(unit_cost=Q_(300_000, 'USD'))")
 
 
