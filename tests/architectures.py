@@ -7,24 +7,26 @@ visual wake words, image classification, anomaly detection).
 """
 
 
-def resnet50():
-    """(activation elements, MACs) of ResNet-50 v1.5 at 224x224, conv outputs counted once."""
+def _bottleneck_resnet(blocks):
+    """(activation elements, MACs) of a v1.5 bottleneck ResNet at 224x224 with ``blocks`` per stage."""
     acts = 112 * 112 * 64 + 56 * 56 * 64  # stem conv, max-pool
     macs = 112 * 112 * 64 * 3 * 49
     size, c_in = 56, 64
-    for width, blocks, stride in [(64, 3, 1), (128, 4, 2), (256, 6, 2), (512, 3, 2)]:
-        for i in range(blocks):
-            s = stride if i == 0 else 1
-            out = size // s
+    for width, count, stride in zip((64, 128, 256, 512), blocks, (1, 2, 2, 2), strict=True):
+        for i in range(count):
+            out = size // (stride if i == 0 else 1)
             acts += size * size * width + out * out * width + out * out * 4 * width
             macs += size * size * c_in * width + out * out * width * width * 9 + out * out * width * 4 * width
             if i == 0:
                 acts += out * out * 4 * width
                 macs += out * out * c_in * 4 * width
             size, c_in = out, 4 * width
-    acts += 2048 + 1000
-    macs += 2048 * 1000
-    return acts, macs
+    return acts + 2048 + 1000, macs + 2048 * 1000
+
+
+def resnet50():
+    """(activation elements, MACs) of ResNet-50 v1.5 at 224x224, conv outputs counted once."""
+    return _bottleneck_resnet((3, 4, 6, 3))
 
 
 def mobilenet_v2():
@@ -84,19 +86,7 @@ def resnet18():
 
 def resnet152():
     """(activation elements, MACs) of ResNet-152 v1.5 at 224x224 (3, 8, 36, 3 bottleneck blocks)."""
-    acts = 112 * 112 * 64 + 56 * 56 * 64
-    macs = 112 * 112 * 64 * 3 * 49
-    size, c_in = 56, 64
-    for width, blocks, stride in [(64, 3, 1), (128, 8, 2), (256, 36, 2), (512, 3, 2)]:
-        for i in range(blocks):
-            out = size // (stride if i == 0 else 1)
-            acts += size * size * width + out * out * width + out * out * 4 * width
-            macs += size * size * c_in * width + out * out * width * width * 9 + out * out * width * 4 * width
-            if i == 0:
-                acts += out * out * 4 * width
-                macs += out * out * c_in * 4 * width
-            size, c_in = out, 4 * width
-    return acts + 2048 + 1000, macs + 2048 * 1000
+    return _bottleneck_resnet((3, 8, 36, 3))
 
 
 def _squeeze_excite(size, channels, squeeze):

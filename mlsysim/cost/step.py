@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from .. import formulas
 from ..core.assumptions import Assumptions
 from ..core.precision import Precisions
 from ..hardware.types import HardwareNode
@@ -47,8 +46,7 @@ class StepCost:
 def kv_bytes_per_token(model: TransformerWorkload, precisions: Precisions) -> float:
     """KV-cache bytes one token of context holds at full attention (all layers, K and V, GQA-aware
     [@ainslie2023gqa]; with latent attention the latent and rotary key [@deepseekai2024v2])."""
-    return formulas.kv_cache_bytes_per_token(model.layers, 1, model.kv_values_per_token_per_layer(),
-                                             precisions.bytes("kv_cache")) / 2
+    return kv_cache_bytes(model, 1, precisions)
 
 
 def kv_cache_bytes(model: TransformerWorkload, context: float, precisions: Precisions, tp: int = 1) -> float:

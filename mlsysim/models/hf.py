@@ -107,10 +107,6 @@ def _qwen_moe(config: Config) -> dict[str, Any]:
                 experts="num_experts", shared_width=width, shared=1 if width else 0)
 
 
-def _qwen3(config: Config) -> dict[str, Any]:
-    return _llama(config)
-
-
 def _deepseek(config: Config) -> dict[str, Any]:
     """DeepSeek-V2/V3: latent attention, ``first_k_dense_replace`` dense layers, then MoE every
     ``moe_layer_freq`` layers with ``n_shared_experts`` shared experts."""
@@ -146,7 +142,7 @@ SUPPORTED_ARCHITECTURES: dict[str, Callable[[Config], dict[str, Any]]] = {
     "MixtralForCausalLM": _mixtral,
     "Qwen2ForCausalLM": _qwen2,
     "Qwen2MoeForCausalLM": _qwen_moe,
-    "Qwen3ForCausalLM": _qwen3,
+    "Qwen3ForCausalLM": _llama,
     "Qwen3MoeForCausalLM": _qwen_moe,
     "GemmaForCausalLM": _gemma,
     "Gemma2ForCausalLM": _gemma2,

@@ -185,7 +185,7 @@ class TransformerWorkload(Workload):
         latent attention ``kv_lora_rank + rope_head_dim`` (the latent and the shared rotary key)."""
         if self.kv_lora_rank is not None:
             return self.kv_lora_rank + self.rope_head_dim
-        return 2 * self.kv_heads * self.head_dim
+        return int(formulas.kv_cache_bytes_per_token(1, self.kv_heads, self.head_dim, 1))  # 2 x kv_heads x head_dim
 
     def cached_tokens(self, context: float) -> float:
         """Token-layers of KV cache one sequence of ``context`` tokens holds, over layers: windowed layers
@@ -248,8 +248,8 @@ class TransformerWorkload(Workload):
         ``Assumptions().precision``.  Sliding-window layers stop growing at the window
         (:meth:`cached_tokens`)."""
         per_value = bytes_per_value(DEFAULTS.precision if precision is None else precision)
-        b = formulas.kv_cache_bytes_per_token(self.layers, 1, self.kv_values_per_token_per_layer(), per_value)
-        return quantity(b / 2 / 1024, "KiB")
+        b = self.layers * self.kv_values_per_token_per_layer() * per_value
+        return quantity(b / 1024, "KiB")
 
     def flops_per_token(self, phase: Literal["prefill", "decode", "training"] = "decode", context: int | None = None):
         """FLOPs per token for ``phase`` at ``context`` tokens (default ``Assumptions().seq_len``), in GFLOP.
