@@ -20,11 +20,14 @@ Group = Literal["embedding", "layer", "head", "step"]
 
 @dataclass(frozen=True, slots=True)
 class Collective:
-    """A collective an operator's sharding implies: ``kind`` over ``ranks`` of ``payload`` bytes (the full message)."""
+    """A collective an operator's sharding implies: ``kind`` over ``ranks`` of ``payload`` bytes (the full message),
+    among the GPUs of one parallel ``group``: "tp" (tensor), "cp" (context) or "ep" (expert), each priced on its own
+    link."""
 
     kind: CollectiveKind
     payload: float
     ranks: int
+    group: str = "tp"
 
 
 @dataclass(frozen=True, slots=True)

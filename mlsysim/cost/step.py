@@ -79,7 +79,7 @@ def resident_parameters(model: Workload, tp: int = 1, ep: int = 1) -> float:
 
 def step_work(model: Workload, *, phase: Phase, batch: int, seq: int | None, precisions: Precisions,
               assumptions: Assumptions, tp: int = 1, sequence_parallel: bool = False, recompute: str = "none",
-              state_values: int = 2, query_tokens: int = 1, ep: int = 1
+              state_values: int = 2, query_tokens: int = 1, ep: int = 1, cp: int = 1
               ) -> tuple[tuple[Op, ...], float, str, float, float]:
     """A step's operators before pricing: ``(ops, items produced, throughput unit, resident bytes, activation bytes)``.
 
@@ -94,8 +94,8 @@ def step_work(model: Workload, *, phase: Phase, batch: int, seq: int | None, pre
                               flash=assumptions.flash_attention, recompute=recompute,
                               logits_bytes=assumptions.logits_bytes_per_value,
                               flash_backward_factor=assumptions.flash_backward_factor, query_tokens=query_tokens,
-                              ep=ep, moe_imbalance=assumptions.moe_imbalance)
-        items = float(batch if step_phase == "decode" else batch * seq)
+                              ep=ep, moe_imbalance=assumptions.moe_imbalance, cp=cp)
+        items = float(batch if step_phase == "decode" else batch * seq / cp)
         unit = "token/s"
         if training:
             activations = sum(o.count * o.saved_bytes for o in ops)
@@ -120,9 +120,12 @@ def step_cost(model: Workload, device: HardwareNode, *, phase: Phase, batch: int
               precisions: Precisions, assumptions: Assumptions, efficiency: float | None = None,
               memory_efficiency: float | None = None, tp: int = 1, sequence_parallel: bool = False,
               link: tuple[float, float] | None = None, recompute: str = "none", warn: bool = True,
-              state_values: int = 2, query_tokens: int = 1, ep: int = 1) -> StepCost:
+              state_values: int = 2, query_tokens: int = 1, ep: int = 1, cp: int = 1,
+              group_links: tuple[tuple[str, tuple[float, float]], ...] = ()) -> StepCost:
     """Price one step of ``model`` on ``device`` (one of ``tp`` GPUs when sharded; of ``tp × ep`` when a
-    mixture of experts also spreads its experts over ``ep`` GPUs).
+    mixture of experts also spreads its experts over ``ep`` GPUs; of ``tp × cp`` when context parallelism
+    splits each sequence over ``cp`` GPUs).  ``link`` prices the tensor-parallel collectives, ``group_links``
+    those of another group on another link (see :func:`mlsysim.cost.timing.price`).
 
     ``phase``: "decode" (one token per sequence with ``seq`` tokens cached), "prefill"
     (prompts of ``seq`` tokens), "inference" (a CNN forward pass, or a transformer decode
@@ -140,7 +143,8 @@ def step_cost(model: Workload, device: HardwareNode, *, phase: Phase, batch: int
     """
     rate, used, native = device.resolve_compute(precisions.math, warn=warn)
     return _priced_step(model, device, phase, batch, seq, precisions, assumptions, efficiency, memory_efficiency, tp,
-                        sequence_parallel, link, recompute, state_values, rate, used, native, query_tokens, ep)
+                        sequence_parallel, link, recompute, state_values, rate, used, native, query_tokens, ep, cp,
+                        group_links)
 
 
 @lru_cache(maxsize=4096)
@@ -148,13 +152,14 @@ def _priced_step(model: Workload, device: HardwareNode, phase: Phase, batch: int
                  precisions: Precisions, assumptions: Assumptions, efficiency: float | None,
                  memory_efficiency: float | None, tp: int, sequence_parallel: bool, link: tuple[float, float] | None,
                  recompute: str, state_values: int, rate: float, used: str, native: bool,
-                 query_tokens: int = 1, ep: int = 1) -> StepCost:
+                 query_tokens: int = 1, ep: int = 1, cp: int = 1,
+                 group_links: tuple[tuple[str, tuple[float, float]], ...] = ()) -> StepCost:
     """:func:`step_cost` after the precision fallback, memoized: every argument is immutable, and a solve
     repeated with the same model, device, shape and assumptions (sweeps, searches, pages) reuses the priced step."""
     work = step_work(model, phase=phase, batch=batch, seq=seq, precisions=precisions, assumptions=assumptions,
                      tp=tp, sequence_parallel=sequence_parallel, recompute=recompute, state_values=state_values,
-                     query_tokens=query_tokens, ep=ep)
+                     query_tokens=query_tokens, ep=ep, cp=cp)
     ops, items, unit, resident, activations = work
     breakdown = price(ops, device, rate, assumptions, efficiency=efficiency, memory_efficiency=memory_efficiency,
-                      link=link)
+                      link=link, group_links=group_links)
     return StepCost(breakdown, precisions, used, native, rate, resident, activations, items, unit)

@@ -8,8 +8,9 @@ For each operator (per execution, then × ``count``)::
     t_memory   = bytes / (bandwidth × e_m)  e_m: memory_efficiency(bytes) (the device's measured curve, else
                                                  Assumptions'), or a flat value
     body       = t_compute + t_memory  if overlap == "sum"  else  max(t_compute, t_memory)
-    t_comm     = the collective's time on the scale-up link, in series (an all-reduce at the measured
-                 small-message latency of NVSwitch all-reduces, Assumptions.tp_allreduce_*; others α-β ring)
+    t_comm     = the collective's time on its group's link (the scale-up link unless told), in series (a
+                 tensor-parallel all-reduce at the measured small-message latency of NVSwitch all-reduces,
+                 Assumptions.tp_allreduce_*; others α-β ring)
     time       = max(kernels × launch, kernels × gap + body) + t_comm
     t_overhead = time − body − t_comm   (the fixed per-kernel cost: launch-bound or inter-kernel gaps)
 
@@ -28,7 +29,8 @@ from .ops import Op
 
 def price(ops: tuple[Op, ...], device: HardwareNode, math_rate: float, assumptions: Assumptions, *,
           efficiency: float | None = None, memory_efficiency: float | None = None,
-          link: tuple[float, float] | None = None) -> StepBreakdown:
+          link: tuple[float, float] | None = None,
+          group_links: tuple[tuple[str, tuple[float, float]], ...] = ()) -> StepBreakdown:
     """Time every operator of ``ops`` on ``device`` and sum them into a :class:`StepBreakdown`.
 
     ``math_rate`` is the device's dense peak (flop/s) at the math precision of the
@@ -57,6 +59,7 @@ def price(ops: tuple[Op, ...], device: HardwareNode, math_rate: float, assumptio
     gemm_eff, mem_eff = assumptions.curves(device)
     vector_eff = assumptions.vector_efficiency
     summed = assumptions.overlap == "sum"
+    links = dict(group_links)
     rows = []
     for op in ops:
         if op.flops:
@@ -73,7 +76,8 @@ def price(ops: tuple[Op, ...], device: HardwareNode, math_rate: float, assumptio
             t_m = moved / (bandwidth * (memory_efficiency if memory_efficiency is not None else mem_eff(moved)))
         else:
             t_m = 0.0
-        t_x = _collective_time(op, link, assumptions) if op.collective is not None else 0.0
+        t_x = (_collective_time(op, links.get(op.collective.group, link), assumptions)
+               if op.collective is not None else 0.0)
         body = t_c + t_m if summed else (t_c if t_c > t_m else t_m)
         busy = op.kernels * gap + body
         issue = op.kernels * launch
@@ -90,9 +94,11 @@ def _collective_time(op: Op, link: tuple[float, float] | None, assumptions: Assu
     if link is None:
         raise ValueError(f"operator {op.name!r} needs a link to price its {c.kind}")
     bw, latency = link
-    if c.kind == "all_reduce":
+    if c.kind == "all_reduce" and c.group == "tp":
         return formulas.small_allreduce_time(c.payload, c.ranks, bw, assumptions.tp_allreduce_base_s,
                                              assumptions.tp_allreduce_per_rank_s)
+    if c.kind == "all_reduce":
+        return formulas.ring_allreduce_time(c.payload, c.ranks, bw, latency)
     if c.kind in ("all_gather", "reduce_scatter", "all_to_all"):
         return formulas.ring_allgather_time(c.payload, c.ranks, bw, latency)
     return formulas.point_to_point_time(c.payload, bw, latency)

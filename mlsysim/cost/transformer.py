@@ -38,7 +38,7 @@ DROPOUT_MASK_BYTES = 1.0  # one byte per element [@korthikanti2022reducing]
 def transformer_ops(model: TransformerWorkload, phase: Phase, batch: int, seq: int, precisions: Precisions, *,
                     tp: int = 1, sequence_parallel: bool = False, flash: bool = True, recompute: Recompute = "none",
                     logits_bytes: float = 4.0, flash_backward_factor: float = 2.5,
-                    query_tokens: int = 1, ep: int = 1, moe_imbalance: float = 1.0) -> tuple[Op, ...]:
+                    query_tokens: int = 1, ep: int = 1, moe_imbalance: float = 1.0, cp: int = 1) -> tuple[Op, ...]:
     """The operators of one step on one of ``tp`` GPUs.
 
     ``phase="decode"``: ``batch`` sequences with ``seq`` tokens of context each produce one token
@@ -51,6 +51,9 @@ def transformer_ops(model: TransformerWorkload, phase: Phase, batch: int, seq: i
     ``ep``: a mixture of experts' experts are spread over ``ep`` GPUs, each with a ``batch`` of its own
     (expert parallelism: an all-to-all before and after the experts); the busiest routes ``moe_imbalance`` ×
     the mean.
+    ``cp``: context parallelism [@liu2023ringattention] — each of ``cp`` GPUs takes ``seq / cp`` tokens of every
+    sequence (prefill and training) and computes their attention against the whole sequence: the GPUs exchange
+    keys and values around a ring (``cp_exchange``, an all-gather; its backward also returns their gradients).
 
     Example:
         >>> from mlsysim import Models
@@ -61,7 +64,7 @@ def transformer_ops(model: TransformerWorkload, phase: Phase, batch: int, seq: i
         ['embedding', 'attn_norm', 'qkv_proj', 'attention']
     """
     forward = _forward(model, phase, batch, seq, precisions, tp, sequence_parallel, flash, logits_bytes, recompute,
-                       query_tokens, ep, moe_imbalance)
+                       query_tokens, ep, moe_imbalance, cp if phase != "decode" else 1)
     if phase != "training":
         return forward
     backward = tuple(_backward(op, precisions, flash_backward_factor) for op in reversed(forward))
@@ -78,7 +81,7 @@ def transformer_ops(model: TransformerWorkload, phase: Phase, batch: int, seq: i
 
 def _forward(model: TransformerWorkload, phase: str, batch: int, seq: int, p: Precisions, tp: int, sp: bool,
              flash: bool, logits_bytes: float, recompute: str = "none", query_tokens: int = 1, ep: int = 1,
-             moe_imbalance: float = 1.0) -> tuple[Op, ...]:
+             moe_imbalance: float = 1.0, cp: int = 1) -> tuple[Op, ...]:
     """The forward operators; ``saved_bytes`` follow ``recompute`` (what the backward pass finds in memory)."""
     h, d, f, vocab, layers = model.hidden_size, model.head_dim, model.ffn_size, model.vocab_size, model.layers
     bw, ba, bk, bc = p.bytes("weights"), p.bytes("activations"), p.bytes("kv_cache"), p.bytes("communication")
@@ -86,7 +89,7 @@ def _forward(model: TransformerWorkload, phase: str, batch: int, seq: int, p: Pr
     kv_heads = max(model.kv_heads / tp, 1.0)  # KV heads are replicated when there are fewer than tp
     q_dim, kv_dim = heads * d, kv_heads * d
     ffn = f / tp
-    tokens = batch * query_tokens if phase == "decode" else batch * seq
+    tokens = batch * query_tokens if phase == "decode" else batch * seq / cp
     logit_tokens = tokens if phase in ("training", "decode") else batch
     norm_tokens = tokens / tp if sp else tokens
     dropout = model.dropout and phase == "training"
@@ -138,9 +141,10 @@ def _forward(model: TransformerWorkload, phase: str, batch: int, seq: int, p: Pr
             kv = batch * span * cache_width * bk + tokens * cache_width * bk  # read the cache once, append
             scores = 0.0
         else:
-            pairs = batch * (seq * span - span * (span - 1) / 2)  # causal: query i sees min(i + 1, span) keys
-            kv = batch * span * cache_width * bk if phase == "prefill" else 0.0
-            scores = batch * heads * float(seq) * span  # an unfused kernel computes the whole band
+            # causal: query i sees min(i + 1, span) keys; context parallelism balances them over the cp GPUs
+            pairs = batch * (seq * span - span * (span - 1) / 2) / cp
+            kv = batch * span * cache_width * bk / cp if phase == "prefill" else 0.0
+            scores = batch * heads * float(seq) * span / cp  # an unfused kernel computes the whole band
         qkv_io = tokens * (2 * q_out + cache_width) * ba  # read Q, K, V (or the latent); write O
         saved = tokens * (q_out + cache_width) * ba  # selective recomputation keeps these
         if flash:
@@ -162,6 +166,9 @@ def _forward(model: TransformerWorkload, phase: str, batch: int, seq: int, p: Pr
     else:
         projections = [gemm("qkv_proj", h, q_dim + 2 * kv_dim, gather_in)]
         o_in = q_dim
+    if cp > 1:  # every GPU gathers the other chunks' keys and values (the latent, with MLA) for the whole sequence
+        exchange = Collective("all_gather", batch * seq * cache_width * ba, cp, "cp")
+        projections.append(Op("cp_exchange", "elementwise", "layer", count=layers, collective=exchange))
     layer_ops = [norm("attn_norm"), *projections, *attention_ops,
                  gemm("out_proj", o_in, h, reduce_out, saved_extra=tokens * h * mask),
                  norm("mlp_norm")]
@@ -187,7 +194,7 @@ def _forward(model: TransformerWorkload, phase: str, batch: int, seq: int, p: Pr
         e, k = model.experts, model.experts_per_token
         routed = tokens * k * (moe_imbalance if ep > 1 else 1.0)
         touched = e / ep * formulas.distinct_experts_fraction(e, k, tokens * ep)
-        shuffle = Collective("all_to_all", tokens * k * h * bc, ep) if ep > 1 else None
+        shuffle = Collective("all_to_all", tokens * k * h * bc, ep, "ep") if ep > 1 else None
         layer_ops.append(gemm("router", h, e, count=moe))
         if shuffle is not None:
             layer_ops.append(Op("moe_dispatch", "elementwise", "layer", count=moe, collective=shuffle))
@@ -230,7 +237,11 @@ def _backward(op: Op, p: Precisions, flash_factor: float) -> Op:
     if op.kind == "gather":  # scatter-add into the embedding gradient
         grads = op.weight_bytes / p.bytes("weights") * p.bytes("gradients")
         return Op(name, "gather", op.group, 0.0, grads, op.act_bytes, 0.0, 0.0, op.count, 1, None)
-    return Op(name, op.kind, op.group, 2 * op.flops, op.weight_bytes, 2 * op.act_bytes, 0.0, 0.0, op.count, 1, None)
+    collective = op.collective if op.collective is not None and op.collective.group != "tp" else None
+    if collective is not None and collective.group == "cp":  # the keys and values again, and their gradients back
+        collective = replace(collective, payload=2 * collective.payload)
+    return Op(name, op.kind, op.group, 2 * op.flops, op.weight_bytes, 2 * op.act_bytes, 0.0, 0.0, op.count, 1,
+              collective)
 
 
 def optimizer_ops(parameters: float, p: Precisions, *, shards: int = 1, state_values: int = 2) -> tuple[Op, ...]:

@@ -21,7 +21,7 @@ from .memory import (
     training_traffic_bytes_per_param,
     weight_bytes,
 )
-from .parallel import pipeline_bubble_fraction
+from .parallel import SCHEDULES, microbatches_in_flight, pipeline_bubble_fraction, pipeline_idle_time
 from .queueing import erlang_c, erlang_c_array, mmc_mean_wait, mmc_wait_percentile
 from .reliability import checkpoint_overhead, failure_probability, fleet_mtbf, young_daly_interval
 from .roofline import arithmetic_intensity, compute_time, energy, memory_time, ridge_point, roofline_latency
@@ -60,6 +60,9 @@ __all__ = [
     "speculative_tokens_per_step",
     "node_power",
     "pipeline_bubble_fraction",
+    "pipeline_idle_time",
+    "microbatches_in_flight",
+    "SCHEDULES",
     "point_to_point_time",
     "ring_allgather_time",
     "ring_allreduce_bytes",
