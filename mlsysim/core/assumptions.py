@@ -30,7 +30,7 @@ from .errors import InvalidArgumentError, UnknownNameError
 Overlap = Literal["sum", "max"]
 DeviceClass = Literal["gpu", "tpu", "npu", "dataflow", "mcu"]
 DEVICE_CLASSES: tuple[str, ...] = ("gpu", "tpu", "npu", "dataflow", "mcu")
-SHARDINGS: tuple[str, ...] = ("none", "zero1", "zero2", "zero3")
+SHARDINGS: tuple[str, ...] = ("none", "zero1", "zero2", "zero3", "fsdp")
 RECOMPUTES: tuple[str, ...] = ("none", "selective", "full")
 DP_ALGORITHMS: tuple[str, ...] = ("ring", "hierarchical")
 
@@ -242,12 +242,29 @@ class Assumptions:
         default="hierarchical", metadata=_note("data-parallel all-reduce of a distributed training solve when not "
                                                "told: hierarchical (reduce inside each node over NVLink, then across "
                                                "nodes) rather than one flat ring", "thakur2005collectives"))
+    pipeline_schedule: str = dataclasses.field(
+        default="1f1b", metadata=_note("pipeline schedule of a distributed training solve when not told: 1F1B, "
+                                       "Megatron-LM's default (interleaving is opt-in with virtual stages)",
+                                       "narayanan2021megatron"))
+    virtual_stages: int = dataclasses.field(
+        default=1, metadata=_note("model chunks per GPU of an interleaved pipeline when not told (1: not "
+                                  "interleaved)", "narayanan2021megatron", "chunk"))
+    context_parallel: int = dataclasses.field(
+        default=1, metadata=_note("GPUs that split each sequence (context parallelism, ring attention) in a "
+                                  "distributed training solve when not told (1: none; Llama 3 used 16 at 131k "
+                                  "tokens)", "dubey2024llama3", "GPU"))
+    tp_comm_overlap: bool = dataclasses.field(
+        default=False, metadata=_note("tensor-parallel all-gathers and reduce-scatters run under the neighbouring "
+                                      "GEMMs (Megatron-Core's opt-in --tp-comm-overlap; off by default)",
+                                      "nvidia2024megatronlm"))
+    training_memory_reserve: float = dataclasses.field(
+        default=0.10, metadata=_note("fraction of each GPU's memory a training plan leaves to the CUDA context, "
+                                     "communication buffers and allocator fragmentation (an assumption: ZeRO "
+                                     "reports fragmentation running out of memory with over 30 % still free in "
+                                     "extreme cases; we keep the 10 % serving engines keep)", "rajbhandari2020zero"))
     dp_overlap: float = dataclasses.field(
         default=1.0, metadata=_note("fraction of the backward pass the data-parallel gradient all-reduce can hide "
                                     "behind", "narayanan2021megatron"))
-    zero3_traffic_factor: float = dataclasses.field(
-        default=1.5, metadata=_note("ZeRO-3 data-parallel traffic over a plain all-reduce (parameters gathered in "
-                                    "forward and backward, gradients reduce-scattered)", "rajbhandari2020zero"))
     mfu: float = dataclasses.field(
         default=0.4, metadata=_note("model FLOP utilization of a large training run (Llama 3 405B: 38-43 %)",
                                     "dubey2024llama3"))
@@ -309,10 +326,11 @@ class Assumptions:
                                       "restart time R of Daly's model)", "daly2006", "s"))
 
     def __post_init__(self) -> None:
+        from ..formulas.parallel import SCHEDULES
         from .precision import Precisions  # precision imports formulas, which must not import this module first
 
         choices = {"overlap": ("sum", "max"), "optimizer_sharding": SHARDINGS, "recompute": RECOMPUTES,
-                   "dp_algorithm": DP_ALGORITHMS}
+                   "dp_algorithm": DP_ALGORITHMS, "pipeline_schedule": SCHEDULES}
         for name, allowed in choices.items():
             if getattr(self, name) not in allowed:
                 raise UnknownNameError(name, str(getattr(self, name)), allowed)
@@ -320,11 +338,11 @@ class Assumptions:
             Precisions.from_shorthand(getattr(self, name))
         for name in ("batch_size", "tensor_parallel", "pipeline_parallel", "plans_ranked", "seq_len",
                      "global_batch", "micro_batch", "request_input_tokens", "request_output_tokens",
-                     "replica_concurrency", "kv_block_tokens"):
+                     "replica_concurrency", "kv_block_tokens", "virtual_stages", "context_parallel"):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise InvalidArgumentError(name, value, "a positive whole number")
-        for name in ("serving_memory_reserve", "pruning_sparsity"):
+        for name in ("serving_memory_reserve", "pruning_sparsity", "training_memory_reserve"):
             if not 0.0 <= getattr(self, name) < 1.0:
                 raise InvalidArgumentError(name, getattr(self, name), "a fraction in [0, 1)")
         if not (isinstance(self.moe_imbalance, (int, float)) and 1.0 <= self.moe_imbalance < float("inf")):

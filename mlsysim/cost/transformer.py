@@ -110,10 +110,15 @@ def _forward(model: TransformerWorkload, phase: str, batch: int, seq: int, p: Pr
 
     def gemm(name: str, n_in: float, n_out: float, collective=None, saved_extra=0.0, *, count: int = layers,
              rows: float = tokens, matrices: float = 1.0) -> Op:
-        """``rows`` tokens through ``matrices`` weight matrices of ``n_in × n_out`` (one, unless experts)."""
+        """``rows`` tokens through ``matrices`` weight matrices of ``n_in × n_out`` (one, unless experts).
+
+        Under sequence parallelism a GEMM fed by an all-gather keeps its input sharded over the sequence (the
+        backward pass gathers it again), and the dropout after a reduce-scatter works on ``1/tp`` of the tokens
+        [@korthikanti2022reducing]."""
+        kind = collective.kind if sp and collective is not None else None
+        saved = rows * n_in * ba / (tp if kind == "all_gather" else 1) + saved_extra / (tp if kind == "reduce_scatter" else 1)
         return Op(name, "gemm", "layer", flops=2 * rows * n_in * n_out, weight_bytes=matrices * n_in * n_out * bw,
-                  act_bytes=rows * (n_in + n_out) * ba, saved_bytes=keep * (rows * n_in * ba + saved_extra),
-                  count=count, collective=collective)
+                  act_bytes=rows * (n_in + n_out) * ba, saved_bytes=keep * saved, count=count, collective=collective)
 
     # Attention: scores and values over the context, causal for prompts; windowed layers see the last
     # ``sliding_window`` tokens only [@jiang2023mistral].  Latent attention (MLA) caches one latent and a
@@ -207,7 +212,7 @@ def _forward(model: TransformerWorkload, phase: str, batch: int, seq: int, p: Pr
     emb_weight = BYTES_PER_VALUE[p.activations] if bw < 1 else bw  # tables stay 16-bit under weight-only quantization
     embedding = Op("embedding", "gather", "embedding", weight_bytes=tokens * h * emb_weight / tp,
                    act_bytes=tokens * h * ba, collective=tp_collective("all_reduce"))
-    head_saved = keep * logit_tokens * (h * ba + vocab / tp * logits_bytes)
+    head_saved = keep * logit_tokens * (h * ba / (tp if sp else 1) + vocab / tp * logits_bytes)
     head = (
         Op("final_norm", "elementwise", "head", flops=5 * logit_tokens * h, weight_bytes=h * ba,
            act_bytes=2 * logit_tokens * h * ba),

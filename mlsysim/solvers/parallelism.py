@@ -1,32 +1,60 @@
-"""Search every tensor × pipeline × data split of a fleet for the best training MFU.
+"""Search every training plan of a fleet — TP × PP × DP × CP × EP × micro-batch × schedule and virtual stages ×
+recompute × sharding — for the best MFU that fits in memory.
 
-Candidates: TP divides a node and the model's attention heads, PP divides the
-layers, DP = GPUs / (TP × PP) divides the global batch, and the micro-batch
-size divides each DP rank's share.  Each candidate is scored with
-:func:`mlsysim.solvers.distributed.step_terms`; one that does not fit in
-memory is rejected with its reason.
+Candidates: TP divides a node and the model's attention heads; CP splits the sequence into chunks of at least
+``MIN_CP_TOKENS`` tokens; EP divides the experts (mixtures of
+experts only) and DP × CP; PP stages are at most the layers; DP = GPUs / (TP × CP × PP) divides the global batch;
+the micro-batch divides each DP rank's share; a pipeline runs 1F1B, ZB-H1, or the interleaved schedule with
+2–8 virtual stages that divide its middle stages' layers (and a multiple of PP microbatches).  The cost core
+prices each distinct microbatch shape once; every plan's step is then evaluated at once, vectorized
+(:func:`mlsysim.solvers.distributed.plan_terms`).  A plan that does not fit with the runtime reserve is rejected
+with its reason.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Any, Literal
 
+import numpy as np
+
 from ..core import validate
-from ..core.assumptions import Assumptions
+from ..core.assumptions import RECOMPUTES, SHARDINGS, Assumptions
+from ..core.errors import InvalidArgumentError, UnknownNameError
 from ..core.precision import Precisions
 from ..core.units import quantity
+from ..formulas.parallel import SCHEDULES
 from ..models.types import TransformerWorkload
 from ..systems.types import Fleet
-from .distributed import Recompute, Sharding, prepare, step_terms
+from .distributed import (
+    TERMS,
+    DistributedResult,
+    MicrobatchCost,
+    Plan,
+    Recompute,
+    Schedule,
+    Sharding,
+    check_plan,
+    explain_memory,
+    microbatch_cost,
+    plan_terms,
+    prepare,
+    result,
+    step_terms,
+)
 from .result import Result
 
 MICRO_BATCH_SIZES = (1, 2, 4, 8, 16, 32)
+VIRTUAL_STAGES = (2, 3, 4, 6, 8)
+MIN_CP_TOKENS = 1024  # context parallelism below a kilotoken per GPU is all exchange, no attention
+COST_FIELDS = tuple(f.name for f in dataclasses.fields(MicrobatchCost))
+SEARCHED_SHARDINGS = ("none", "zero1", "zero2", "zero3")  # FSDP prices as ZeRO-3: searching both would tie
 
 
 @dataclasses.dataclass(frozen=True)
 class ParallelismResult(Result):
-    """The best split found, how many were searched, and the ranked feasible ones."""
+    """The best plan found, how many were searched, the ranked feasible ones and the Pareto front."""
 
     model: str
     fleet: str
@@ -37,12 +65,70 @@ class ParallelismResult(Result):
     feasible_count: int
     rejected_count: int
     top_candidates: list = dataclasses.field(repr=False)
-    rejected: list = dataclasses.field(repr=False)
+    pareto_front: list = dataclasses.field(repr=False)
+    named_plan: dict | None = dataclasses.field(default=None, repr=False)
+    best_result: DistributedResult | None = dataclasses.field(default=None, repr=False)
     reason: str = ""
+    _rejected: tuple = dataclasses.field(default=(), repr=False)
+
+    @functools.cached_property
+    def rejected(self) -> list[dict]:
+        """Every plan that does not fit, with its reason (built on first access: a large fleet rejects tens of
+        thousands)."""
+        if not self._rejected:
+            return []
+        cols, t, indices = self._rejected
+        out = []
+        for i in indices:
+            terms = {k: float(t[k][i]) for k in ("memory", "weights", "grads", "optimizer", "activations")}
+            terms |= {"reserve": float(t["reserve"]), "capacity": float(t["capacity"])}
+            out.append({"config": _config(cols, int(i)), "reason": explain_memory(terms)})
+        return out
+
+
+def _candidates(s, model: TransformerWorkload, fleet: Fleet, recomputes, shardings, schedules) -> dict[str, list]:
+    """Every plan of the joint space, as columns."""
+    gpus, per_node, layers = fleet.total_accelerators, fleet.node.accelerators_per_node, model.layers
+    cols: dict[str, list] = {k: [] for k in ("tp", "pp", "dp", "cp", "ep", "mbs", "v", "m", "schedule", "recompute",
+                                             "sharding")}
+    tps = [t for t in range(1, per_node + 1) if per_node % t == 0 and model.attention_heads % t == 0]
+    cps = [c for c in (1, 2, 4, 8, 16, 32, 64) if c == 1 or (s.seq % (2 * c) == 0 and s.seq // c >= MIN_CP_TOKENS)]
+    eps = [e for e in range(1, model.experts + 1) if model.experts % e == 0] if model.is_moe else [1]
+    pipe = [sch for sch in schedules if sch != "interleaved"]
+    for tp in tps:
+        for cp in cps:
+            if gpus % (tp * cp):
+                continue
+            for pp in (p for p in range(1, layers + 1) if gpus % (tp * cp * p) == 0):
+                dp = gpus // (tp * cp * pp)
+                if s.batch % dp:
+                    continue
+                middle = -(-layers // pp)
+                for ep in (e for e in eps if (dp * cp) % e == 0):
+                    for mbs in (b for b in MICRO_BATCH_SIZES if (s.batch // dp) % b == 0):
+                        m = s.batch // dp // mbs
+                        shapes = [("1f1b", 1)] if pp == 1 else [(sch, 1) for sch in pipe]
+                        if pp > 1 and "interleaved" in schedules and m % pp == 0:
+                            shapes += [("interleaved", v) for v in VIRTUAL_STAGES
+                                       if middle % v == 0]
+                        for schedule, v in shapes:
+                            for rc in recomputes:
+                                for sh in shardings:
+                                    for k, val in zip(cols, (tp, pp, dp, cp, ep, mbs, v, m, schedule, rc, sh),
+                                                      strict=True):
+                                        cols[k].append(val)
+    return cols
+
+
+def _config(cols: dict[str, np.ndarray], i: int) -> dict[str, Any]:
+    return {"tp": int(cols["tp"][i]), "pp": int(cols["pp"][i]), "dp": int(cols["dp"][i]), "cp": int(cols["cp"][i]),
+            "ep": int(cols["ep"][i]), "micro_batch_size": int(cols["mbs"][i]), "microbatches": int(cols["m"][i]),
+            "virtual_stages": int(cols["v"][i]), "schedule": str(cols["schedule"][i]),
+            "recompute": str(cols["recompute"][i]), "optimizer_sharding": str(cols["sharding"][i])}
 
 
 class ParallelismOptimizer:
-    """Exhaustive search over TP × PP × DP × micro-batch size."""
+    """Exhaustive, vectorized search over every training plan of a fleet."""
 
     def solve(
         self,
@@ -56,61 +142,148 @@ class ParallelismOptimizer:
         overlap_comm: bool | float | None = None,
         optimizer_sharding: Sharding | None = None,
         recompute: Recompute | None = None,
+        schedule: Schedule | None = None,
+        flash_attention: bool | None = None,
         optimizer: str | None = None,
         dp_algorithm: Literal["ring", "hierarchical"] | None = None,
         sequence_parallel: bool | None = None,
+        compare_to: dict | None = None,
         top_k: int | None = None,
         assumptions: Assumptions | None = None,
     ) -> ParallelismResult:
-        """Every split that fits, ranked by MFU (ties: shorter step).
+        """Every plan that fits, ranked by MFU (ties: shorter step), with the step-time/memory Pareto front;
+        ``best_result`` is the best plan's :class:`DistributedResult`.
 
-        Arguments are those of :meth:`DistributedModel.solve` (None: ``assumptions``' default);
-        ``top_k`` is how many ranked candidates the result keeps (default ``assumptions.plans_ranked``).
+        Arguments are those of :meth:`DistributedModel.solve`.  ``optimizer_sharding``, ``recompute`` and
+        ``schedule`` fix that dimension; None searches all of it (every sharding but FSDP, which prices as
+        ZeRO-3; every recompute; 1F1B, ZB-H1 and interleaved).  ``compare_to`` names a plan (keys of
+        :meth:`DistributedModel.solve`: ``tp_size``, ``pp_size``, ``cp_size``, ``ep_size``, ``micro_batch_size``,
+        ``virtual_stages``, ``schedule``, ``recompute``, ``optimizer_sharding``) whose rank and shortfall the
+        result reports as ``named_plan``.  ``top_k`` is how many ranked candidates the result keeps (default
+        ``assumptions.plans_ranked``).
 
         Example:
             >>> r = ParallelismOptimizer().solve(Models.Llama3_70B, Systems.Clusters.Research_256, batch_size=512)
-            >>> r.best_config["tp"]
-            2
+            >>> r.best_config["tp"], r.total_searched > 1000
+            (2, True)
         """
-        s = prepare(model, fleet, batch_size, seq_len, precision, efficiency, overlap_comm, optimizer_sharding,
-                    recompute, optimizer, dp_algorithm, assumptions, sequence_parallel)
+        s = prepare(model, fleet, batch_size, seq_len, precision, efficiency, overlap_comm, optimizer, dp_algorithm,
+                    assumptions, sequence_parallel, flash_attention)
         keep = validate.positive_int("top_k", s.assumptions.plans_ranked if top_k is None else top_k)
-        gpus = fleet.total_accelerators
-        per_node = fleet.node.accelerators_per_node
-        searched = 0
-        fits: list[dict[str, Any]] = []
-        rejected: list[dict[str, Any]] = []
-        for tp in (t for t in range(1, per_node + 1) if per_node % t == 0 and model.attention_heads % t == 0):
-            for pp in (p for p in range(1, model.layers + 1) if model.layers % p == 0 and gpus % (tp * p) == 0):
-                dp = gpus // (tp * pp)
-                if s.batch % dp:
-                    continue
-                local = s.batch // dp
-                for mbs in (b for b in MICRO_BATCH_SIZES if local % b == 0):
-                    searched += 1
-                    t = step_terms(s, tp, pp, dp, mbs)
-                    config = {"tp": tp, "pp": pp, "dp": dp, "micro_batch_size": mbs, "microbatches": t["m"]}
-                    if t["fits"]:
-                        fits.append({"config": config, "mfu": t["mfu"], "step_time": quantity(t["step"] * 1e3, "ms"),
-                                     "memory_per_gpu": quantity(t["memory"] / 1e9, "GB"),
-                                     "scaling_efficiency": t["scaling"], "bubble_fraction": t["bubble"]})
-                    else:
-                        rejected.append({"config": config, "reason": f"needs {t['memory'] / 1e9:.4g} GB per GPU, "
-                                         f"has {t['capacity'] / 1e9:.4g} GB"})
-        fits.sort(key=lambda c: (-c["mfu"], c["step_time"].magnitude))
-        best = fits[0] if fits else None
+        recomputes = RECOMPUTES if recompute is None else (self._one("recompute", recompute, RECOMPUTES),)
+        shardings = SEARCHED_SHARDINGS if optimizer_sharding is None else (
+            self._one("optimizer_sharding", optimizer_sharding, SHARDINGS),)
+        schedules = SCHEDULES if schedule is None else (self._one("schedule", schedule, SCHEDULES),)
+        lists = _candidates(s, model, fleet, recomputes, shardings, schedules)
+        n = len(lists["tp"])
+        cols: dict[str, np.ndarray] = {k: np.asarray(v) for k, v in lists.items()}
+        named = self._named(s, compare_to)
+        if n == 0:
+            return self._empty(model, fleet, named, "no split of the fleet divides the batch and the model")
+        # Price each distinct microbatch shape once, then spread its fields over the plans that share it.
+        shape_keys = list(zip(lists["tp"], lists["cp"], lists["ep"], lists["mbs"], lists["recompute"], strict=True))
+        shapes = {key: i for i, key in enumerate(dict.fromkeys(shape_keys))}
+        index = np.fromiter((shapes[k] for k in shape_keys), dtype=np.int64, count=n)
+        costs = [microbatch_cost(s, *key) for key in shapes]
+        table = np.array([[getattr(c, f) for f in COST_FIELDS] for c in costs])
+        for j, f in enumerate(COST_FIELDS):
+            cols[f] = table[index, j]
+        t = plan_terms(s, cols)
+        fits = np.asarray(t["fits"], dtype=bool)
+        order = np.lexsort((t["step"], -t["mfu"]))
+        ranked = order[fits[order]]
+        top = [self._row(cols, t, int(i)) for i in ranked[:keep]]
+        front = self._pareto(cols, t, ranked)
+        rejected = (cols, t, np.flatnonzero(~fits))
+        if named is not None:
+            named = self._rank(named, t, fits, ranked)
+        best = top[0] if top else None
+        best_result = None
+        if best is not None:  # the winner as DistributedModel reports it: every term, the memory, the whole run
+            c = best["config"]
+            plan = Plan(c["tp"], c["pp"], c["dp"], c["cp"], c["ep"], c["micro_batch_size"], c["virtual_stages"],
+                        c["schedule"], c["recompute"], c["optimizer_sharding"])
+            best_result = result(s, plan, step_terms(s, plan))
         return ParallelismResult(
-            model=model.name,
-            fleet=fleet.name,
-            best_config=None if best is None else {k: best["config"][k] for k in ("tp", "pp", "dp")}
-            | {"micro_batch_size": best["config"]["micro_batch_size"]},
+            model=model.name, fleet=fleet.name,
+            best_config=None if best is None else {k: v for k, v in best["config"].items() if k != "microbatches"},
             best_mfu=0.0 if best is None else best["mfu"],
             best_step_time=None if best is None else best["step_time"],
-            total_searched=searched,
-            feasible_count=len(fits),
-            rejected_count=len(rejected),
-            top_candidates=fits[:keep],
-            rejected=rejected,
-            reason="" if fits else f"none of the {searched} splits fits in memory; try optimizer_sharding='zero3', "
-            "recompute='full' or a larger fleet",
+            total_searched=n, feasible_count=int(fits.sum()), rejected_count=int((~fits).sum()),
+            top_candidates=top, pareto_front=front, named_plan=named, best_result=best_result,
+            reason="" if top else f"none of the {n:,} plans fits in memory with the runtime reserve; try a larger "
+            "fleet, or a model with fewer parameters",
+            _rejected=rejected,
         )
+
+    @staticmethod
+    def _one(name: str, value, allowed) -> str:
+        if value not in allowed:
+            raise UnknownNameError(name, str(value), allowed)
+        return value
+
+    @staticmethod
+    def _row(cols, t, i: int) -> dict[str, Any]:
+        return {"config": _config(cols, i), "mfu": float(t["mfu"][i]),
+                "step_time": quantity(float(t["step"][i]) * 1e3, "ms"),
+                "memory_per_gpu": quantity(float(t["memory"][i]) / 1e9, "GB"),
+                "scaling_efficiency": float(t["scaling"][i]), "bubble_fraction": float(t["bubble"][i])}
+
+    def _pareto(self, cols, t, ranked) -> list[dict[str, Any]]:
+        """Feasible plans no other beats on both step time and memory, fastest first."""
+        if not len(ranked):
+            return []
+        by_step = ranked[np.lexsort((t["memory"][ranked], t["step"][ranked]))]
+        front, lowest = [], np.inf
+        for i in by_step:
+            if t["memory"][i] < lowest:
+                lowest = t["memory"][i]
+                front.append(self._row(cols, t, int(i)))
+        return front
+
+    @staticmethod
+    def _named(s, compare_to) -> dict | None:
+        if compare_to is None:
+            return None
+        if not isinstance(compare_to, dict):
+            raise InvalidArgumentError("compare_to", compare_to, "a dict of plan settings, e.g. {'tp_size': 8, "
+                                       "'pp_size': 16}")
+        allowed = {"tp_size", "pp_size", "dp_size", "cp_size", "ep_size", "micro_batch_size", "virtual_stages",
+                   "schedule", "recompute", "optimizer_sharding"}
+        unknown = set(compare_to) - allowed
+        if unknown:
+            raise UnknownNameError("compare_to", sorted(unknown)[0], sorted(allowed))
+        c = compare_to
+        plan = check_plan(s, c.get("tp_size"), c.get("pp_size"), c.get("dp_size"), c.get("micro_batch_size"),
+                          cp=c.get("cp_size"), ep=c.get("ep_size"), virtual_stages=c.get("virtual_stages"),
+                          schedule=c.get("schedule"), recompute=c.get("recompute"),
+                          sharding=c.get("optimizer_sharding"))
+        return {"plan": plan, "terms": step_terms(s, plan)}
+
+    @staticmethod
+    def _rank(named: dict, t, fits, ranked) -> dict[str, Any]:
+        plan, own = named["plan"], named["terms"]
+        config = plan.as_dict()
+        out: dict[str, Any] = {"config": config, "feasible": own["fits"], "mfu": own["mfu"],
+                               "step_time": quantity(own["step"] * 1e3, "ms"),
+                               "memory_per_gpu": quantity(own["memory"] / 1e9, "GB")}
+        if not own["fits"]:
+            return out | {"rank": None, "why": explain_memory(own)}
+        out["rank"] = 1 + int((t["mfu"][ranked] > own["mfu"] * (1 + 1e-12)).sum())
+        if not len(ranked) or out["rank"] == 1:
+            return out | {"why": "it is the best plan found"}
+        b = int(ranked[0])
+        keys = {"compute": "t_compute", "tp": "t_tp", "cp": "t_cp", "ep": "t_ep", "bubble": "t_bubble",
+                "pp": "t_pp_exposed", "dp": "t_dp_exposed", "optimizer": "t_optimizer"}
+        excess = {term: own[keys[term]] - float(t[keys[term]][b]) for term in TERMS}
+        worst = max(excess, key=lambda k: excess[k])
+        out["why"] = (f"its {worst} time is {own[keys[worst]] * 1e3:,.0f} ms per step against "
+                      f"{float(t[keys[worst]][b]) * 1e3:,.0f} ms in the best plan (step "
+                      f"{own['step'] * 1e3:,.0f} against {float(t['step'][b]) * 1e3:,.0f} ms)")
+        return out
+
+    @staticmethod
+    def _empty(model, fleet, named, reason: str) -> ParallelismResult:
+        return ParallelismResult(model=model.name, fleet=fleet.name, best_config=None, best_mfu=0.0,
+                                 best_step_time=None, total_searched=0, feasible_count=0, rejected_count=0,
+                                 top_candidates=[], pareto_front=[], named_plan=named, reason=reason)
