@@ -104,12 +104,28 @@ def main() -> None:
         print(f"{name:<{width}}  {per_call_us(fn):8.1f} µs")
     for name in list(CASES)[:4]:
         print(f"{name + ', cold':<{width}}  {per_call_us(cold(CASES[name]), number=500):8.1f} µs")
-    for gpus, fleet in FLEETS.items():
-        result = ParallelismOptimizer().solve(Models.Llama3_70B, fleet, batch_size=2048)
-        ms = per_call_us(lambda fleet=fleet: ParallelismOptimizer().solve(Models.Llama3_70B, fleet, batch_size=2048),
-                         number=20) / 1e3
-        print(f"ParallelismOptimizer (Llama-3-70B, {gpus:>6,} GPUs, batch 2048): {ms:7.2f} ms, "
-              f"{result.total_searched} splits searched, best {result.best_config}")
+    from mlsysim.cost.step import _priced_step
+    from mlsysim.solvers.distributed import _microbatch
+
+    for model in (Models.Llama3_70B, Models.Llama3_405B):
+        for gpus, fleet in FLEETS.items():
+            def search(fleet=fleet, model=model):
+                return ParallelismOptimizer().solve(model, fleet, batch_size=2048, seq_len=8192)
+
+            result = search()
+            warm = per_call_us(search, number=10) / 1e3
+
+            def cold_search():
+                _microbatch.cache_clear()
+                _priced_step.cache_clear()
+                return search()
+
+            cold_ms = per_call_us(cold_search, number=3) / 1e3
+            best = result.best_config or {}
+            print(f"ParallelismOptimizer joint search ({model.name}, {gpus:>6,} GPUs, batch 2048 × 8192): "
+                  f"{result.total_searched:>6,} plans in {cold_ms:6.1f} ms cold, {warm:6.1f} ms warm; best TP "
+                  f"{best.get('tp')} PP {best.get('pp')} CP {best.get('cp')} DP {best.get('dp')} "
+                  f"{best.get('schedule')} v={best.get('virtual_stages')} {best.get('optimizer_sharding')}")
     bench_sweep()
     bench_deployment_search()
 

@@ -1,5 +1,6 @@
 """The ``mlsysim`` command: evaluate a model on a device, serve it under load, plan a serving deployment, list
-the zoo, search a training split, price the carbon.
+the zoo, search a training plan, price the carbon, and recompute the published measurements the engine is
+validated against.
 
 Options left out take the solver's default, which comes from ``Assumptions``;
 ``mlsysim assumptions`` lists every one with its source.
@@ -19,7 +20,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from . import show
+from . import show, validation
 from .core.assumptions import DEFAULTS, Assumptions, EfficiencyCurve
 from .core.catalog import Catalog
 from .core.errors import MLSysimError
@@ -54,7 +55,10 @@ EXAMPLES = {
     "plan-serving": "examples:\n  mlsysim plan-serving Llama3_70B --rate 10 --input 2048 --output 256 --ttft-p99 2s --itl 50ms\n"
                     "  mlsysim plan-serving Llama3_8B --rate 50 --itl 30ms --nodes DGX_H100,DGX_A100 --json",
     "zoo": "examples:\n  mlsysim zoo hardware\n  mlsysim zoo grids --json",
-    "optimize": "examples:\n  mlsysim optimize Llama3_70B --fleet Research_256 --batch-size 512",
+    "optimize": "examples:\n  mlsysim optimize Llama3_70B --fleet Research_256 --batch-size 512\n"
+                "  mlsysim optimize Llama3_405B --fleet Frontier_16K --batch-size 2048 --seq-len 8192 "
+                "--compare tp=8,pp=16,schedule=1f1b",
+    "validate": "examples:\n  mlsysim validate\n  mlsysim validate --solver distributed\n  mlsysim validate --json",
     "carbon": "examples:\n  mlsysim carbon --fleet Research_256 --days 30 --grid Quebec",
     "assumptions": "examples:\n  mlsysim assumptions\n  mlsysim assumptions --json",
 }
@@ -195,17 +199,71 @@ def cmd_zoo(args: argparse.Namespace) -> None:
         print()
 
 
+PLAN_KEYS = {"tp": "tp_size", "pp": "pp_size", "dp": "dp_size", "cp": "cp_size", "ep": "ep_size",
+             "mbs": "micro_batch_size", "v": "virtual_stages", "schedule": "schedule", "recompute": "recompute",
+             "sharding": "optimizer_sharding"}
+
+
+def _plan(text: str) -> dict[str, Any]:
+    """A plan such as 'tp=8,pp=16,schedule=1f1b' as DistributedModel keyword arguments."""
+    plan: dict[str, Any] = {}
+    for item in filter(None, text.split(",")):
+        key, _, value = item.partition("=")
+        if key.strip() not in PLAN_KEYS or not value:
+            raise argparse.ArgumentTypeError(f"{item!r} is not KEY=VALUE with KEY one of {', '.join(PLAN_KEYS)}")
+        name = PLAN_KEYS[key.strip()]
+        plan[name] = int(value) if value.strip().isdigit() else value.strip()
+    return plan
+
+
 def cmd_optimize(args: argparse.Namespace) -> None:
     result = ParallelismOptimizer().solve(_model(args.model), Systems.Clusters.get(args.fleet),
                                           **_given(batch_size=args.batch_size, precision=args.precision,
-                                                   efficiency=args.efficiency, seq_len=args.seq_len))
+                                                   efficiency=args.efficiency, seq_len=args.seq_len,
+                                                   compare_to=args.compare))
     if args.json:
-        print(json.dumps(_jsonable({**result.summary(), "top_candidates": result.top_candidates[:args.top]}), indent=2))
+        print(json.dumps(_jsonable({**result.summary(), "top_candidates": result.top_candidates[:args.top],
+                                    "pareto_front": result.pareto_front, "named_plan": result.named_plan}),
+                         indent=2, default=str))
         return
     show.info(f"{result.model} on {result.fleet}", **result.summary())
-    show.table(["TP", "PP", "DP", "micro-batch", "MFU", "step time", "memory/GPU"],
-               [[c["config"]["tp"], c["config"]["pp"], c["config"]["dp"], c["config"]["micro_batch_size"],
-                 f"{c['mfu']:.3f}", c["step_time"], c["memory_per_gpu"]] for c in result.top_candidates[:args.top]])
+
+    def rows(plans):
+        return [[c["config"]["tp"], c["config"]["pp"], c["config"]["dp"], c["config"]["cp"], c["config"]["ep"],
+                 c["config"]["micro_batch_size"],
+                 c["config"]["schedule"] + (f"×{c['config']['virtual_stages']}" if c["config"]["virtual_stages"] > 1
+                                            else ""),
+                 c["config"]["recompute"], c["config"]["optimizer_sharding"], f"{c['mfu']:.3f}", c["step_time"],
+                 c["memory_per_gpu"]] for c in plans]
+
+    headers = ["TP", "PP", "DP", "CP", "EP", "micro-batch", "schedule", "recompute", "sharding", "MFU", "step time",
+               "memory/GPU"]
+    show.table(headers, rows(result.top_candidates[:args.top]))
+    print(f"\nPareto front (no plan is both faster and smaller), {len(result.pareto_front)} plans:")
+    show.table(headers, rows(result.pareto_front[:args.top]))
+    named = result.named_plan
+    if named is not None:
+        rank = "does not fit" if named["rank"] is None else f"ranks {named['rank']:,} of {result.feasible_count:,}"
+        print(f"\nyour plan {named['config']}: {rank}; {named['why']}")
+
+
+def cmd_validate(args: argparse.Namespace) -> None:
+    comparisons = [c for c in validation.evaluate() if args.solver in (None, c.entry.solver)]
+    if args.json:
+        print(json.dumps([{"id": c.entry.id, "solver": c.entry.solver, "split": c.entry.split,
+                           "quantity": c.entry.quantity, "unit": c.entry.unit, "measured": c.entry.measured,
+                           "predicted": c.predicted, "error": c.error, "source": c.entry.source,
+                           "location": c.entry.location} for c in comparisons], indent=2))
+        return
+    print(show.table_text(["entry", "split", "measured", "predicted", "unit", "error", "source"],
+                          [[c.entry.id, c.entry.split, f"{c.entry.measured:.4g}", f"{c.predicted:.4g}", c.entry.unit,
+                            f"{c.error:+.1%}", c.entry.source] for c in comparisons], "<<>><><"))
+    print()
+    for split in ("held-out", "calibration"):
+        for solver, s in validation.summary(comparisons, split).items():
+            print(f"{solver} ({split}): {s['n']:.0f} entries, median error {s['median']:.1%}, worst {s['worst']:.1%}")
+    print(f"\ndataset {validation.dataset_version()}; where each figure is in its source: mlsysim validate --json "
+          "(field 'location')")
 
 
 def cmd_carbon(args: argparse.Namespace) -> None:
@@ -335,13 +393,16 @@ def parser() -> argparse.ArgumentParser:
     zo.add_argument("--json", action="store_true")
     zo.set_defaults(run=cmd_zoo)
 
-    op = sub.add_parser("optimize", help="search every TP x PP x DP split of a cluster", epilog=EXAMPLES["optimize"], formatter_class=fmt)
+    op = sub.add_parser("optimize", help="search every training plan of a cluster (TP x PP x DP x CP x EP x micro-batch x "
+                        "schedule x recompute x sharding)", epilog=EXAMPLES["optimize"], formatter_class=fmt)
     op.add_argument("model")
     op.add_argument("--fleet", required=True, help=f"a cluster: {', '.join(Systems.Clusters.names())}")
     op.add_argument("--batch-size", type=int, help=f"global batch in sequences ({_default('global_batch')})")
     op.add_argument("--precision", help=f"e.g. bf16, fp8 ({_default('training_precision')})")
     op.add_argument("--efficiency", type=_number, help="fraction of peak FLOP/s, in (0, 1] (default: the solver's)")
     op.add_argument("--seq-len", type=int, help=f"tokens per sequence ({_default('seq_len')})")
+    op.add_argument("--compare", type=_plan, help="a plan to rank against the best, e.g. tp=8,pp=16,v=4,sharding=zero1 "
+                    f"(keys: {', '.join(PLAN_KEYS)})")
     op.add_argument("--top", type=int, default=10, help="candidates to list")
     op.add_argument("--json", action="store_true")
     op.set_defaults(run=cmd_optimize)
@@ -353,6 +414,13 @@ def parser() -> argparse.ArgumentParser:
     ca.add_argument("--mfu", type=_number, help=f"utilization in (0, 1] ({_default('mfu')})")
     ca.add_argument("--json", action="store_true")
     ca.set_defaults(run=cmd_carbon)
+
+    va = sub.add_parser("validate", help="recompute every published measurement the engine is checked against: each "
+                        "error with its source, the median and the worst", epilog=EXAMPLES["validate"],
+                        formatter_class=fmt)
+    va.add_argument("--solver", choices=list(validation.PREDICTORS), help="only this solver's entries")
+    va.add_argument("--json", action="store_true", help="machine-readable, with each entry's quantity and location")
+    va.set_defaults(run=cmd_validate)
 
     asm = sub.add_parser("assumptions", help="every modelling default, with its unit and source",
                          epilog=EXAMPLES["assumptions"], formatter_class=fmt)

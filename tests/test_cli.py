@@ -55,6 +55,28 @@ def test_optimize_and_carbon():
     assert carbon["region_name"] == "Quebec" and carbon["carbon_footprint_kg"] > 0 and carbon["tco_usd"] > 0
 
 
+def test_optimize_ranks_a_named_plan_and_shows_the_pareto_front():
+    done = mlsysim("optimize", "Llama3_70B", "--fleet", "Research_256", "--batch-size", "512",
+                   "--compare", "tp=8,pp=2,schedule=1f1b,sharding=zero1", "--top", "3")
+    assert done.returncode == 0 and "Pareto front" in done.stdout and "your plan" in done.stdout
+    data = json.loads(mlsysim("optimize", "Llama3_70B", "--fleet", "Research_256", "--batch-size", "512",
+                              "--compare", "tp=8,pp=2", "--json").stdout)
+    assert data["named_plan"]["config"]["tp"] == 8 and data["named_plan"]["rank"] > 1 and data["pareto_front"]
+    bad = mlsysim("optimize", "Llama3_70B", "--fleet", "Research_256", "--compare", "tp8")
+    assert bad.returncode == 2 and "KEY=VALUE" in bad.stderr
+
+
+def test_validate_recomputes_every_entry_with_its_source():
+    done = mlsysim("validate", "--solver", "distributed")
+    assert done.returncode == 0 and "korthikanti-175b-selective-sp" in done.stdout
+    assert "distributed (held-out)" in done.stdout and "median error" in done.stdout
+    rows = json.loads(mlsysim("validate", "--json").stdout)
+    assert {r["solver"] for r in rows} >= {"distributed", "serving", "single-node"}
+    assert all(r["source"] and r["location"] for r in rows)
+    llama = {r["id"]: r for r in rows}["llama3-405b-8k-gpus"]
+    assert abs(llama["error"]) < 0.15
+
+
 def test_serve_answers_the_node_question_with_its_slas():
     done = mlsysim("serve", "Llama3_70B", "DGX_H100", "--tp", "2", "--precision", "fp8", "--input", "2048",
                    "--output", "256", "--rate", "10", "--batch-size", "64", "--ttft-p99", "2s", "--itl", "50ms",
@@ -100,7 +122,7 @@ def test_bad_input_exits_2_with_a_named_reason(args, message):
 
 def test_usage_errors_exit_2_and_help_has_examples():
     assert mlsysim("eval").returncode == 2
-    for command in ("eval", "serve", "plan-serving", "zoo", "optimize", "carbon", "assumptions"):
+    for command in ("eval", "serve", "plan-serving", "zoo", "optimize", "carbon", "assumptions", "validate"):
         done = mlsysim(command, "--help")
         assert done.returncode == 0 and "examples:" in done.stdout
 
