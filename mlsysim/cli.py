@@ -226,7 +226,7 @@ def cmd_optimize(args: argparse.Namespace) -> None:
                                     "pareto_front": result.pareto_front, "named_plan": result.named_plan}),
                          indent=2, default=str))
         return
-    show.info(f"{result.model} on {result.fleet}", **result.summary())
+    show.info(f"{result.model} on {result.fleet}", **{k: v for k, v in result.summary().items() if v != ""})
 
     def rows(plans):
         return [[c["config"]["tp"], c["config"]["pp"], c["config"]["dp"], c["config"]["cp"], c["config"]["ep"],
