@@ -110,8 +110,7 @@ def _distributed(c: dict) -> float:
     if c.get("virtual_stages") == "best":  # not published: the interleaving the plan allows that runs fastest
         layers = -(-model.layers // c["pp"])
         runs = [DistributedModel().solve(model, fleet, virtual_stages=v, **plan)
-                for v in range(2, layers + 1) if layers % v == 0 and (c["batch"] * c["tp"] * c["pp"] * c.get("cp", 1)
-                                                                   // c["gpus"]) % c["pp"] == 0]
+                for v in range(2, layers + 1) if layers % v == 0]
         r = min(runs, key=lambda run: run.step_latency_total.magnitude)
     else:
         r = DistributedModel().solve(model, fleet, virtual_stages=c.get("virtual_stages", 1), **plan)

@@ -60,7 +60,10 @@ Sharding = Literal["none", "zero1", "zero2", "zero3", "fsdp"]
 Recompute = Literal["none", "selective", "full"]
 Schedule = Literal["1f1b", "interleaved", "zb-h1"]
 FULL_SHARDS = ("zero3", "fsdp")  # the parameters themselves are sharded
-TERMS = ("compute", "tp", "cp", "ep", "bubble", "pp", "dp", "optimizer")
+TERM_KEYS = {"compute": "t_compute", "tp": "t_tp", "cp": "t_cp", "ep": "t_ep", "bubble": "t_bubble",
+             "pp": "t_pp_exposed", "dp": "t_dp_exposed", "optimizer": "t_optimizer"}  # a step's terms, as plan_terms names them
+PLAN_ARGUMENTS = ("tp_size", "pp_size", "dp_size", "cp_size", "ep_size", "micro_batch_size", "virtual_stages",
+                  "schedule", "recompute", "optimizer_sharding")  # the keywords of check_plan and of a solve
 
 
 @dataclasses.dataclass(frozen=True)
@@ -182,19 +185,22 @@ def prepare(model, fleet, batch_size, seq_len, precision, efficiency, overlap_co
                   dp_algorithm == "hierarchical", sp)
 
 
-def check_plan(s: _Setup, tp=None, pp=None, dp=None, micro_batch_size=None, *, cp=None, ep=None,
-               virtual_stages=None, schedule=None, recompute=None, sharding=None) -> Plan:
-    """Validate one plan on the fleet (None: ``assumptions``' default; ``dp`` inferred from the GPUs)."""
+def check_plan(s: _Setup, *, tp_size=None, pp_size=None, dp_size=None, cp_size=None, ep_size=None,
+               micro_batch_size=None, virtual_stages=None, schedule=None, recompute=None,
+               optimizer_sharding=None) -> Plan:
+    """Validate one plan on the fleet, named as :meth:`DistributedModel.solve` names it (None: ``assumptions``'
+    default; ``dp_size`` inferred from the GPUs)."""
     a, model = s.assumptions, s.model
     node = s.fleet.node
     gpus = s.fleet.total_accelerators
-    tp = validate.positive_int("tp_size", a.tensor_parallel if tp is None else tp)
-    pp = validate.positive_int("pp_size", a.pipeline_parallel if pp is None else pp)
-    cp = validate.positive_int("cp_size", a.context_parallel if cp is None else cp)
-    ep = validate.positive_int("ep_size", 1 if ep is None else ep)
+    tp = validate.positive_int("tp_size", a.tensor_parallel if tp_size is None else tp_size)
+    pp = validate.positive_int("pp_size", a.pipeline_parallel if pp_size is None else pp_size)
+    cp = validate.positive_int("cp_size", a.context_parallel if cp_size is None else cp_size)
+    ep = validate.positive_int("ep_size", 1 if ep_size is None else ep_size)
+    dp = dp_size
     mbs = validate.positive_int("micro_batch_size", a.micro_batch if micro_batch_size is None else micro_batch_size)
     recompute = a.recompute if recompute is None else recompute
-    sharding = a.optimizer_sharding if sharding is None else sharding
+    sharding = a.optimizer_sharding if optimizer_sharding is None else optimizer_sharding
     if recompute not in RECOMPUTES:
         raise UnknownNameError("recompute", str(recompute), RECOMPUTES)
     if sharding not in SHARDINGS:
@@ -272,12 +278,17 @@ class MicrobatchCost:
     math_rate: float
 
 
+def nic_link(s: _Setup) -> tuple[float, float]:
+    """``(bytes/s one direction, latency s)`` of one GPU's share of its node's NICs on the fleet's fabric."""
+    node, fabric = s.fleet.node, s.fleet.fabric
+    return fabric.port_bandwidth * node.nics / node.accelerators_per_node, fabric.latency_s
+
+
 def links(s: _Setup, tp: int, cp: int, ep: int) -> tuple[tuple[float, float], tuple[tuple[str, tuple[float, float]], ...]]:
     """``(tensor-parallel link, other groups' links)``: NVLink for a group inside one node, else the GPU's share
     of the node's NICs on the fabric."""
-    node, fabric = s.fleet.node, s.fleet.fabric
-    nvlink = (node.link_bandwidth, node.link_latency)
-    nic = (fabric.port_bandwidth * node.nics / node.accelerators_per_node, fabric.latency_s)
+    node = s.fleet.node
+    nvlink, nic = (node.link_bandwidth, node.link_latency), nic_link(s)
     per_node = node.accelerators_per_node
     return nvlink, (("cp", nvlink if tp * cp <= per_node else nic), ("ep", nvlink if tp * cp * ep <= per_node else nic))
 
@@ -353,9 +364,9 @@ def _allreduce(message, ranks, local, s: _Setup):
     """Seconds of an all-reduce of ``message`` bytes over ``ranks`` GPUs, ``local`` of them per node (vectorized):
     a ring on NVLink inside one node; across nodes hierarchical (reduce-scatter inside, ring across on each GPU's
     NIC, all-gather inside) or one flat ring on the fabric [@thakur2005collectives]."""
-    node, fabric = s.fleet.node, s.fleet.fabric
+    node = s.fleet.node
     bw_in, lat_in = node.link_bandwidth, node.link_latency
-    nic, lat_out = fabric.port_bandwidth * node.nics / node.accelerators_per_node, fabric.latency_s
+    nic, lat_out = nic_link(s)
     ranks = np.maximum(ranks, 1)
     local = np.minimum(np.maximum(local, 1), ranks)
     nodes = ranks / local
@@ -410,9 +421,10 @@ def plan_terms(s: _Setup, c: dict[str, Any]) -> dict[str, Any]:
     for name in SCHEDULES:
         bubble = np.where(schedule == name, formulas.pipeline_idle_time(name, pp, stage, v, weight_grad), bubble)
     bc = p_.bytes("communication")
-    pp_link = np.where(tp * cp * dp < per_node, node.link_bandwidth,
-                       s.fleet.fabric.port_bandwidth * node.nics / per_node)
-    pp_latency = np.where(tp * cp * dp < per_node, node.link_latency, s.fleet.fabric.latency_s)
+    inside = tp * cp * dp < per_node  # pipeline neighbours share a node
+    nic_bw, nic_latency = nic_link(s)
+    pp_link = np.where(inside, node.link_bandwidth, nic_bw)
+    pp_latency = np.where(inside, node.link_latency, nic_latency)
     send = formulas.point_to_point_time(mbs * s.seq / cp * model.hidden_size * bc / tp, pp_link, pp_latency)
     t_pp = np.where(single, 0.0, 2 * m * v * send)
     t_pp_exposed = np.where(single, 0.0, 2 * (pp - 1) * send + m * np.maximum(0.0, 2 * v * send - stage))
@@ -427,10 +439,9 @@ def plan_terms(s: _Setup, c: dict[str, Any]) -> dict[str, Any]:
     # Parameters per GPU on each stage (dense over tp; routed experts over tp × ep) and where they are sharded.
     dense_l, routed_l, p_emb, p_head = parameter_layout(model)
     head_single = model.hidden_size if model.tied_embeddings else p_head
-    dense = {"first": np.where(single, L * dense_l + p_emb + head_single, n_first * dense_l + p_emb) / tp,
-             "middle": n_mid * dense_l / tp,
-             "last": np.where(single, 0.0, n_last * dense_l + p_head) / tp}
-    dense["last"] = np.where(single, dense["first"], dense["last"])
+    dense_first = np.where(single, L * dense_l + p_emb + head_single, n_first * dense_l + p_emb) / tp
+    dense = {"first": dense_first, "middle": n_mid * dense_l / tp,
+             "last": np.where(single, dense_first, (n_last * dense_l + p_head) / tp)}
     routed = {"first": n_first * routed_l / (tp * ep), "middle": n_mid * routed_l / (tp * ep),
               "last": n_last * routed_l / (tp * ep)}
     d_dense, d_routed = dp * cp, dp * cp / ep
@@ -471,23 +482,20 @@ def plan_terms(s: _Setup, c: dict[str, Any]) -> dict[str, Any]:
             "last": n_last * c["layer_saved"] * in_flight(pp - 1) + c["head_saved"] * in_flight(pp - 1)}
     kept["first"] = np.where(single, L * c["layer_saved"] + c["embedding_saved"] + c["head_saved"], kept["first"])
     capacity = node.accelerator.si.memory_capacity
-    best: dict[str, Any] = {}
+    best: dict[str, Any] | None = None  # the stage that needs the most memory
     for where in ("first", "middle", "last"):
-        weights = bw * (dense[where] / np.where(full, d_dense, 1) + routed[where] / np.where(full, d_routed, 1)
-                        + np.where(full, 2 * (dense_l + routed_l / ep) / tp, 0.0))  # ZeRO-3: a layer gathered, one prefetched
-        grads = bg * (dense[where] / np.where(grads_sharded, d_dense, 1)
-                      + routed[where] / np.where(grads_sharded, d_routed, 1))
-        optimizer = ob * (dense[where] / np.where(state_sharded, d_dense, 1)
-                          + routed[where] / np.where(state_sharded, d_routed, 1))
-        total = weights + grads + optimizer + kept[where]
-        if not best:
-            best = {"weights": weights, "grads": grads, "optimizer": optimizer, "activations": kept[where],
-                    "memory": total}
-        else:
-            more = total > best["memory"]
-            for k, val in (("weights", weights), ("grads", grads), ("optimizer", optimizer),
-                           ("activations", kept[where]), ("memory", total)):
-                best[k] = np.where(more, val, best[k])
+        this = {
+            "weights": bw * (dense[where] / np.where(full, d_dense, 1) + routed[where] / np.where(full, d_routed, 1)
+                             + np.where(full, 2 * (dense_l + routed_l / ep) / tp, 0.0)),  # ZeRO-3: a layer gathered, one prefetched
+            "grads": bg * (dense[where] / np.where(grads_sharded, d_dense, 1)
+                           + routed[where] / np.where(grads_sharded, d_routed, 1)),
+            "optimizer": ob * (dense[where] / np.where(state_sharded, d_dense, 1)
+                               + routed[where] / np.where(state_sharded, d_routed, 1)),
+            "activations": kept[where],
+        }
+        this["memory"] = this["weights"] + this["grads"] + this["optimizer"] + this["activations"]
+        best = this if best is None else {k: np.where(this["memory"] > best["memory"], this[k], best[k]) for k in this}
+    assert best is not None
     reserve = a.training_memory_reserve * capacity
     gpus = tp * pp * dp * cp
     model_flops = s.batch * model_flops_per_sequence(model, s.seq, p_)
@@ -591,9 +599,9 @@ class DistributedModel:
         """
         s = prepare(model, fleet, batch_size, seq_len, precision, efficiency, overlap_comm, optimizer, dp_algorithm,
                     assumptions, sequence_parallel, flash_attention)
-        plan = check_plan(s, tp_size, pp_size, dp_size, micro_batch_size, cp=cp_size, ep=ep_size,
-                          virtual_stages=virtual_stages, schedule=schedule, recompute=recompute,
-                          sharding=optimizer_sharding)
+        plan = check_plan(s, tp_size=tp_size, pp_size=pp_size, dp_size=dp_size, cp_size=cp_size, ep_size=ep_size,
+                          micro_batch_size=micro_batch_size, virtual_stages=virtual_stages, schedule=schedule,
+                          recompute=recompute, optimizer_sharding=optimizer_sharding)
         return result(s, plan, step_terms(s, plan), training_tokens)
 
 
@@ -603,8 +611,6 @@ def result(s: _Setup, plan: Plan, t: dict[str, Any], training_tokens=None) -> Di
     steps = math.ceil(tokens / (s.batch * s.seq))
     ms = lambda x: quantity(x * 1e3, "ms")  # noqa: E731
     p = s.precisions
-    breakdown = {"compute": t["t_compute"], "tp": t["t_tp"], "cp": t["t_cp"], "ep": t["t_ep"], "bubble": t["t_bubble"],
-                 "pp": t["t_pp_exposed"], "dp": t["t_dp_exposed"], "optimizer": t["t_optimizer"]}
     return DistributedResult(
         model=s.model.name, fleet=s.fleet.name, tp_size=plan.tp, pp_size=plan.pp, dp_size=plan.dp,
         batch_size=s.batch, micro_batch_size=plan.micro_batch, microbatches=t["m"], seq_len=s.seq,
@@ -625,7 +631,7 @@ def result(s: _Setup, plan: Plan, t: dict[str, Any], training_tokens=None) -> Di
         recompute=plan.recompute, optimizer_sharding=plan.sharding,
         cp_communication_latency=ms(t["t_cp"]), ep_communication_latency=ms(t["t_ep"]),
         pp_exposed_latency=ms(t["t_pp_exposed"]), stage_layers=t["layers"],
-        step_breakdown={k: ms(v) for k, v in breakdown.items()},
+        step_breakdown={term: ms(t[key]) for term, key in TERM_KEYS.items()},
     )
 
 

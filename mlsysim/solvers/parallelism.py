@@ -28,7 +28,8 @@ from ..formulas.parallel import SCHEDULES
 from ..models.types import TransformerWorkload
 from ..systems.types import Fleet
 from .distributed import (
-    TERMS,
+    PLAN_ARGUMENTS,
+    TERM_KEYS,
     DistributedResult,
     MicrobatchCost,
     Plan,
@@ -120,11 +121,14 @@ def _candidates(s, model: TransformerWorkload, fleet: Fleet, recomputes, shardin
     return cols
 
 
+def _plan(cols: dict[str, np.ndarray], i: int) -> Plan:
+    return Plan(int(cols["tp"][i]), int(cols["pp"][i]), int(cols["dp"][i]), int(cols["cp"][i]), int(cols["ep"][i]),
+                int(cols["mbs"][i]), int(cols["v"][i]), str(cols["schedule"][i]), str(cols["recompute"][i]),
+                str(cols["sharding"][i]))
+
+
 def _config(cols: dict[str, np.ndarray], i: int) -> dict[str, Any]:
-    return {"tp": int(cols["tp"][i]), "pp": int(cols["pp"][i]), "dp": int(cols["dp"][i]), "cp": int(cols["cp"][i]),
-            "ep": int(cols["ep"][i]), "micro_batch_size": int(cols["mbs"][i]), "microbatches": int(cols["m"][i]),
-            "virtual_stages": int(cols["v"][i]), "schedule": str(cols["schedule"][i]),
-            "recompute": str(cols["recompute"][i]), "optimizer_sharding": str(cols["sharding"][i])}
+    return _plan(cols, i).as_dict() | {"microbatches": int(cols["m"][i])}
 
 
 class ParallelismOptimizer:
@@ -196,13 +200,11 @@ class ParallelismOptimizer:
         front = self._pareto(cols, t, ranked)
         rejected = (cols, t, np.flatnonzero(~fits))
         if named is not None:
-            named = self._rank(named, t, fits, ranked)
+            named = self._rank(named, t, ranked)
         best = top[0] if top else None
         best_result = None
         if best is not None:  # the winner as DistributedModel reports it: every term, the memory, the whole run
-            c = best["config"]
-            plan = Plan(c["tp"], c["pp"], c["dp"], c["cp"], c["ep"], c["micro_batch_size"], c["virtual_stages"],
-                        c["schedule"], c["recompute"], c["optimizer_sharding"])
+            plan = _plan(cols, int(ranked[0]))
             best_result = result(s, plan, step_terms(s, plan))
         return ParallelismResult(
             model=model.name, fleet=fleet.name,
@@ -248,20 +250,14 @@ class ParallelismOptimizer:
         if not isinstance(compare_to, dict):
             raise InvalidArgumentError("compare_to", compare_to, "a dict of plan settings, e.g. {'tp_size': 8, "
                                        "'pp_size': 16}")
-        allowed = {"tp_size", "pp_size", "dp_size", "cp_size", "ep_size", "micro_batch_size", "virtual_stages",
-                   "schedule", "recompute", "optimizer_sharding"}
-        unknown = set(compare_to) - allowed
+        unknown = set(compare_to) - set(PLAN_ARGUMENTS)
         if unknown:
-            raise UnknownNameError("compare_to", sorted(unknown)[0], sorted(allowed))
-        c = compare_to
-        plan = check_plan(s, c.get("tp_size"), c.get("pp_size"), c.get("dp_size"), c.get("micro_batch_size"),
-                          cp=c.get("cp_size"), ep=c.get("ep_size"), virtual_stages=c.get("virtual_stages"),
-                          schedule=c.get("schedule"), recompute=c.get("recompute"),
-                          sharding=c.get("optimizer_sharding"))
+            raise UnknownNameError("compare_to", sorted(unknown)[0], PLAN_ARGUMENTS)
+        plan = check_plan(s, **compare_to)
         return {"plan": plan, "terms": step_terms(s, plan)}
 
     @staticmethod
-    def _rank(named: dict, t, fits, ranked) -> dict[str, Any]:
+    def _rank(named: dict, t, ranked) -> dict[str, Any]:
         plan, own = named["plan"], named["terms"]
         config = plan.as_dict()
         out: dict[str, Any] = {"config": config, "feasible": own["fits"], "mfu": own["mfu"],
@@ -273,12 +269,11 @@ class ParallelismOptimizer:
         if not len(ranked) or out["rank"] == 1:
             return out | {"why": "it is the best plan found"}
         b = int(ranked[0])
-        keys = {"compute": "t_compute", "tp": "t_tp", "cp": "t_cp", "ep": "t_ep", "bubble": "t_bubble",
-                "pp": "t_pp_exposed", "dp": "t_dp_exposed", "optimizer": "t_optimizer"}
-        excess = {term: own[keys[term]] - float(t[keys[term]][b]) for term in TERMS}
+        excess = {term: own[key] - float(t[key][b]) for term, key in TERM_KEYS.items()}
         worst = max(excess, key=lambda k: excess[k])
-        out["why"] = (f"its {worst} time is {own[keys[worst]] * 1e3:,.0f} ms per step against "
-                      f"{float(t[keys[worst]][b]) * 1e3:,.0f} ms in the best plan (step "
+        key = TERM_KEYS[worst]
+        out["why"] = (f"its {worst} time is {own[key] * 1e3:,.0f} ms per step against "
+                      f"{float(t[key][b]) * 1e3:,.0f} ms in the best plan (step "
                       f"{own['step'] * 1e3:,.0f} against {float(t['step'][b]) * 1e3:,.0f} ms)")
         return out
 
