@@ -106,6 +106,8 @@ def _distributed(c: dict) -> float:
         recompute=c.get("recompute", "full"), optimizer_sharding=c.get("optimizer_sharding", "none"),
         sequence_parallel=c.get("sequence_parallel"), flash_attention=c.get("flash_attention"),
         overlap_comm=c.get("overlap_comm"),
+        # an all-gather of keys and values before the attention leaves the exchange exposed
+        assumptions=Assumptions(cp_comm_overlap=False) if c.get("cp_overlap") is False else None,
     )
     if c.get("virtual_stages") == "best":  # not published: the interleaving the plan allows that runs fastest
         layers = -(-model.layers // c["pp"])

@@ -4,7 +4,7 @@ context and expert parallelism, and the joint plan search."""
 import numpy as np
 import pytest
 
-from mlsysim import DistributedModel, MLSysimError, Models, ParallelismOptimizer, Systems, formulas
+from mlsysim import Assumptions, DistributedModel, MLSysimError, Models, ParallelismOptimizer, Systems, formulas
 from mlsysim.systems.types import Fleet
 from mlsysim.validation import _gpt
 
@@ -126,6 +126,16 @@ def test_context_parallelism_splits_the_sequence_and_hides_its_ring():
     assert four.cp_communication_latency.magnitude == pytest.approx(0.0, abs=1e-9)  # under the attention it feeds
     with pytest.raises(MLSysimError, match="cp_size"):
         dist.solve(Models.Llama3_405B, fleet, cp_size=3, **kw)
+    # an all-gather before the attention (Llama 3's context parallelism) leaves the exchange on the step
+    gathered = dist.solve(Models.Llama3_405B, fleet, cp_size=4,
+                          assumptions=Assumptions(cp_comm_overlap=False), **kw)
+    exposed = gathered.cp_communication_latency - four.cp_communication_latency
+    assert exposed.magnitude > 0
+    slower = gathered.step_latency_total - four.step_latency_total
+    assert slower >= exposed  # and the pipeline's fill and drain, made of longer stages, grow with it
+    assert gathered.step_breakdown["compute"].magnitude == pytest.approx(four.step_breakdown["compute"].magnitude)
+    grown = gathered.step_breakdown["bubble"] - four.step_breakdown["bubble"]
+    assert (slower - exposed).to("ms").magnitude == pytest.approx(grown.to("ms").magnitude)
 
 
 def test_expert_parallelism_spreads_the_experts_and_pays_an_all_to_all():

@@ -130,6 +130,17 @@ class Assumptions:
     flash_backward_factor: float = dataclasses.field(
         default=2.5, metadata=_note("backward FLOPs of fused attention over its forward FLOPs (it recomputes the "
                                     "scores)", "dao2023flashattention2"))
+    fused_attention_forward_efficiency: float = dataclasses.field(
+        default=0.93,
+        metadata=_note("fraction of a GEMM's efficiency of the same duration that a fused attention kernel's forward "
+                       "pass reaches (softmax and masking run between its two matrix multiplies): FlashAttention-3 "
+                       "on one H100 SXM (bf16, head dim 128, 16k tokens, causal) reaches 616 TFLOP/s, 0.62 of the "
+                       "989 TFLOP/s peak, where a cuBLASLt GEMM of the same duration (1.1 ms at peak) reaches 0.67",
+                       "shah2024flashattention3"))
+    fused_attention_backward_efficiency: float = dataclasses.field(
+        default=0.81,
+        metadata=_note("the same for the backward pass, counted as 2.5 forward passes: 561 TFLOP/s, 0.57 of peak, "
+                       "where a GEMM of the same duration (5.6 ms at peak) reaches 0.70", "shah2024flashattention3"))
     moe_imbalance: float = dataclasses.field(
         default=1.25, metadata=_note("tokens the busiest expert-parallel GPU processes over the mean (routing is "
                                      "never perfectly balanced): the capacity factor Switch Transformers train with",
@@ -257,6 +268,11 @@ class Assumptions:
         default=False, metadata=_note("tensor-parallel all-gathers and reduce-scatters run under the neighbouring "
                                       "GEMMs (Megatron-Core's opt-in --tp-comm-overlap; off by default)",
                                       "nvidia2024megatronlm"))
+    cp_comm_overlap: bool = dataclasses.field(
+        default=True, metadata=_note("context parallelism's key/value exchange runs under the attention it feeds "
+                                     "(ring attention passes blocks while computing; an all-gather before the "
+                                     "attention, as Llama 3 ran it, leaves it exposed: False)",
+                                     "liu2023ringattention"))
     training_memory_reserve: float = dataclasses.field(
         default=0.10, metadata=_note("fraction of each GPU's memory a training plan leaves to the CUDA context, "
                                      "communication buffers and allocator fragmentation (an assumption: ZeRO "
@@ -347,6 +363,10 @@ class Assumptions:
                 raise InvalidArgumentError(name, getattr(self, name), "a fraction in [0, 1)")
         if not (isinstance(self.moe_imbalance, (int, float)) and 1.0 <= self.moe_imbalance < float("inf")):
             raise InvalidArgumentError("moe_imbalance", self.moe_imbalance, "a finite ratio of at least 1")
+        for name in ("fused_attention_forward_efficiency", "fused_attention_backward_efficiency"):
+            value = getattr(self, name)
+            if not (isinstance(value, (int, float)) and not isinstance(value, bool) and 0.0 < value <= 1.0):
+                raise InvalidArgumentError(name, value, "a fraction in (0, 1]")
         if not 0.0 < self.distillation_size_ratio < 1.0:
             raise InvalidArgumentError("distillation_size_ratio", self.distillation_size_ratio, "a fraction in (0, 1)")
         for name in ("kernel_launch_s", "kernel_gap_s"):

@@ -3,7 +3,8 @@
 For each operator (per execution, then × ``count``)::
 
     t_compute  = FLOPs / (peak × e_c)       e_c: gemm_efficiency(FLOPs / peak) for matrix ops (the device's
-                                                 measured curve, else Assumptions'),
+                                                 measured curve, else Assumptions'), × fused_attention_*_efficiency
+                                                 for a fused attention kernel,
                                                  vector_efficiency(FLOPs) otherwise, or a flat ``efficiency``
     t_memory   = bytes / (bandwidth × e_m)  e_m: memory_efficiency(bytes) (the device's measured curve, else
                                                  Assumptions'), or a flat value
@@ -58,6 +59,8 @@ def price(ops: tuple[Op, ...], device: HardwareNode, math_rate: float, assumptio
     launch, gap = assumptions.kernel_costs(device.device_class)
     gemm_eff, mem_eff = assumptions.curves(device)
     vector_eff = assumptions.vector_efficiency
+    fused_fwd = assumptions.fused_attention_forward_efficiency
+    fused_bwd = assumptions.fused_attention_backward_efficiency
     summed = assumptions.overlap == "sum"
     links = dict(group_links)
     rows = []
@@ -65,6 +68,8 @@ def price(ops: tuple[Op, ...], device: HardwareNode, math_rate: float, assumptio
         if op.flops:
             if op.matmul:
                 e = efficiency if efficiency is not None else gemm_eff(op.flops / math_rate)
+                if efficiency is None and op.kind == "attention" and op.kernels == 1:  # one fused kernel
+                    e *= fused_bwd if op.name.endswith("(bwd)") else fused_fwd
                 t_c = op.flops / (math_rate * e)
             else:
                 e = efficiency if efficiency is not None else vector_eff(op.flops)

@@ -14,7 +14,8 @@ size-dependent efficiency, per-kernel cost and its collectives, each on its own 
   layers (as Llama 3 did [@dubey2024llama3]);
 * **compute** — the slowest stage × microbatches, less its exposed communication;
 * **TP / CP / EP** — each group's collectives, in series; ring attention's key/value exchange
-  hides behind the attention it feeds, and TP's behind the GEMMs with ``tp_comm_overlap``;
+  hides behind the attention it feeds (unless ``cp_comm_overlap`` is off, as for an all-gather
+  before the attention), and TP's behind the GEMMs with ``tp_comm_overlap``;
 * **pipeline bubble** — the idle time of the ``schedule`` (1F1B, interleaved over
   ``virtual_stages``, or zero-bubble ZB-H1 [@qi2024zerobubble]; :mod:`mlsysim.formulas.parallel`);
 * **PP** — activation sends between stages: the steady state overlaps them with compute, the
@@ -395,7 +396,8 @@ def plan_terms(s: _Setup, c: dict[str, Any]) -> dict[str, Any]:
 
     # Exposed communication per layer: ring attention hides its exchange behind attention; TP under the GEMMs
     # when asked to.
-    hidden_cp = np.minimum(c["layer_cp"], c["layer_attention"])
+    hidden_cp = (np.minimum(c["layer_cp"], c["layer_attention"]) if a.cp_comm_overlap
+                 else 0.0 * c["layer_cp"])
     hidden_tp = np.minimum(c["layer_tp"], c["layer_gemm_compute"]) if a.tp_comm_overlap else 0.0 * c["layer_tp"]
     t = c["layer_time"] - hidden_cp - hidden_tp
     te, th = c["embedding_time"], c["head_time"]
