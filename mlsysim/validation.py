@@ -151,7 +151,7 @@ def _single_node(c: dict) -> float:
 
 
 def _reliability(c: dict) -> float:
-    rate = Nodes.DGX_H100.failures_per_1000_days
+    rate = Nodes.get(c.get("node", "DGX_H100")).failures_per_1000_days
     if c["metric"] == "node_rate":
         return rate
     return c["nodes"] * c["hours"] / 24 * rate / 1000
