@@ -13,7 +13,7 @@ from .core.precision import Precisions
 from .core.units import Q_, ureg
 from .cost import StepBreakdown
 from .hardware import ComputeCore, Hardware, HardwareNode, MemoryHierarchy, PrecisionFallbackWarning
-from .infra import Datacenter, GridProfile, Infra
+from .infra import Datacenter, Facility, GridProfile, Infra
 from .models import CNNWorkload, Models, TransformerWorkload, Workload
 from .solvers import (
     BatchingOptimizer,
@@ -76,7 +76,7 @@ __all__ = [
     "NetworkRooflineModel", "NetworkRooflineResult", "Pipeline", "PipelineResult", "PlacementOptimizer",
     "PlacementResult", "TailLatencyModel", "TailLatencyResult", "explain", "sweep",
     "CNNWorkload", "Catalog", "CompressionModel", "CompressionResult", "ComputeCore", "DataModel", "DataResult", "Datacenter",
-    "DistributedModel", "DistributedResult", "EconomicsModel", "EconomicsResult", "Engine", "Fleet", "GridProfile",
+    "DistributedModel", "DistributedResult", "EconomicsModel", "EconomicsResult", "Engine", "Facility", "Fleet", "GridProfile",
     "Hardware", "HardwareNode", "Infra", "InvalidArgumentError", "MLSysimError", "MemoryHierarchy", "Models",
     "NetworkFabric", "Node", "ParallelismOptimizer", "ParallelismResult", "PrecisionFallbackWarning", "Q_",
     "ReliabilityModel", "ReliabilityResult", "ScalingModel", "ScalingResult", "SensitivityResult",

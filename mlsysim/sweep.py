@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from typing import Any
 
 import numpy as np
 
@@ -109,10 +110,12 @@ def sweep_serving(models, nodes, precisions, batch_sizes, seq_lens, grids, *, ef
         grid_p, grid_b, grid_s = np.meshgrid(np.arange(len(precisions)), batch, seq, indexing="ij")
         for grid in grids:
             fleet = Fleet(name="sweep", node=node, count=1, fabric=InfiniBand_NDR, region=grid)  # fabric: no cost effect
-            per_gpu_usd = (econ.solve(fleet, 365, mfu=utilization).tco_usd / node.accelerators_per_node
-                           if node_price_or_none(node) is not None else float("nan"))
-            per_gpu_g = (sust.solve(fleet, 365, mfu=utilization).carbon_footprint_kg * 1e3 / node.accelerators_per_node
-                         if node_power_w(node, assumptions) is not None else float("nan"))
+            busy: dict[str, Any] = dict(activity="decode", utilization=utilization, assumptions=assumptions)
+            powered = node_power_w(node, assumptions) is not None and hw.si.tdp is not None
+            per_gpu_usd = (econ.solve(fleet, 365, **busy).tco_usd / node.accelerators_per_node
+                           if node_price_or_none(node) is not None and powered else float("nan"))
+            per_gpu_g = (sust.solve(fleet, 365, **busy).carbon_footprint_kg * 1e3 / node.accelerators_per_node
+                         if powered else float("nan"))
             tokens_year = tokens_per_s * 365 * 86400
             n = itl.size
             out["model"].extend([model.name] * n)

@@ -30,7 +30,7 @@ from .solvers.distributed import DistributedModel
 from .solvers.request import generation_throughput
 from .solvers.roofline import Engine
 from .solvers.serving import ServingModel
-from .solvers.sustainability import SustainabilityModel
+from .solvers.sustainability import SustainabilityModel, node_draw_w
 from .systems.registry import Fabrics, Nodes
 from .systems.types import Fleet
 
@@ -159,11 +159,16 @@ def _reliability(c: dict) -> float:
 
 def _sustainability(c: dict) -> float:
     node = Nodes.get(c["node"])
-    gpus = node.accelerators_per_node
-    days = c["gpu_hours"] / gpus / 24  # one node running for this long uses the same GPU hours
+    if c.get("metric") == "node_power_kw":  # one node's average draw through a run
+        return node_draw_w(node, "training")[1] / 1e3
+    days = c["gpu_hours"] / node.accelerators_per_node / 24  # one node running for this long uses the same GPU hours
     fleet = Fleet(name="validation", node=node, count=1, fabric=Fabrics.InfiniBand_NDR)
-    r = SustainabilityModel().solve(fleet, days, US_Avg, mfu=c["utilization"])
-    return r.it_energy_kwh.to("MWh").magnitude * c.get("pue", 1.0)  # facility energy when the source includes PUE
+    r = SustainabilityModel().solve(fleet, days, US_Avg, activity="training", utilization=1.0)
+    # compare within the boundary the source counts: accelerators only (GPU hours × TDP), whole nodes, or the
+    # facility at the PUE the source states
+    if c["boundary"] == "accelerator":
+        return r.accelerator_energy_kwh.to("MWh").magnitude
+    return r.it_energy_kwh.to("MWh").magnitude * (c["pue"] if c["boundary"] == "facility" else 1.0)
 
 
 PREDICTORS = {

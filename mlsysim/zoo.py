@@ -12,7 +12,7 @@ from typing import Any
 from .core.assumptions import DEFAULTS
 from .core.catalog import Catalog
 from .hardware.types import HardwareNode
-from .infra.types import Datacenter, GridProfile
+from .infra.types import Datacenter, Facility, GridProfile
 from .models.types import CNNWorkload, TransformerWorkload
 from .show import format_value, markdown_table
 from .systems.types import Fleet, NetworkFabric, Node
@@ -92,12 +92,20 @@ def _system(name: str, s: Any) -> tuple[list[str], list[Any]]:
 
 
 def _infra(name: str, g: Any) -> tuple[list[str], list[Any]]:
-    grid = g.as_grid() if isinstance(g, Datacenter) else g
-    assert isinstance(grid, GridProfile)
-    mix = ", ".join(f"{k} {v:.0%}" for k, v in sorted((grid.generation_mix or {}).items(), key=lambda kv: -kv[1]))
-    return (["Name", "Region", "Carbon intensity (life-cycle)", "PUE", "WUE", "Price", "Generation mix", "Source"],
-            [f"`{name}`", grid.name, f"{grid.carbon_intensity:~P}", f"{grid.pue:.2f}", f"{grid.wue:~P}",
-             f"{grid.electricity_price:~P}", mix or "–", _cite(g)])
+    if isinstance(g, Facility):
+        return (["Name", "Facility class", "PUE", "WUE", "Source"],
+                [f"`{name}`", g.name, f"{g.pue:.2f}", f"{g.wue:~P}", _cite(g)])
+    if isinstance(g, Datacenter):
+        return (["Name", "Site", "Grid", "Facility class", "PUE", "WUE", "Source"],
+                [f"`{name}`", g.name, g.grid.name, g.facility.name if g.facility else "–", f"{g.site_pue:.2f}",
+                 f"{g.liters_per_kwh:g} L/kWh", _cite(g)])
+    assert isinstance(g, GridProfile)
+    mix = ", ".join(f"{k} {v:.0%}" for k, v in sorted((g.generation_mix or {}).items(), key=lambda kv: -kv[1]))
+    direct = "–" if g.direct_carbon_intensity is None else f"{g.direct_carbon_intensity:~P}"
+    return (["Name", "Region", "Carbon intensity (life-cycle)", "Direct (combustion)", "Price", "Generation mix",
+             "Source"],
+            [f"`{name}`", g.name, f"{g.carbon_intensity:~P}", direct, f"{g.electricity_price:~P}", mix or "–",
+             _cite(g)])
 
 
 def _row_maker(entry: Any):
@@ -107,7 +115,7 @@ def _row_maker(entry: Any):
         return _model
     if isinstance(entry, (Node, NetworkFabric, Fleet)):
         return _system
-    if isinstance(entry, (GridProfile, Datacenter)):
+    if isinstance(entry, (GridProfile, Datacenter, Facility)):
         return _infra
     raise TypeError(f"no zoo table for {type(entry).__name__}")
 

@@ -111,7 +111,10 @@ def test_exercise5_quebec_cuts_carbon_by_over_90_percent():
     va = sustain.solve(Systems.Clusters.Research_256, 30, Infra.US_Avg, 0.4)
     qc = sustain.solve(Systems.Clusters.Research_256, 30, Infra.Quebec, 0.4)
     assert 0.9 < 1 - qc.carbon_footprint_kg / va.carbon_footprint_kg < 0.99
-    assert 180_000 <= va.total_energy_kwh.magnitude <= 230_000
+    # re-pinned: training holds the GPUs near their power limit whatever the MFU, and both sites are the same
+    # industry-average facility (PUE 1.58): 32 nodes × 7.75 kW × 720 h × 1.58
+    assert va.total_energy_kwh == qc.total_energy_kwh
+    assert 270_000 <= va.total_energy_kwh.magnitude <= 290_000
 
 
 def test_exercise6_b200_cheapest_per_token():

@@ -55,19 +55,38 @@ def test_a_wrong_assumptions_object_is_named():
 
 # --- sustainability and economics -------------------------------------------------------------------
 
-def test_sustainability_defaults_are_the_first_release_numbers():
+def test_dgx_h100_power_at_training_load_and_at_idle():
+    # training: 76 % of the 10.2 kW rating [@newkirk2025calibrated]; the host is what the 8 GPUs at 700 W leave
+    from mlsysim.solvers.sustainability import node_draw_w
+    gpus, node = node_draw_w(DGX, "training")
+    assert (gpus, node) == (pytest.approx(5_600.0), pytest.approx(0.76 * 10_200))
+    # idle: the same host, GPUs at 75 of 700 W (11 %) [@splitwisesim2024]
+    gpus, node = node_draw_w(DGX, "idle")
+    assert gpus == pytest.approx(8 * 0.11 * 700) and node == pytest.approx(0.76 * 10_200 - 8 * 0.89 * 700)
+    assert node_draw_w(DGX, "decode")[1] < node_draw_w(DGX, "prefill")[1] == pytest.approx(0.76 * 10_200)
+
+
+def test_sustainability_defaults_count_their_boundaries():
     r = SustainabilityModel().solve(FLEET, 30, Infra.Quebec, assumptions=DEFAULT)
-    assert r.total_energy_kwh.magnitude == pytest.approx(157_690.368, rel=1e-12)
-    assert r.carbon_footprint_kg == pytest.approx(4_005.3353472, rel=1e-12)
-    assert SustainabilityModel().solve(FLEET, 30, Infra.Quebec, mfu=0.4) == r  # mfu defaults to Assumptions.mfu
+    it = 32 * 0.76 * 10.2 * 30 * 24  # 32 DGX H100 nodes training for 30 days, kWh
+    assert r.it_energy_kwh.magnitude == pytest.approx(it)
+    assert r.accelerator_energy_kwh.magnitude == pytest.approx(256 * 0.7 * 30 * 24)
+    assert r.total_energy_kwh.magnitude == pytest.approx(it * 1.58)  # a bare grid: the industry-average facility
+    assert r.carbon_footprint_kg == pytest.approx(it * 1.58 * Infra.Quebec.kg_co2e_per_kwh)
+    assert r.facility == "Industry average" and r.activity == "training" and r.utilization == 1.0
 
 
-def test_a_higher_idle_power_fraction_raises_energy():
+def test_mfu_does_not_set_power_but_utilization_and_activity_do():
     base = SustainabilityModel().solve(FLEET, 30, Infra.Quebec)
-    idle = SustainabilityModel().solve(FLEET, 30, Infra.Quebec, assumptions=Assumptions(idle_power_fraction=0.6))
-    assert idle.total_energy_kwh > base.total_energy_kwh and idle.carbon_footprint_kg > base.carbon_footprint_kg
-    busier = SustainabilityModel().solve(FLEET, 30, Infra.Quebec, assumptions=Assumptions(mfu=0.8))
-    assert busier.total_energy_kwh > base.total_energy_kwh
+    low, high = (SustainabilityModel().solve(FLEET, 30, Infra.Quebec, mfu=m) for m in (0.2, 0.5))
+    assert low.total_energy_kwh == high.total_energy_kwh == base.total_energy_kwh
+    per_flop = [r.energy_per_model_flop.to("pJ/flop").magnitude for r in (low, high)]
+    assert per_flop[0] == pytest.approx(2.5 * per_flop[1])  # the same energy for less useful work
+    half = SustainabilityModel().solve(FLEET, 30, Infra.Quebec, utilization=0.5)
+    decode = SustainabilityModel().solve(FLEET, 30, Infra.Quebec, activity="decode")
+    assert half.total_energy_kwh < base.total_energy_kwh and decode.total_energy_kwh < base.total_energy_kwh
+    hungry = SustainabilityModel().solve(FLEET, 30, Infra.Quebec, assumptions=Assumptions(node_training_power_fraction=0.9))
+    assert hungry.total_energy_kwh > base.total_energy_kwh
 
 
 def test_node_power_ratio_applies_only_to_nodes_without_a_figure():
@@ -80,10 +99,12 @@ def test_node_power_ratio_applies_only_to_nodes_without_a_figure():
             == SustainabilityModel().solve(FLEET, 30, Infra.Quebec))  # DGX H100 states 10.2 kW
 
 
-def test_economics_defaults_are_the_first_release_numbers():
-    r = EconomicsModel().solve(FLEET, 365, Infra.US_Avg, assumptions=DEFAULT)
-    assert r.tco_usd == pytest.approx(3_628_460.691456, rel=1e-12)
+def test_economics_defaults_price_the_facility_energy_on_the_default_grid():
+    r = EconomicsModel().solve(FLEET, 365, assumptions=DEFAULT)  # no region: Assumptions.grid
+    assert r.region_name == "US Average"
+    assert r.opex_energy_usd == pytest.approx(32 * 0.76 * 10.2 * 8760 * 1.58 * 0.080)
     assert r.capex_total_usd == pytest.approx(12_096_000.0, rel=1e-12)
+    assert r == EconomicsModel().solve(FLEET, 365, Infra.US_Avg)
 
 
 @pytest.mark.parametrize(("change", "field"), [
@@ -91,12 +112,12 @@ def test_economics_defaults_are_the_first_release_numbers():
     ({"network_capex_fraction": 0.3}, "capex_total_usd"),
     ({"lifetime_years": 3.0}, "capex_usd"),
     ({"maintenance_fraction_per_year": 0.08}, "opex_maintenance_usd"),
-    ({"idle_power_fraction": 0.6}, "opex_energy_usd"),
-    ({"mfu": 0.8}, "opex_energy_usd"),
+    ({"node_training_power_fraction": 0.9}, "opex_energy_usd"),
+    ({"facility": "IndustryAverage", "grid": "Poland"}, "opex_energy_usd"),
 ])
 def test_costlier_assumptions_raise_the_tco(change, field):
-    base = EconomicsModel().solve(FLEET, 365, Infra.US_Avg)
-    r = EconomicsModel().solve(FLEET, 365, Infra.US_Avg, assumptions=Assumptions(**change))
+    base = EconomicsModel().solve(FLEET, 365)
+    r = EconomicsModel().solve(FLEET, 365, assumptions=Assumptions(**change))
     assert getattr(r, field) > getattr(base, field) and r.tco_usd > base.tco_usd
 
 
@@ -145,11 +166,13 @@ def test_data_supply_tiers_come_from_the_assumptions():
 
 # --- placement and the forward model ------------------------------------------------------------------
 
-def test_placement_defaults_are_the_first_release_numbers():
+def test_placement_defaults_price_decoding_nodes_busy_half_the_time():
     r = PlacementOptimizer().solve(DGX, 14, [Infra.US_Avg, Infra.Quebec], min_regions=2, assumptions=DEFAULT)
     assert r.placement == {"US Average": 1, "Quebec": 13}
-    assert r.cost_usd_per_year == pytest.approx(1_533_122.31984, rel=1e-12)
-    assert r.carbon_t_per_year == pytest.approx(55.9171383372, rel=1e-12)
+    decode_kw = 0.5 * (0.76 * 10.2 - 8 * 0.46 * 0.7) + 0.5 * (0.76 * 10.2 - 8 * 0.89 * 0.7)  # busy half the year
+    kwh = decode_kw * 8760 * 1.58
+    assert r.carbon_t_per_year == pytest.approx(kwh * (Infra.US_Avg.kg_co2e_per_kwh + 13 * Infra.Quebec.kg_co2e_per_kwh)
+                                                / 1e3)
 
 
 def test_busier_serving_nodes_cost_and_emit_more():
@@ -159,11 +182,11 @@ def test_busier_serving_nodes_cost_and_emit_more():
     assert busy.cost_usd_per_year > base.cost_usd_per_year and busy.carbon_t_per_year > base.carbon_t_per_year
 
 
-def test_forward_defaults_are_the_literals_they_replace():
+def test_forward_defaults_are_the_assumptions_they_name():
     r = ForwardModel().solve(Models.Llama3_8B, FLEET, grid=Infra.Quebec, assumptions=DEFAULT)
-    assert r.tco_usd == pytest.approx(3_492_920.1408, rel=1e-12)
-    assert r.carbon_footprint_kg == pytest.approx(53_924.289408, rel=1e-12)
     assert r == ForwardModel().solve(Models.Llama3_8B, FLEET, grid=Infra.Quebec, duration_days=365, mfu=0.5)
+    serving = SustainabilityModel().solve(FLEET, 365, Infra.Quebec, activity="decode", utilization=0.5)
+    assert r.carbon_footprint_kg == pytest.approx(serving.carbon_footprint_kg)
 
 
 def test_forward_prices_the_deployment_period_and_utilization_assumed():
@@ -249,7 +272,7 @@ def test_explain_attributes_a_change_to_the_assumptions_that_differ():
         return SustainabilityModel().solve(FLEET, 30, grid, assumptions=assumptions).carbon_footprint
 
     r = explain(carbon, {"assumptions": DEFAULT, "grid": Infra.US_Avg},
-                {"assumptions": Assumptions(idle_power_fraction=0.6), "grid": Infra.Quebec})
+                {"assumptions": Assumptions(node_training_power_fraction=0.9), "grid": Infra.Quebec})
     term = next(t for t in r.terms if t["input"] == "assumptions")
-    assert term["from"] == "idle_power_fraction=0.35" and term["to"] == "idle_power_fraction=0.6"
+    assert term["from"] == "node_training_power_fraction=0.76" and term["to"] == "node_training_power_fraction=0.9"
     assert term["contribution"] > 0 * term["contribution"]

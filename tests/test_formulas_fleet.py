@@ -58,9 +58,11 @@ def test_mix_intensity_of_an_all_coal_grid_is_the_coal_factor():
 
 
 def test_energy_of_256_h100_for_30_days_from_node_power():
-    # 32 DGX H100 at 10.2 kW peak; at utilization 0.4 the linear model gives 10.2 * (0.35 + 0.65 * 0.4) kW
-    node_kw = formulas.node_power(10.2, 0.4, 0.35)
-    assert node_kw == pytest.approx(6.222)
+    # 32 DGX H100 training: the host draws 76 % of 10.2 kW less 8 × 700 W; the node, that plus its GPUs
+    host_w = formulas.host_power(10_200, 0.76, 8, 700)
+    assert host_w == pytest.approx(2_152.0)
+    node_kw = formulas.node_power(8, 700, host_w) / 1e3
     it_kwh = 32 * node_kw * 30 * 24
     assert Systems.Clusters.Research_256.node.max_power == Q_(10.2, "kW")
-    assert it_kwh == pytest.approx(143_354.9, rel=1e-4)
+    assert it_kwh == pytest.approx(178_606.08, rel=1e-9)
+

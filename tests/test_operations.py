@@ -99,7 +99,6 @@ def test_region_comes_from_the_fleet_when_not_given():
     (lambda: sustain.solve(FLEET, 0, Infra.Quebec), "duration_days=0"),
     (lambda: sustain.solve(FLEET, -5, Infra.Quebec), "duration_days=-5"),
     (lambda: sustain.solve(FLEET, 30, Infra.Quebec, mfu=1.2), "mfu=1.2"),
-    (lambda: sustain.solve(FLEET, 30), "datacenter"),
     (lambda: sustain.solve(FLEET, 30, "Quebec"), "datacenter='Quebec'"),
     (lambda: econ.solve(FLEET, 30, Infra.Quebec, mfu=0), "mfu=0"),
     (lambda: ReliabilityModel().solve(FLEET, job_duration_hours=0), "job_duration_hours"),

@@ -4,7 +4,7 @@ import importlib
 
 import pytest
 
-from mlsysim import Q_, Infra, MLSysimError, SpecError, Systems
+from mlsysim import Q_, Datacenter, Facility, Infra, MLSysimError, SpecError, Systems
 from mlsysim.infra.types import GridProfile
 
 ENTRIES = Systems.items() + Infra.items()
@@ -47,7 +47,8 @@ def test_required_grids_and_aliases():
     for name in ["Quebec", "Norway", "Sweden", "France", "US_Avg", "Iowa", "Virginia", "Poland"]:
         assert name in Infra.Grids
     assert Infra.US_Avg is Infra.Grids.US_Avg and Infra.Quebec is Infra.Grids.Quebec
-    assert Infra.Datacenters.GCP_Iowa.as_grid().pue == pytest.approx(1.10)
+    assert Infra.Datacenters.GCP_Iowa.site_pue == pytest.approx(1.10)
+    assert Infra.Facilities.Hyperscale.pue < Infra.Facilities.IndustryAverage.pue
 
 
 def test_quebec_is_the_cleanest_and_poland_the_dirtiest():
@@ -57,10 +58,12 @@ def test_quebec_is_the_cleanest_and_poland_the_dirtiest():
 
 def test_grid_validation():
     with pytest.raises(SpecError, match="carbon intensity"):
-        GridProfile(name="x", carbon_intensity=Q_(25, "g"), pue=1.2, wue=Q_(1, "L/kWh"),
-                    electricity_price=Q_(0.1, "USD/kWh"), primary_source="hydro")
+        GridProfile(name="x", carbon_intensity=Q_(25, "g"), electricity_price=Q_(0.1, "USD/kWh"),
+                    primary_source="hydro")
     with pytest.raises(SpecError, match="pue"):
-        Infra.US_Avg.model_copy(update={"pue": 0.9})
+        Facility(name="x", pue=0.9, wue=Q_(1, "L/kWh"))
+    with pytest.raises(SpecError, match="facility class"):
+        Datacenter(name="x", grid=Infra.US_Avg)  # neither a class nor its own PUE and WUE
     with pytest.raises(SpecError, match="sum to 1"):
         Infra.US_Avg.model_copy(update={"generation_mix": {"coal": 0.5}})
 

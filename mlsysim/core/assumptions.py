@@ -33,6 +33,7 @@ DEVICE_CLASSES: tuple[str, ...] = ("gpu", "tpu", "npu", "dataflow", "mcu")
 SHARDINGS: tuple[str, ...] = ("none", "zero1", "zero2", "zero3", "fsdp")
 RECOMPUTES: tuple[str, ...] = ("none", "selective", "full")
 DP_ALGORITHMS: tuple[str, ...] = ("ring", "hierarchical")
+ACTIVITIES: tuple[str, ...] = ("training", "prefill", "decode", "idle")  # what sets an accelerator's power draw
 
 
 @dataclasses.dataclass(frozen=True)
@@ -306,8 +307,30 @@ class Assumptions:
                                      "roofline's corner)", "press2007numerical"))
 
     # --- Power, money, reliability --------------------------------------------------------------
-    idle_power_fraction: float = dataclasses.field(
-        default=0.35, metadata=_note("server power at idle as a fraction of peak", "barroso2018datacenter"))
+    grid: str = dataclasses.field(
+        default="US_Avg", metadata=_note("the grid (a name in Infra.Grids) a fleet with no region draws from: the "
+                                         "U.S. average mix and price", "eia2024electricity"))
+    facility: str = dataclasses.field(
+        default="IndustryAverage", metadata=_note("the facility class (a name in Infra.Facilities) a solver puts a "
+                                                  "fleet in when given a bare grid: the survey's average facility, "
+                                                  "so two grids compare like with like", "uptime2023survey"))
+    fleet_activity: str = dataclasses.field(
+        default="training", metadata=_note("what a fleet's accelerators do while busy when an energy or cost solve "
+                                           "is not told (one of training, prefill, decode, idle)", "dubey2024llama3"))
+    fleet_utilization: float = dataclasses.field(
+        default=1.0, metadata=_note("fraction of a duration a training fleet is busy when not told (the duration "
+                                    "is the job's; Llama 3 kept more than 90 % of it effective)", "dubey2024llama3"))
+    accelerator_power_fractions: tuple[tuple[str, float], ...] = dataclasses.field(
+        default=(("training", 1.0), ("prefill", 1.0), ("decode", 0.54), ("idle", 0.11)),
+        metadata=_note("accelerator power over its TDP by what it does: compute-bound work (training, prompt "
+                       "prefill) runs at the power limit, memory-bound decoding well below it, idle near a tenth "
+                       "(SplitwiseSim's H100 model: 700 W prompt, 380 W token, 75 W idle of 700 W; its A100 model "
+                       "is 400, 250 and 63 W of 400 W)", "splitwisesim2024"))
+    node_training_power_fraction: float = dataclasses.field(
+        default=0.76, metadata=_note("a GPU node's whole-system power during compute-intensive training over its "
+                                     "rated maximum (8-GPU H100 node measured at 76 % of 10.2 kW); the host's share "
+                                     "(CPUs, memory, NICs, fans) is what is left after the accelerators, and it "
+                                     "draws the same in every activity", "newkirk2025calibrated"))
     node_power_per_accelerator_tdp: float = dataclasses.field(
         default=10.2 / (8 * 0.7), metadata=_note("whole-node power over accelerator TDP when a node gives no figure "
                                                  "(DGX H100: 10.2 kW for 8 × 700 W)", "nvidia2023dgxh100"))
@@ -350,6 +373,11 @@ class Assumptions:
         for name, allowed in choices.items():
             if getattr(self, name) not in allowed:
                 raise UnknownNameError(name, str(getattr(self, name)), allowed)
+        from ..infra.registry import Facilities, Grids  # infra imports core, which must not import it first
+
+        for name, catalog in (("grid", Grids), ("facility", Facilities)):
+            if getattr(self, name) not in catalog:
+                raise UnknownNameError(name, str(getattr(self, name)), list(catalog.names()))
         for name in ("precision", "training_precision", "compression_baseline_precision"):
             Precisions.from_shorthand(getattr(self, name))
         for name in ("batch_size", "tensor_parallel", "pipeline_parallel", "plans_ranked", "seq_len",
@@ -363,6 +391,17 @@ class Assumptions:
                 raise InvalidArgumentError(name, getattr(self, name), "a fraction in [0, 1)")
         if not (isinstance(self.moe_imbalance, (int, float)) and 1.0 <= self.moe_imbalance < float("inf")):
             raise InvalidArgumentError("moe_imbalance", self.moe_imbalance, "a finite ratio of at least 1")
+        if self.fleet_activity not in ACTIVITIES:
+            raise UnknownNameError("fleet_activity", str(self.fleet_activity), ACTIVITIES)
+        if not 0.0 < self.fleet_utilization <= 1.0:
+            raise InvalidArgumentError("fleet_utilization", self.fleet_utilization, "a fraction in (0, 1]")
+        powers = dict(self.accelerator_power_fractions)
+        if set(powers) != set(ACTIVITIES) or not all(0.0 < v <= 1.0 for v in powers.values()):
+            raise InvalidArgumentError("accelerator_power_fractions", self.accelerator_power_fractions,
+                                       f"one fraction of TDP in (0, 1] for each of {', '.join(ACTIVITIES)}")
+        if not 0.0 < self.node_training_power_fraction <= 1.0:
+            raise InvalidArgumentError("node_training_power_fraction", self.node_training_power_fraction,
+                                       "a fraction in (0, 1]")
         for name in ("fused_attention_forward_efficiency", "fused_attention_backward_efficiency"):
             value = getattr(self, name)
             if not (isinstance(value, (int, float)) and not isinstance(value, bool) and 0.0 < value <= 1.0):
@@ -404,8 +443,10 @@ class Assumptions:
             value = getattr(self, f.name)
             if isinstance(value, EfficiencyCurve):
                 shown = ", ".join(f"{_size(s, value.unit)}: {v:.0%}" for s, v in value.points)
-            elif isinstance(value, tuple):
+            elif isinstance(value, tuple) and f.metadata.get("unit") == "s":
                 shown = ", ".join(f"{k} {v * 1e6:g} µs" for k, v in value)
+            elif isinstance(value, tuple):
+                shown = ", ".join(f"{k} {v:g}" for k, v in value)
             elif isinstance(value, float):
                 shown = f"{value:.4g}"
             else:
@@ -459,7 +500,6 @@ DEFAULT_FABRIC_LATENCY_S = DEFAULTS.fabric_latency_s
 DEFAULT_INTRA_NODE_LATENCY_S = DEFAULTS.intra_node_latency_s
 DEFAULT_DP_OVERLAP = DEFAULTS.dp_overlap
 DEFAULT_MFU = DEFAULTS.mfu
-IDLE_POWER_FRACTION = DEFAULTS.idle_power_fraction
 NODE_POWER_PER_ACCELERATOR_TDP = DEFAULTS.node_power_per_accelerator_tdp
 FACILITY_CAPEX_PER_WATT = DEFAULTS.facility_capex_per_watt
 NETWORK_CAPEX_FRACTION = DEFAULTS.network_capex_fraction

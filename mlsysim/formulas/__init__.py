@@ -23,7 +23,14 @@ from .memory import (
 )
 from .parallel import SCHEDULES, microbatches_in_flight, pipeline_bubble_fraction, pipeline_idle_time
 from .queueing import erlang_c, erlang_c_array, mmc_mean_wait, mmc_wait_percentile
-from .reliability import checkpoint_overhead, failure_probability, fleet_mtbf, young_daly_interval
+from .reliability import (
+    checkpoint_overhead,
+    checkpoint_write_time,
+    daly_interval,
+    failure_probability,
+    fleet_mtbf,
+    young_daly_interval,
+)
 from .roofline import arithmetic_intensity, compute_time, energy, memory_time, ridge_point, roofline_latency
 from .scaling import (
     CHINCHILLA_TOKENS_PER_PARAM,
@@ -32,7 +39,7 @@ from .scaling import (
     training_compute,
 )
 from .speculative import speculative_tokens_per_step
-from .sustainability import carbon_emissions, facility_energy, mix_intensity, node_power, water_use
+from .sustainability import carbon_emissions, facility_energy, host_power, mix_intensity, node_power, water_use
 from .transformer import (
     activation_bytes_per_token,
     decode_flops_per_token,
@@ -47,6 +54,8 @@ __all__ = [
     "CHINCHILLA_TOKENS_PER_PARAM",
     "carbon_emissions",
     "checkpoint_overhead",
+    "checkpoint_write_time",
+    "daly_interval",
     "chinchilla_parameters",
     "chinchilla_tokens",
     "facility_energy",
@@ -59,6 +68,7 @@ __all__ = [
     "small_allreduce_time",
     "speculative_tokens_per_step",
     "node_power",
+    "host_power",
     "pipeline_bubble_fraction",
     "pipeline_idle_time",
     "microbatches_in_flight",

@@ -1,11 +1,26 @@
-"""Power, energy, carbon and water of a facility [@barroso2018datacenter; @thegreengrid2012pue; @thegreengrid2011wue]."""
+"""Power, energy, carbon and water of a facility [@newkirk2025calibrated; @thegreengrid2012pue; @thegreengrid2011wue]."""
 
 from __future__ import annotations
 
 
-def node_power(max_power, utilization, idle_fraction):
-    """Linear power model: P = P_max · (f_idle + (1 − f_idle) · u)."""
-    return max_power * (idle_fraction + (1 - idle_fraction) * utilization)
+def node_power(accelerators, accelerator_power, host_power):
+    """Whole-node power: accelerators × each one's draw + the host's (CPUs, memory, NICs, fans).
+
+    >>> from mlsysim.formulas import node_power
+    >>> node_power(8, 700.0, 2152.0)  # a DGX H100 training: 8 GPUs at their 700 W limit and its host
+    7752.0
+    """
+    return accelerators * accelerator_power + host_power
+
+
+def host_power(rated_node_power, training_fraction, accelerators, accelerator_training_power):
+    """The host's draw, from a node measured in training: what the node draws then, less its accelerators.
+
+    >>> from mlsysim.formulas import host_power
+    >>> host_power(10200.0, 0.76, 8, 700.0)  # DGX H100: 76 % of 10.2 kW in training, 8 GPUs at 700 W
+    2152.0
+    """
+    return max(0.0, rated_node_power * training_fraction - accelerators * accelerator_training_power)
 
 
 def facility_energy(it_energy, pue):

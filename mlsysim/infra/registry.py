@@ -1,10 +1,12 @@
-"""The infrastructure zoo: regional grids and named datacenters, every figure cited.
+"""The infrastructure zoo: regional grids, facility classes and named datacenters, every figure cited.
 
-A grid's carbon intensity is computed from its generation mix and the IPCC
-life-cycle factors (:func:`grid_from_mix`), so every page that compares
-regions uses one definition.  PUE and WUE come in two documented classes: an
-industry-average facility [@uptime2023survey; @shehabi2016energy] and a
-hyperscale free-cooled one [@google2024environmental; @microsoft2022sustainability].
+A grid's carbon intensities are computed from its generation mix and the IPCC
+life-cycle and direct factors (:func:`grid_from_mix`), so every page that compares
+regions uses one definition.  Facilities come in classes with cited PUE and WUE: the
+industry average [@uptime2023survey; @shehabi2016energy] and a hyperscale free-cooled
+one [@google2024environmental; @microsoft2022sustainability].  A solver given a bare
+grid puts the fleet in ``Assumptions.facility``'s class, so two grids compare like with
+like.
 """
 
 from __future__ import annotations
@@ -12,21 +14,20 @@ from __future__ import annotations
 from .. import formulas
 from ..core.catalog import Catalog
 from ..core.units import Q_
-from .types import LIFECYCLE_G_PER_KWH, Datacenter, GridProfile
+from .types import DIRECT_G_PER_KWH, LIFECYCLE_G_PER_KWH, Datacenter, Facility, GridProfile
 
-INDUSTRY_PUE, INDUSTRY_WUE = 1.58, 1.8  # L/kWh
-HYPERSCALE_PUE, HYPERSCALE_WUE = 1.10, 0.49
+IndustryAverage = Facility(name="Industry average", pue=1.58, wue=Q_(1.8, "L/kWh"), source="uptime2023survey")
+"""The average facility of the Uptime Institute's 2023 survey (PUE 1.58); WUE 1.8 L/kWh, the U.S. average."""
+Hyperscale = Facility(name="Hyperscale", pue=1.10, wue=Q_(0.49, "L/kWh"), source="google2024environmental")
+"""A hyperscale free-cooled facility: Google's 2023 fleet PUE (1.10) and Microsoft's WUE (0.49 L/kWh)."""
 
 
-def grid_from_mix(name, *, mix, price_usd_per_kwh, facility, source):
-    """A grid whose life-cycle intensity is Σ share × IPCC factor of its ``mix``."""
-    pue, wue = {"industry": (INDUSTRY_PUE, INDUSTRY_WUE), "hyperscale": (HYPERSCALE_PUE, HYPERSCALE_WUE)}[facility]
-    intensity = formulas.mix_intensity(mix, LIFECYCLE_G_PER_KWH)
+def grid_from_mix(name, *, mix, price_usd_per_kwh, source):
+    """A grid whose life-cycle and direct intensities are Σ share × IPCC factor of its ``mix``."""
     return GridProfile(
         name=name,
-        carbon_intensity=Q_(round(intensity, 1), "g/kWh"),
-        pue=pue,
-        wue=Q_(wue, "L/kWh"),
+        carbon_intensity=Q_(round(formulas.mix_intensity(mix, LIFECYCLE_G_PER_KWH), 1), "g/kWh"),
+        direct_carbon_intensity=Q_(round(formulas.mix_intensity(mix, DIRECT_G_PER_KWH), 1), "g/kWh"),
         electricity_price=Q_(price_usd_per_kwh, "USD/kWh"),
         primary_source=max(mix, key=mix.get),
         generation_mix=mix,
@@ -36,46 +37,46 @@ def grid_from_mix(name, *, mix, price_usd_per_kwh, facility, source):
 
 Quebec = grid_from_mix(
     "Quebec", mix={"hydro": 0.94, "wind": 0.05, "biomass": 0.01},
-    price_usd_per_kwh=0.040, facility="hyperscale", source="hydroquebec2024supply",
+    price_usd_per_kwh=0.040, source="hydroquebec2024supply",
 )
 Norway = grid_from_mix(
     "Norway", mix={"hydro": 0.88, "wind": 0.10, "gas": 0.01, "biomass": 0.01},
-    price_usd_per_kwh=0.085, facility="hyperscale", source="ember2024review",
+    price_usd_per_kwh=0.085, source="ember2024review",
 )
 Sweden = grid_from_mix(
     "Sweden", mix={"hydro": 0.40, "nuclear": 0.29, "wind": 0.21, "biomass": 0.07, "solar": 0.02, "gas": 0.01},
-    price_usd_per_kwh=0.090, facility="hyperscale", source="ember2024review",
+    price_usd_per_kwh=0.090, source="ember2024review",
 )
 France = grid_from_mix(
     "France", mix={"nuclear": 0.65, "hydro": 0.12, "wind": 0.10, "solar": 0.05, "gas": 0.06, "biomass": 0.015, "coal": 0.005},
-    price_usd_per_kwh=0.20, facility="industry", source="ember2024review",
+    price_usd_per_kwh=0.20, source="ember2024review",
 )
 US_Avg = grid_from_mix(
     "US Average", mix={"gas": 0.44, "coal": 0.16, "nuclear": 0.185, "wind": 0.10, "hydro": 0.06, "solar": 0.04, "biomass": 0.015},
-    price_usd_per_kwh=0.080, facility="industry", source="eia2024electricity",
+    price_usd_per_kwh=0.080, source="eia2024electricity",
 )
 Iowa = grid_from_mix(
     "Iowa", mix={"wind": 0.59, "coal": 0.24, "gas": 0.12, "hydro": 0.02, "solar": 0.02, "biomass": 0.01},
-    price_usd_per_kwh=0.076, facility="industry", source="eia2024electricity",
+    price_usd_per_kwh=0.076, source="eia2024electricity",
 )
 Virginia = grid_from_mix(
     "Virginia", mix={"gas": 0.59, "nuclear": 0.31, "solar": 0.05, "coal": 0.02, "biomass": 0.02, "hydro": 0.01},
-    price_usd_per_kwh=0.089, facility="industry", source="eia2024electricity",
+    price_usd_per_kwh=0.089, source="eia2024electricity",
 )
 Poland = grid_from_mix(
     "Poland", mix={"coal": 0.61, "gas": 0.10, "wind": 0.14, "solar": 0.09, "biomass": 0.05, "hydro": 0.01},
-    price_usd_per_kwh=0.22, facility="industry", source="ember2024review",
+    price_usd_per_kwh=0.22, source="ember2024review",
 )
 
-GCP_Iowa = Datacenter(
-    name="GCP Iowa", grid=Iowa, pue=HYPERSCALE_PUE, wue=Q_(HYPERSCALE_WUE, "L/kWh"), source="google2024environmental",
-)
+GCP_Iowa = Datacenter(name="GCP Iowa", grid=Iowa, facility=Hyperscale, source="google2024environmental")
 
 Grids = Catalog("grid", {
     "Quebec": Quebec, "Norway": Norway, "Sweden": Sweden, "France": France,
     "US_Avg": US_Avg, "Iowa": Iowa, "Virginia": Virginia, "Poland": Poland,
 })
 Datacenters = Catalog("datacenter", {"GCP_Iowa": GCP_Iowa})
+Facilities = Catalog("facility", {"IndustryAverage": IndustryAverage, "Hyperscale": Hyperscale})
 
-Infra = Catalog("infrastructure", Grids=Grids, Datacenters=Datacenters)
-"""Grids and datacenters: ``Infra.Grids.Quebec``, ``Infra.Quebec``, ``Infra.Datacenters.GCP_Iowa``."""
+Infra = Catalog("infrastructure", Grids=Grids, Facilities=Facilities, Datacenters=Datacenters)
+"""Grids, facility classes and datacenters: ``Infra.Grids.Quebec``, ``Infra.Quebec``,
+``Infra.Facilities.Hyperscale``, ``Infra.Datacenters.GCP_Iowa``."""

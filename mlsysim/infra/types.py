@@ -1,9 +1,13 @@
-"""Where a fleet runs: the grid's carbon, price and climate, and the facility around it.
+"""Where a fleet runs: the grid it draws from, and the facility around it.
 
-Carbon intensities are **life-cycle** figures (construction, fuel supply and
-operation, IPCC AR5 medians [@schlomer2014annexiii]) of the region's
-generation mix, so hydro and nuclear are low but not zero.  PUE and WUE are
-those of a typical facility in the region; a :class:`Datacenter` overrides them.
+A **grid** is a region's electricity: its carbon intensity, price and generation mix.
+Carbon intensities are **life-cycle** figures (construction, fuel supply and operation,
+IPCC AR5 medians [@schlomer2014annexiii]) of the region's generation mix, so hydro and
+nuclear are low but not zero; the **direct** figure (combustion only) is the second one.
+A **facility** class says how much overhead a building adds to the IT load (PUE) and how
+much water it evaporates per kWh of IT energy (WUE); a :class:`Datacenter` is a facility on
+a grid.  The two are independent: moving a cluster changes the grid, building it
+differently changes the facility.
 """
 
 from __future__ import annotations
@@ -17,10 +21,12 @@ from ..core.units import Quantity, si
 
 if TYPE_CHECKING:  # as in core/spec.py: the type checker sees the validated Quantity
     CarbonIntensity: TypeAlias = Quantity
+    DirectCarbonIntensity: TypeAlias = Quantity
     WaterIntensity: TypeAlias = Quantity
     EnergyPrice: TypeAlias = Quantity
 else:
     CarbonIntensity = _quantity_field("g/kWh", "carbon intensity", "25 g/kWh")
+    DirectCarbonIntensity = _quantity_field("g/kWh", "direct carbon intensity", "2 g/kWh", allow_zero=True)
     WaterIntensity = _quantity_field("L/kWh", "water use effectiveness", "1.8 L/kWh", allow_zero=True)
     EnergyPrice = _quantity_field("USD/kWh", "electricity price", "0.08 USD/kWh")
 
@@ -36,22 +42,33 @@ LIFECYCLE_G_PER_KWH: dict[str, float] = {
     "wind": 11.0,
 }
 
+# The same table's direct emissions (combustion at the plant only), medians in gCO2e/kWh: zero for
+# sources that burn nothing; biomass's biogenic CO2 is counted as zero there.
+DIRECT_G_PER_KWH: dict[str, float] = {
+    "coal": 760.0,
+    "gas": 370.0,
+    "biomass": 0.0,
+    "solar": 0.0,
+    "geothermal": 0.0,
+    "hydro": 0.0,
+    "nuclear": 0.0,
+    "wind": 0.0,
+}
+
 
 class GridProfile(Spec):
-    """A region's electricity: carbon intensity, price, and a typical facility's PUE and WUE."""
+    """A region's electricity: carbon intensity (life-cycle, and direct when known), price and generation mix."""
 
     name: str
     carbon_intensity: CarbonIntensity
-    pue: float = Field(ge=1.0, le=3.0)
-    wue: WaterIntensity
     electricity_price: EnergyPrice
     primary_source: str
     generation_mix: dict[str, float] | None = None
+    direct_carbon_intensity: DirectCarbonIntensity | None = None
     source: str | None = None
 
     if TYPE_CHECKING:  # cached by model_post_init with object.__setattr__, not pydantic fields
         _kg_per_kwh: float
-        _l_per_kwh: float
         _usd_per_kwh: float
 
     @field_validator("generation_mix")
@@ -72,20 +89,14 @@ class GridProfile(Spec):
         return self.name
 
     def model_post_init(self, _context: Any) -> None:
-        # SI-friendly floats: kg CO2e per kWh, L per kWh, USD per kWh.
+        # SI-friendly floats: kg CO2e per kWh, USD per kWh.
         object.__setattr__(self, "_kg_per_kwh", si(self.carbon_intensity) * 3.6e6)
-        object.__setattr__(self, "_l_per_kwh", self.wue.to("L/kWh").magnitude)
         object.__setattr__(self, "_usd_per_kwh", self.electricity_price.to("USD/kWh").magnitude)
 
     @property
     def kg_co2e_per_kwh(self) -> float:
-        """Carbon intensity as a plain float, kg CO2e per kWh."""
+        """Life-cycle carbon intensity as a plain float, kg CO2e per kWh."""
         return self._kg_per_kwh
-
-    @property
-    def liters_per_kwh(self) -> float:
-        """Water intensity as a plain float, L per kWh of IT energy."""
-        return self._l_per_kwh
 
     @property
     def usd_per_kwh(self) -> float:
@@ -93,31 +104,67 @@ class GridProfile(Spec):
         return self._usd_per_kwh
 
 
+class Facility(Spec):
+    """A class of datacenter building: its PUE (facility energy ÷ IT energy) and WUE (site water ÷ IT energy)."""
+
+    name: str
+    pue: float = Field(ge=1.0, le=3.0)
+    wue: WaterIntensity
+    source: str | None = None
+
+    @property
+    def liters_per_kwh(self) -> float:
+        """Water intensity as a plain float, L per kWh of IT energy."""
+        return self.wue.to("L/kWh").magnitude
+
+
 class Datacenter(Spec):
-    """A facility on a grid, with its own PUE and WUE when known."""
+    """A facility on a grid: ``facility`` gives its class's PUE and WUE; ``pue`` and ``wue`` override them where
+    the site publishes its own (one of the two ways must give each)."""
 
     name: str
     grid: GridProfile
+    facility: Facility | None = None
     pue: float | None = Field(default=None, ge=1.0, le=3.0)
     wue: WaterIntensity | None = None
     source: str | None = None
 
-    if TYPE_CHECKING:  # cached by model_post_init with object.__setattr__, not a pydantic field
-        _grid: GridProfile
+    if TYPE_CHECKING:  # cached by model_post_init with object.__setattr__, not pydantic fields
+        _pue: float
+        _l_per_kwh: float
 
     def model_post_init(self, _context: Any) -> None:
-        update: dict[str, Any] = {"name": f"{self.name} ({self.grid.name})"}
-        if self.pue is not None:
-            update["pue"] = self.pue
-        if self.wue is not None:
-            update["wue"] = self.wue
-        object.__setattr__(self, "_grid", self.grid.model_copy(update=update))
+        pue = self.pue if self.pue is not None else (self.facility.pue if self.facility else None)
+        wue = self.wue if self.wue is not None else (self.facility.wue if self.facility else None)
+        if pue is None or wue is None:
+            raise ValueError(f"datacenter {self.name!r} needs a facility class (Infra.Facilities.Hyperscale) or "
+                             "both pue and wue")
+        object.__setattr__(self, "_pue", float(pue))
+        object.__setattr__(self, "_l_per_kwh", wue.to("L/kWh").magnitude)
 
-    def as_grid(self) -> GridProfile:
-        """The grid profile with this facility's PUE and WUE in place of the regional ones."""
-        return self._grid
+    @property
+    def site_pue(self) -> float:
+        """The PUE this site runs at: its own figure, else its facility class's."""
+        return self._pue
+
+    @property
+    def liters_per_kwh(self) -> float:
+        """Water per kWh of IT energy as a plain float (L/kWh): the site's WUE, else its facility class's."""
+        return self._l_per_kwh
 
     @property
     def region_name(self) -> str:
-        """The facility and its grid, e.g. ``GCP Iowa (Iowa)``."""
-        return self._grid.name
+        """The site and its grid, e.g. ``GCP Iowa (Iowa)``; a typical facility on a grid is named by the grid."""
+        return self.grid.name if self.name == self.grid.name else f"{self.name} ({self.grid.name})"
+
+    @classmethod
+    def typical(cls, grid: GridProfile, facility: Facility) -> Datacenter:
+        """A facility of class ``facility`` on ``grid`` (what a bare grid means to a solver).
+
+        Example:
+            >>> from mlsysim import Infra
+            >>> dc = Datacenter.typical(Infra.Quebec, Infra.Facilities.Hyperscale)
+            >>> dc.region_name, dc.site_pue
+            ('Quebec', 1.1)
+        """
+        return cls(name=grid.name, grid=grid, facility=facility)

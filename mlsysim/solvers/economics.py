@@ -10,6 +10,9 @@
 * **OpEx** — facility energy (the sustainability model's, PUE included) ×
   the grid's price, and maintenance as a yearly fraction of hardware cost
   (``maintenance_fraction_per_year``).
+
+A fleet with no region, given no grid, runs on ``Assumptions.grid`` (the U.S. average)
+in a facility of class ``Assumptions.facility``.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from ..core.errors import InvalidArgumentError
 from ..core.units import si
 from ..systems.types import Fleet, Node
 from .result import Result
-from .sustainability import fleet_energy_kwh, node_power_w, resolve_grid
+from .sustainability import activity_and_utilization, fleet_energy, node_power_w, resolve_site
 
 DAYS_PER_YEAR = 365.0
 
@@ -72,6 +75,8 @@ class EconomicsModel:
         grid=None,
         mfu: float | None = None,
         *,
+        activity: str | None = None,
+        utilization: float | None = None,
         lifetime_years: float | None = None,
         infrastructure_multiplier: float | None = None,
         network_capex_fraction: float | None = None,
@@ -81,8 +86,12 @@ class EconomicsModel:
         """TCO of owning and running ``fleet`` for ``duration_days``.
 
         Args:
-            grid: a ``GridProfile`` or ``Datacenter`` (default: the fleet's region).
-            mfu: utilization setting the power draw (see ``SustainabilityModel``; default ``assumptions.mfu``).
+            grid: a ``GridProfile`` or ``Datacenter`` (default: the fleet's region, else ``assumptions.grid``;
+                a bare grid in a facility of class ``assumptions.facility``).
+            mfu: the workload's model FLOP utilization; it does not set power (see ``SustainabilityModel``)
+                and is accepted for the seeds' calls.
+            activity, utilization: what the accelerators do while busy and the fraction of time they are busy
+                (see ``SustainabilityModel``; default ``assumptions.fleet_activity`` and ``fleet_utilization``).
             lifetime_years: depreciation period of the purchase (default ``assumptions.lifetime_years``).
             infrastructure_multiplier: total CapEx ÷ node cost; computed when omitted.
             network_capex_fraction, maintenance_fraction: override the assumptions of the same purpose.
@@ -90,20 +99,22 @@ class EconomicsModel:
                 power model (default: ``Assumptions()``).
 
         Example:
-            >>> r = EconomicsModel().solve(Systems.Clusters.Research_256, 365, Infra.US_Avg)
-            >>> r.tco_usd > r.capex_usd > 0
-            True
+            >>> r = EconomicsModel().solve(Systems.Clusters.Research_256, 365)  # on Assumptions.grid
+            >>> r.region_name, r.tco_usd > r.capex_usd > 0
+            ('US Average', True)
         """
         a = resolve(assumptions)
         validate.instance("fleet", fleet, Fleet, "a fleet such as Systems.Clusters.Research_256")
         days = validate.positive_number("duration_days", duration_days)
-        u = validate.fraction("mfu", a.mfu if mfu is None else mfu)
+        if mfu is not None:
+            validate.fraction("mfu", mfu)
+        act, u = activity_and_utilization(activity, utilization, a.fleet_activity, a.fleet_utilization)
         life = validate.positive_number("lifetime_years", a.lifetime_years if lifetime_years is None else lifetime_years)
         net = validate.positive_number("network_capex_fraction", a.network_capex_fraction
                                        if network_capex_fraction is None else network_capex_fraction, allow_zero=True)
         maint = validate.positive_number("maintenance_fraction", a.maintenance_fraction_per_year
                                          if maintenance_fraction is None else maintenance_fraction, allow_zero=True)
-        site = resolve_grid(grid, fleet, "grid")
+        site = resolve_site(grid, fleet, "grid", a)
         hardware = fleet.count * node_price_usd(fleet)
         if infrastructure_multiplier is None:
             facility = fleet.count * (node_power_w(fleet.node, a) or 0.0) * a.facility_capex_per_watt
@@ -114,12 +125,12 @@ class EconomicsModel:
                 raise InvalidArgumentError("infrastructure_multiplier", m, "≥ 1 (total CapEx over node cost)")
             capex_total = hardware * m
         years = days / DAYS_PER_YEAR
-        _, _, energy = fleet_energy_kwh(fleet, site, days, u, a)
+        energy = fleet_energy(fleet, site, days, act, u, a).facility_kwh
         capex = capex_total * min(1.0, years / life)
-        opex_energy = energy * site.usd_per_kwh
+        opex_energy = energy * site.grid.usd_per_kwh
         opex_maint = hardware * maint * years
         return EconomicsResult(
-            region_name=site.name,
+            region_name=site.region_name,
             duration_days=days,
             hardware_usd=hardware,
             capex_total_usd=capex_total,
@@ -129,5 +140,5 @@ class EconomicsModel:
             opex_maintenance_usd=opex_maint,
             tco_usd=capex + opex_energy + opex_maint,
             energy_kwh=energy,
-            carbon_footprint_kg=formulas.carbon_emissions(energy, site.kg_co2e_per_kwh),
+            carbon_footprint_kg=formulas.carbon_emissions(energy, site.grid.kg_co2e_per_kwh),
         )

@@ -51,7 +51,8 @@ class ForwardModel:
             batch_size, precision: of each step (default: ``assumptions.batch_size`` and ``precision``).
             seq_len: context tokens (default: ``assumptions.seq_len``, capped at the model's context).
             duration_days: period priced (default: ``assumptions.deployment_days``).
-            mfu: utilization setting the fleet's power draw (default: ``assumptions.serving_utilization``).
+            mfu: fraction of the time the serving fleet is busy decoding, idle the rest (it sets the power
+                draw; default: ``assumptions.serving_utilization``).
             efficiency: fraction of peak FLOP/s for the roofline and serving solves (default: theirs).
             assumptions: passed to every solver composed (default: ``Assumptions()``).
 
@@ -74,8 +75,9 @@ class ForwardModel:
             serving = serving_solver.solve(model, hw, seq_len=seq_len or min(a.seq_len, model.context_length),
                                            batch_size=batch_size, precision=precision,
                                            assumptions=a, efficiency=efficiency)
-        economics = EconomicsModel().solve(fleet, days, grid, u, assumptions=a)
-        sustainability = SustainabilityModel().solve(fleet, days, grid, u, assumptions=a)
+        economics = EconomicsModel().solve(fleet, days, grid, activity="decode", utilization=u, assumptions=a)
+        sustainability = SustainabilityModel().solve(fleet, days, grid, activity="decode", utilization=u,
+                                                     assumptions=a)
         return ForwardResult(
             model=model.name, fleet=fleet.name, bottleneck=roofline.bottleneck, latency=roofline.latency,
             tokens_per_second_per_gpu=None if serving is None else serving.throughput,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import operator
-from typing import Literal
+from typing import Any, Literal
 
 from ..core import validate
 from ..core.assumptions import Assumptions, resolve
@@ -58,7 +58,8 @@ class PlacementOptimizer:
             max_latency_ms: the largest latency any used region may add.
             budget_usd, carbon_cap_t: yearly limits on TCO (USD) and carbon (tonnes CO2e).
             min_regions: regions that must each host at least one node (redundancy).
-            mfu: utilization setting the nodes' power draw (default ``assumptions.serving_utilization``).
+            mfu: fraction of the time the serving nodes are busy decoding, idle the rest (it sets their power
+                draw; default ``assumptions.serving_utilization``).
             assumptions: passed to the economics and sustainability models (default: ``Assumptions()``).
 
         Example:
@@ -88,12 +89,12 @@ class PlacementOptimizer:
         u = validate.fraction("mfu", a.serving_utilization if mfu is None else mfu)
         per_node = {}
         for grid in grids:
-            site = grid.as_grid() if isinstance(grid, Datacenter) else grid
-            fleet = Fleet(name=site.name, node=node, count=1, fabric=fabric or InfiniBand_NDR, region=grid)
-            per_node[site.name] = (EconomicsModel().solve(fleet, DAYS_PER_YEAR, mfu=u, assumptions=a).tco_usd,
-                                   SustainabilityModel().solve(fleet, DAYS_PER_YEAR, mfu=u,
-                                                               assumptions=a).carbon_footprint_kg / 1e3,
-                                   float(latency.get(site.name, 0.0)))
+            name = grid.region_name
+            fleet = Fleet(name=name, node=node, count=1, fabric=fabric or InfiniBand_NDR, region=grid)
+            busy: dict[str, Any] = dict(activity="decode", utilization=u, assumptions=a)
+            per_node[name] = (EconomicsModel().solve(fleet, DAYS_PER_YEAR, **busy).tco_usd,
+                              SustainabilityModel().solve(fleet, DAYS_PER_YEAR, **busy).carbon_footprint_kg / 1e3,
+                              float(latency.get(name, 0.0)))
         allowed = [n for n, (_, _, ms) in per_node.items() if limits["latency"] is None or ms <= limits["latency"]]
         candidates = [self._score(split, per_node) for split in _splits(allowed, total, need)]
         ok = [c for c in candidates if _violations(c, limits) == []]

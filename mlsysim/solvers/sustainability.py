@@ -1,13 +1,19 @@
-"""Energy, carbon and water of running a fleet for a duration in a region.
+"""Energy, carbon and water of running a fleet for a duration at a site.
 
-IT power per node follows a linear model between idle and full load
-[@barroso2018datacenter]: P = P_max · (f + (1 − f) · u), with ``f`` the idle
-fraction (``Assumptions.idle_power_fraction``), ``u`` the utilization
-(``mfu``) and P_max the node's whole-system power (CPUs, NICs, fans included,
-e.g. 10.2 kW for a DGX H100; accelerators × TDP ×
-``Assumptions.node_power_per_accelerator_tdp`` for a node that gives no
-figure).  Facility energy = IT energy × PUE; carbon = facility energy × the
-grid's life-cycle intensity; water = IT energy × WUE [@thegreengrid2011wue].
+Power comes from what the accelerators do, not from their MFU: large-model training and
+prompt prefill hold GPUs at their power limit whatever fraction of peak FLOP/s they reach,
+memory-bound decoding draws well below it, and an idle GPU about a tenth
+(``Assumptions.accelerator_power_fractions`` [@splitwisesim2024]).  The host (CPUs, memory,
+NICs, fans) draws what a measured node draws in training less its accelerators
+(``Assumptions.node_training_power_fraction`` of the node's rated power
+[@newkirk2025calibrated]), in every activity.  Over the duration the fleet spends
+``utilization`` of its time on ``activity`` and the rest idle.
+
+Every energy says what it counts: **accelerator** energy (GPUs only, the boundary of
+"GPU-hours × TDP" figures), **IT** energy (whole nodes; switches are not counted) and
+**facility** energy (IT × the site's PUE, cooling and power delivery included).  Carbon is
+facility energy × the grid's life-cycle intensity (and, as a second figure, its direct
+intensity); water is IT energy × the site's WUE [@thegreengrid2011wue].
 """
 
 from __future__ import annotations
@@ -16,8 +22,8 @@ import dataclasses
 
 from .. import formulas
 from ..core import validate
-from ..core.assumptions import Assumptions, resolve
-from ..core.errors import InvalidArgumentError
+from ..core.assumptions import ACTIVITIES, Assumptions, resolve
+from ..core.errors import InvalidArgumentError, UnknownNameError
 from ..core.units import Quantity, quantity, si
 from ..infra.types import Datacenter, GridProfile
 from ..systems.types import Fleet, Node
@@ -26,29 +32,51 @@ from .result import Result
 
 @dataclasses.dataclass(frozen=True)
 class SustainabilityResult(Result):
-    """Energy (kWh), carbon (kg and t CO2e) and water (L) of a fleet over a duration."""
+    """Energy (kWh: accelerators, IT, facility), carbon (kg and t CO2e) and water (L) of a fleet over a duration."""
 
     region_name: str
+    facility: str
     duration_days: float
+    activity: str
+    utilization: float
     average_it_power: Quantity
+    accelerator_energy_kwh: Quantity
     it_energy_kwh: Quantity
     total_energy_kwh: Quantity
     pue: float
     carbon_intensity: Quantity
     carbon_footprint_kg: float
     carbon_footprint: Quantity
+    direct_carbon_footprint: Quantity | None
     water_usage_liters: float
+    mfu: float | None
+    energy_per_model_flop: Quantity | None
 
 
-def resolve_grid(site, fleet: Fleet, argument: str) -> GridProfile:
-    """The grid a fleet draws from: the argument, else the fleet's region."""
+@dataclasses.dataclass(frozen=True)
+class FleetEnergy:
+    """Average power (W) and energy (kWh) of a fleet over a duration, by boundary."""
+
+    accelerator_w: float
+    it_w: float
+    accelerator_kwh: float
+    it_kwh: float
+    facility_kwh: float
+
+
+def resolve_site(site, fleet: Fleet, argument: str, assumptions: Assumptions | None = None) -> Datacenter:
+    """The facility and grid a fleet runs in: the argument, else the fleet's region, else
+    ``assumptions.grid``; a bare grid gets a facility of class ``assumptions.facility``."""
+    from ..infra.registry import Facilities, Grids
+
+    a = resolve(assumptions)
     site = fleet.region if site is None else site
+    site = Grids.get(a.grid) if site is None else site
     if isinstance(site, Datacenter):
-        return site.as_grid()
-    if isinstance(site, GridProfile):
         return site
-    raise InvalidArgumentError(argument, site, "a grid (Infra.Grids.Quebec) or datacenter (Infra.Datacenters.GCP_Iowa); "
-                               "the fleet has no region to fall back on" if fleet.region is None else "a grid or datacenter")
+    if isinstance(site, GridProfile):
+        return Datacenter.typical(site, Facilities.get(a.facility))
+    raise InvalidArgumentError(argument, site, "a grid (Infra.Grids.Quebec) or datacenter (Infra.Datacenters.GCP_Iowa)")
 
 
 def node_power_w(node: Node, assumptions: Assumptions | None = None) -> float | None:
@@ -61,53 +89,107 @@ def node_power_w(node: Node, assumptions: Assumptions | None = None) -> float | 
     return node.accelerators_per_node * node.accelerator.si.tdp * resolve(assumptions).node_power_per_accelerator_tdp
 
 
-def fleet_energy_kwh(fleet: Fleet, grid: GridProfile, days: float, utilization: float,
-                     assumptions: Assumptions | None = None) -> tuple[float, float, float]:
-    """(average IT power in kW, IT energy in kWh, facility energy in kWh)."""
+def node_draw_w(node: Node, activity: str, assumptions: Assumptions | None = None) -> tuple[float, float]:
+    """``(accelerators' W, whole node's W)`` of one ``node`` doing ``activity`` ("training", "prefill",
+    "decode" or "idle").
+
+    Example:
+        >>> from mlsysim import Systems
+        >>> from mlsysim.solvers.sustainability import node_draw_w
+        >>> gpus, node = node_draw_w(Systems.Nodes.DGX_H100, "training")
+        >>> round(gpus), round(node)
+        (5600, 7752)
+    """
     a = resolve(assumptions)
-    peak = node_power_w(fleet.node, a)
-    if peak is None:
-        raise InvalidArgumentError("fleet", fleet.name, "a node with node_power or an accelerator with a TDP")
-    power_kw = fleet.count * formulas.node_power(peak, utilization, a.idle_power_fraction) / 1e3
-    it = power_kw * days * 24.0
-    return power_kw, it, formulas.facility_energy(it, grid.pue)
+    if activity not in ACTIVITIES:
+        raise UnknownNameError("activity", activity, ACTIVITIES)
+    rated, tdp = node_power_w(node, a), node.accelerator.si.tdp
+    if rated is None or tdp is None:
+        raise InvalidArgumentError("fleet", node.name, "a node whose accelerator has a TDP")
+    fractions, n = dict(a.accelerator_power_fractions), node.accelerators_per_node
+    host = formulas.host_power(rated, a.node_training_power_fraction, n, tdp * fractions["training"])
+    gpus = n * tdp * fractions[activity]
+    return gpus, formulas.node_power(n, tdp * fractions[activity], host)
+
+
+def fleet_energy(fleet: Fleet, site: Datacenter, days: float, activity: str, utilization: float,
+                 assumptions: Assumptions | None = None) -> FleetEnergy:
+    """The fleet's energy over ``days`` spending ``utilization`` of its time on ``activity`` and the rest idle."""
+    a = resolve(assumptions)
+    busy_gpu, busy_node = node_draw_w(fleet.node, activity, a)
+    idle_gpu, idle_node = node_draw_w(fleet.node, "idle", a)
+    gpu_w = fleet.count * (utilization * busy_gpu + (1 - utilization) * idle_gpu)
+    it_w = fleet.count * (utilization * busy_node + (1 - utilization) * idle_node)
+    hours = days * 24.0
+    it_kwh = it_w * hours / 1e3
+    return FleetEnergy(gpu_w, it_w, gpu_w * hours / 1e3, it_kwh, formulas.facility_energy(it_kwh, site.site_pue))
+
+
+def activity_and_utilization(activity: str | None, utilization: float | None, default_activity: str,
+                             default_utilization: float) -> tuple[str, float]:
+    """Validated ``(activity, utilization)`` with a solver's defaults."""
+    act = default_activity if activity is None else activity
+    if act not in ACTIVITIES:
+        raise UnknownNameError("activity", str(act), ACTIVITIES)
+    return act, validate.fraction("utilization", default_utilization if utilization is None else utilization)
 
 
 class SustainabilityModel:
-    """Energy, carbon and water of a fleet in a region."""
+    """Energy, carbon and water of a fleet at a site."""
 
     def solve(self, fleet: Fleet, duration_days: float, datacenter=None, mfu: float | None = None, *,
+              activity: str | None = None, utilization: float | None = None,
               assumptions: Assumptions | None = None) -> SustainabilityResult:
-        """Footprint of running ``fleet`` for ``duration_days`` at utilization ``mfu``.
+        """Footprint of running ``fleet`` for ``duration_days``.
 
         Args:
-            datacenter: a ``GridProfile`` or ``Datacenter`` (default: the fleet's region).
-            mfu: utilization in (0, 1] that sets power between idle and full load
-                (default: ``assumptions.mfu``).
-            assumptions: idle power fraction, node power ratio and default utilization
-                (default: ``Assumptions()``).
+            datacenter: a ``Datacenter``, or a ``GridProfile`` (then a facility of class ``assumptions.facility``);
+                default: the fleet's region, else ``assumptions.grid``.
+            mfu: the workload's model FLOP utilization in (0, 1]. It does not set power (a GPU training at
+                40 % MFU still draws near its limit); it gives ``energy_per_model_flop``.
+            activity: what the accelerators do while busy: "training", "prefill", "decode" or "idle"
+                (default ``assumptions.fleet_activity``).
+            utilization: fraction of the duration the fleet is busy; idle the rest
+                (default ``assumptions.fleet_utilization``).
+            assumptions: power fractions, facility class, default grid (default: ``Assumptions()``).
 
         Example:
-            >>> r = SustainabilityModel().solve(Systems.Clusters.Research_256, 30, Infra.Quebec, mfu=0.4)
+            >>> r = SustainabilityModel().solve(Systems.Clusters.Research_256, 30, Infra.Quebec)
             >>> f"{r.total_energy_kwh:,.0f}"
-            '157,690 kWh'
+            '282,198 kWh'
         """
         a = resolve(assumptions)
         validate.instance("fleet", fleet, Fleet, "a fleet such as Systems.Clusters.Research_256")
         days = validate.positive_number("duration_days", duration_days)
-        u = validate.fraction("mfu", a.mfu if mfu is None else mfu)
-        grid = resolve_grid(datacenter, fleet, "datacenter")
-        power_kw, it, total = fleet_energy_kwh(fleet, grid, days, u, a)
-        carbon_kg = formulas.carbon_emissions(total, grid.kg_co2e_per_kwh)
+        act, u = activity_and_utilization(activity, utilization, a.fleet_activity, a.fleet_utilization)
+        m = None if mfu is None else validate.fraction("mfu", mfu)
+        site = resolve_site(datacenter, fleet, "datacenter", a)
+        grid = site.grid
+        e = fleet_energy(fleet, site, days, act, u, a)
+        carbon_kg = formulas.carbon_emissions(e.facility_kwh, grid.kg_co2e_per_kwh)
+        direct = grid.direct_carbon_intensity
+        per_flop = None
+        if m is not None:
+            peak = si(fleet.node.accelerator.compute.flops_for("fp16"))
+            useful = m * u * peak * fleet.total_accelerators * days * 86400.0
+            per_flop = quantity(e.facility_kwh * 3.6e6 / useful * 1e12, "pJ/flop")
         return SustainabilityResult(
-            region_name=grid.name,
+            region_name=site.region_name,
+            facility=site.facility.name if site.facility else site.name,
             duration_days=days,
-            average_it_power=quantity(power_kw, "kW"),
-            it_energy_kwh=quantity(it, "kWh"),
-            total_energy_kwh=quantity(total, "kWh"),
-            pue=grid.pue,
+            activity=act,
+            utilization=u,
+            average_it_power=quantity(e.it_w / 1e3, "kW"),
+            accelerator_energy_kwh=quantity(e.accelerator_kwh, "kWh"),
+            it_energy_kwh=quantity(e.it_kwh, "kWh"),
+            total_energy_kwh=quantity(e.facility_kwh, "kWh"),
+            pue=site.site_pue,
             carbon_intensity=grid.carbon_intensity,
             carbon_footprint_kg=carbon_kg,
             carbon_footprint=quantity(carbon_kg / 1e3, "t"),
-            water_usage_liters=formulas.water_use(it, grid.liters_per_kwh),
+            direct_carbon_footprint=(None if direct is None else
+                                     quantity(e.facility_kwh * direct.to("kg/kWh").magnitude / 1e3, "t")),
+            water_usage_liters=formulas.water_use(e.it_kwh, site.liters_per_kwh),
+            mfu=m,
+            energy_per_model_flop=per_flop,
         )
