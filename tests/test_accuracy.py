@@ -18,7 +18,7 @@ BOUNDS = {
     "serving": (0.23, 1.19),
     "single-node": (0.36, 475.0),
     "reliability": (1.25, 1.78),
-    "sustainability": (0.24, 0.36),
+    "sustainability": (0.01, 0.16),
 }
 
 

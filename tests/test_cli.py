@@ -144,8 +144,8 @@ def test_assumptions_lists_every_default_with_its_source():
     for name, _, _, source in Assumptions().table():
         assert re.search(rf"^{name}\s.*\s{source}\s*$", done.stdout, re.M), name
     rows = json.loads(mlsysim("assumptions", "--json").stdout)
-    idle = next(r for r in rows if r["name"] == "idle_power_fraction")
-    assert idle["value"] == Assumptions().idle_power_fraction and idle["source"] == "barroso2018datacenter"
+    node = next(r for r in rows if r["name"] == "node_training_power_fraction")
+    assert node["value"] == Assumptions().node_training_power_fraction and node["source"] == "newkirk2025calibrated"
     assert [r["name"] for r in rows] == [row[0] for row in Assumptions().table()] and all(r["doc"] for r in rows)
 
 
