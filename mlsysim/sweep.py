@@ -23,7 +23,7 @@ from .cost import step_cost
 from .cost.step import kv_bytes_per_token
 from .models.types import TransformerWorkload
 from .solvers.economics import EconomicsModel, node_price_or_none
-from .solvers.sustainability import SustainabilityModel, node_power_w
+from .solvers.sustainability import SustainabilityModel
 from .systems.registry import InfiniBand_NDR
 from .systems.types import Fleet, Node
 
@@ -111,7 +111,7 @@ def sweep_serving(models, nodes, precisions, batch_sizes, seq_lens, grids, *, ef
         for grid in grids:
             fleet = Fleet(name="sweep", node=node, count=1, fabric=InfiniBand_NDR, region=grid)  # fabric: no cost effect
             busy: dict[str, Any] = dict(activity="decode", utilization=utilization, assumptions=assumptions)
-            powered = node_power_w(node, assumptions) is not None and hw.si.tdp is not None
+            powered = hw.si.tdp is not None  # the power model scales the accelerators' TDP
             per_gpu_usd = (econ.solve(fleet, 365, **busy).tco_usd / node.accelerators_per_node
                            if node_price_or_none(node) is not None and powered else float("nan"))
             per_gpu_g = (sust.solve(fleet, 365, **busy).carbon_footprint_kg * 1e3 / node.accelerators_per_node

@@ -393,16 +393,12 @@ class Assumptions:
             raise InvalidArgumentError("moe_imbalance", self.moe_imbalance, "a finite ratio of at least 1")
         if self.fleet_activity not in ACTIVITIES:
             raise UnknownNameError("fleet_activity", str(self.fleet_activity), ACTIVITIES)
-        if not 0.0 < self.fleet_utilization <= 1.0:
-            raise InvalidArgumentError("fleet_utilization", self.fleet_utilization, "a fraction in (0, 1]")
         powers = dict(self.accelerator_power_fractions)
         if set(powers) != set(ACTIVITIES) or not all(0.0 < v <= 1.0 for v in powers.values()):
             raise InvalidArgumentError("accelerator_power_fractions", self.accelerator_power_fractions,
                                        f"one fraction of TDP in (0, 1] for each of {', '.join(ACTIVITIES)}")
-        if not 0.0 < self.node_training_power_fraction <= 1.0:
-            raise InvalidArgumentError("node_training_power_fraction", self.node_training_power_fraction,
-                                       "a fraction in (0, 1]")
-        for name in ("fused_attention_forward_efficiency", "fused_attention_backward_efficiency"):
+        for name in ("fleet_utilization", "node_training_power_fraction", "fused_attention_forward_efficiency",
+                     "fused_attention_backward_efficiency"):
             value = getattr(self, name)
             if not (isinstance(value, (int, float)) and not isinstance(value, bool) and 0.0 < value <= 1.0):
                 raise InvalidArgumentError(name, value, "a fraction in (0, 1]")

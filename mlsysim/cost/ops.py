@@ -56,6 +56,16 @@ class Op:
         return self.kind in ("gemm", "attention", "conv")
 
     @property
+    def backward(self) -> bool:
+        """Whether this is a backward pass (the cost core names it ``"<forward name> (bwd)"``)."""
+        return self.name.endswith(" (bwd)")
+
+    @property
+    def fused_attention(self) -> bool:
+        """Whether this is attention run as one fused kernel (it never writes the score matrix)."""
+        return self.kind == "attention" and self.kernels == 1
+
+    @property
     def bytes(self) -> float:
         """Bytes moved by one execution, every role."""
         return self.weight_bytes + self.act_bytes + self.kv_bytes

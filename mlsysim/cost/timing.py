@@ -68,8 +68,8 @@ def price(ops: tuple[Op, ...], device: HardwareNode, math_rate: float, assumptio
         if op.flops:
             if op.matmul:
                 e = efficiency if efficiency is not None else gemm_eff(op.flops / math_rate)
-                if efficiency is None and op.kind == "attention" and op.kernels == 1:  # one fused kernel
-                    e *= fused_bwd if op.name.endswith("(bwd)") else fused_fwd
+                if efficiency is None and op.fused_attention:
+                    e *= fused_bwd if op.backward else fused_fwd
                 t_c = op.flops / (math_rate * e)
             else:
                 e = efficiency if efficiency is not None else vector_eff(op.flops)

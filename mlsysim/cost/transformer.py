@@ -236,7 +236,7 @@ def _backward(op: Op, p: Precisions, flash_factor: float) -> Op:
         return Op(name, "gemm", op.group, 2 * op.flops, op.weight_bytes + grads, 2 * op.act_bytes, 0.0, 0.0,
                   op.count, 2, op.collective)
     if op.kind == "attention":
-        factor = flash_factor if op.kernels == 1 else 2.0
+        factor = flash_factor if op.fused_attention else 2.0
         return Op(name, "attention", op.group, factor * op.flops, 0.0, 2 * op.act_bytes, 0.0, 0.0, op.count,
                   op.kernels, None)
     if op.kind == "gather":  # scatter-add into the embedding gradient

@@ -313,7 +313,7 @@ def _microbatch(model: TransformerWorkload, gpu: HardwareNode, mbs: int, seq: in
             acc["attention"] += n * (r.time - r.t_comm)
         if op.kind == "gemm":
             acc["gemm"] += n * r.t_compute
-            if op.name.endswith("(bwd)"):  # half of a GEMM's backward computes the weight gradient
+            if op.backward:  # half of a GEMM's backward computes the weight gradient
                 acc["wgrad"] += n * (r.time - r.t_comm) / 2
     layers = model.layers
     lay, emb, head = sums["layer"], sums["embedding"], sums["head"]

@@ -102,7 +102,7 @@ def node_draw_w(node: Node, activity: str, assumptions: Assumptions | None = Non
     """
     a = resolve(assumptions)
     if activity not in ACTIVITIES:
-        raise UnknownNameError("activity", activity, ACTIVITIES)
+        raise UnknownNameError("activity", str(activity), ACTIVITIES)
     rated, tdp = node_power_w(node, a), node.accelerator.si.tdp
     if rated is None or tdp is None:
         raise InvalidArgumentError("fleet", node.name, "a node whose accelerator has a TDP")
@@ -127,10 +127,9 @@ def fleet_energy(fleet: Fleet, site: Datacenter, days: float, activity: str, uti
 
 def activity_and_utilization(activity: str | None, utilization: float | None, default_activity: str,
                              default_utilization: float) -> tuple[str, float]:
-    """Validated ``(activity, utilization)`` with a solver's defaults."""
+    """``(activity, utilization)`` with a solver's defaults, the utilization validated (``node_draw_w`` names an
+    unknown activity)."""
     act = default_activity if activity is None else activity
-    if act not in ACTIVITIES:
-        raise UnknownNameError("activity", str(act), ACTIVITIES)
     return act, validate.fraction("utilization", default_utilization if utilization is None else utilization)
 
 
@@ -187,8 +186,8 @@ class SustainabilityModel:
             carbon_intensity=grid.carbon_intensity,
             carbon_footprint_kg=carbon_kg,
             carbon_footprint=quantity(carbon_kg / 1e3, "t"),
-            direct_carbon_footprint=(None if direct is None else
-                                     quantity(e.facility_kwh * direct.to("kg/kWh").magnitude / 1e3, "t")),
+            direct_carbon_footprint=(None if direct is None else quantity(
+                formulas.carbon_emissions(e.facility_kwh, direct.to("kg/kWh").magnitude) / 1e3, "t")),
             water_usage_liters=formulas.water_use(e.it_kwh, site.liters_per_kwh),
             mfu=m,
             energy_per_model_flop=per_flop,
