@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from . import show, validation
+from .core import validate
 from .core.assumptions import DEFAULTS, Assumptions, EfficiencyCurve
 from .core.catalog import Catalog
 from .core.errors import MLSysimError
@@ -34,6 +35,7 @@ from .solvers import (
     EconomicsModel,
     Engine,
     ParallelismOptimizer,
+    ReliabilityModel,
     ServingModel,
     SpeculativeDecoding,
     SustainabilityModel,
@@ -60,6 +62,8 @@ EXAMPLES = {
                 "--compare tp=8,pp=16,schedule=1f1b",
     "validate": "examples:\n  mlsysim validate\n  mlsysim validate --solver distributed\n  mlsysim validate --json",
     "carbon": "examples:\n  mlsysim carbon --fleet Research_256 --days 30 --grid Quebec",
+    "reliability": "examples:\n  mlsysim reliability --fleet Frontier_16K --days 30\n"
+                   "  mlsysim reliability --fleet Frontier_16K --days 54 --model Llama3_405B --storage '2 TB/s' --async",
     "assumptions": "examples:\n  mlsysim assumptions\n  mlsysim assumptions --json",
 }
 
@@ -274,6 +278,16 @@ def cmd_carbon(args: argparse.Namespace) -> None:
     _emit(fields, args.json, f"{fleet.name}, {args.days:g} days in {sust.region_name}")
 
 
+def cmd_reliability(args: argparse.Namespace) -> None:
+    fleet = Systems.Clusters.get(args.fleet)
+    options = _given(model=None if args.model is None else _model(args.model), storage_bandwidth=args.storage,
+                     asynchronous=args.asynchronous or None, checkpoint_time_s=args.checkpoint_s,
+                     restart_time_s=args.restart_s)
+    days = validate.positive_number("--days", args.days)
+    result = ReliabilityModel().solve(fleet, days * 24, **options)
+    _emit(result, args.json, f"{fleet.name}, {args.days:g} days")
+
+
 def _raw(value: Any) -> Any:
     """An assumption's value as JSON: curves as their points, per-device tables as dicts."""
     if isinstance(value, EfficiencyCurve):
@@ -414,6 +428,22 @@ def parser() -> argparse.ArgumentParser:
     ca.add_argument("--mfu", type=_number, help=f"utilization in (0, 1] ({_default('mfu')})")
     ca.add_argument("--json", action="store_true")
     ca.set_defaults(run=cmd_carbon)
+
+    re_ = sub.add_parser("reliability", help="failures by component, checkpoint cost, Daly's interval and goodput "
+                         "of a training job on a cluster", epilog=EXAMPLES["reliability"], formatter_class=fmt)
+    re_.add_argument("--fleet", required=True, help=f"a cluster: {', '.join(Systems.Clusters.names())}")
+    re_.add_argument("--days", type=_number, required=True, help="wall-clock length of the job")
+    re_.add_argument("--model", help="the model trained: its checkpoint size and write time follow")
+    re_.add_argument("--storage", help="write bandwidth of the checkpoint store, e.g. '2 TB/s' (default: "
+                     "Assumptions.checkpoint_write_bandwidth_per_node_bytes_per_s per node)")
+    re_.add_argument("--async", dest="asynchronous", action="store_true",
+                     help="asynchronous checkpoints: pause only to copy the state to host memory")
+    re_.add_argument("--checkpoint-s", type=_number, help="seconds one checkpoint pauses training (instead of "
+                     f"deriving it from --model; {_default('checkpoint_time_s')})")
+    re_.add_argument("--restart-s", type=_number, help=f"seconds to detect a failure and resume "
+                     f"({_default('restart_time_s')})")
+    re_.add_argument("--json", action="store_true")
+    re_.set_defaults(run=cmd_reliability)
 
     va = sub.add_parser("validate", help="recompute every published measurement the engine is checked against: each "
                         "error with its source, the median and the worst", epilog=EXAMPLES["validate"],

@@ -20,13 +20,14 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .core.assumptions import Assumptions
-from .core.units import Q_
+from .core.units import Q_, si
 from .hardware.registry import Hardware
 from .hardware.types import PrecisionFallbackWarning
 from .infra.registry import US_Avg
 from .models.registry import Models
 from .models.types import TransformerWorkload
 from .solvers.distributed import DistributedModel
+from .solvers.reliability import ReliabilityModel, node_failure_rate
 from .solvers.request import generation_throughput
 from .solvers.roofline import Engine
 from .solvers.serving import ServingModel
@@ -151,10 +152,24 @@ def _single_node(c: dict) -> float:
 
 
 def _reliability(c: dict) -> float:
-    rate = Nodes.get(c.get("node", "DGX_H100")).failures_per_1000_days
+    node = Nodes.get(c["node"])
     if c["metric"] == "node_rate":
-        return rate
-    return c["nodes"] * c["hours"] / 24 * rate / 1000
+        return node_failure_rate(node)
+    if "interruptions" in c:  # the run's own interruption count is a condition of its goodput
+        node = node.model_copy(update={"failures_per_1000_days": c["interruptions"] / (c["nodes"] * c["hours"] / 24) * 1000})
+    fleet = Fleet(name="validation", node=node, count=c["nodes"], fabric=Fabrics.InfiniBand_NDR)
+    storage = Q_(c["storage_tb_s"], "TB/s") if "storage_tb_s" in c else None
+    model = Models.get(c["model"]) if "model" in c else None
+    r = ReliabilityModel().solve(fleet, c.get("hours", 24.0), model=model, storage_bandwidth=storage)
+    if c["metric"] == "goodput":
+        return r.goodput
+    if c["metric"] == "checkpoint_s":
+        return si(r.checkpoint_write_time)
+    if c["metric"] == "component_failures":
+        return r.failures_by_component[c["component"]]
+    if c["metric"] == "hardware_failures":  # what fails in the machine, not in the software stack
+        return sum(n for part, n in r.failures_by_component.items() if part != "software")
+    return r.expected_failures
 
 
 def _sustainability(c: dict) -> float:

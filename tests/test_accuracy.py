@@ -17,7 +17,7 @@ BOUNDS = {
     "distributed": (0.06, 0.24),
     "serving": (0.23, 1.19),
     "single-node": (0.36, 475.0),
-    "reliability": (1.25, 1.78),
+    "reliability": (0.44, 0.78),
     "sustainability": (0.01, 0.16),
 }
 

@@ -129,11 +129,11 @@ def test_an_explicit_argument_beats_the_assumption():
 
 # --- reliability and data ----------------------------------------------------------------------------
 
-def test_reliability_defaults_are_the_first_release_numbers():
+def test_reliability_defaults_are_the_assumptions():
     r = ReliabilityModel().solve(FLEET, 720, assumptions=DEFAULT)
     assert r == ReliabilityModel().solve(FLEET, 720, 60.0, 600.0)
-    assert r.checkpoint_overhead == pytest.approx(0.018441176156420394, rel=1e-12)
-    assert r.optimal_checkpoint_interval.to("s").magnitude == pytest.approx(7060.180864974625, rel=1e-12)
+    assert r.node_failure_rate == pytest.approx(419 / (2_048 * 54) * 1000)
+    assert r.checkpoint_time.to("s").magnitude == 60.0 and r.restart_time.to("s").magnitude == 600.0
 
 
 def test_slower_checkpoints_and_restarts_cost_goodput():
@@ -142,16 +142,24 @@ def test_slower_checkpoints_and_restarts_cost_goodput():
     assert slow.optimal_checkpoint_interval > base.optimal_checkpoint_interval and slow.goodput < base.goodput
     restart = ReliabilityModel().solve(FLEET, 720, assumptions=Assumptions(restart_time_s=3600.0))
     assert restart.checkpoint_overhead > base.checkpoint_overhead
+    narrow = Assumptions(checkpoint_write_bandwidth_per_node_bytes_per_s=1e8)
+    model = Models.Llama3_70B
+    assert (ReliabilityModel().solve(FLEET, 720, model=model, assumptions=narrow).checkpoint_write_time
+            == 10 * ReliabilityModel().solve(FLEET, 720, model=model,
+                                             assumptions=Assumptions(checkpoint_write_bandwidth_per_node_bytes_per_s=1e9)).checkpoint_write_time)
 
 
-def test_failure_rate_assumption_applies_to_nodes_that_state_none():
-    flaky = Assumptions(node_failures_per_1000_node_days=13.0)
+def test_component_rates_apply_to_nodes_that_state_none():
+    rates = dict(DEFAULT.component_failures_per_1000_days)
+    flaky = Assumptions(component_failures_per_1000_days=tuple((k, 2 * v) for k, v in rates.items()))
     base = ReliabilityModel().solve(FLEET, 720)
     assert ReliabilityModel().solve(FLEET, 720, assumptions=flaky).expected_failures == pytest.approx(
         2 * base.expected_failures)
     stated = FLEET.model_copy(update={"node": DGX.model_copy(update={"failures_per_1000_days": 2.3})})
     assert (ReliabilityModel().solve(stated, 720, assumptions=flaky).expected_failures
             == ReliabilityModel().solve(stated, 720).expected_failures)
+    with pytest.raises(MLSysimError, match="component_failures_per_1000_days"):
+        Assumptions(component_failures_per_1000_days=(("accelerator", 0.3),))
 
 
 def test_data_supply_tiers_come_from_the_assumptions():

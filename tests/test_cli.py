@@ -55,6 +55,18 @@ def test_optimize_and_carbon():
     assert carbon["region_name"] == "Quebec" and carbon["carbon_footprint_kg"] > 0 and carbon["tco_usd"] > 0
 
 
+def test_reliability_of_a_training_job_from_the_command_line():
+    data = json.loads(mlsysim("reliability", "--fleet", "Frontier_16K", "--days", "54", "--model", "Llama3_405B",
+                              "--storage", "2 TB/s", "--json").stdout)
+    assert data["expected_failures"] == pytest.approx(419)  # Llama 3's snapshot, from its own component rates
+    assert data["checkpoint_size"]["unit"] == "TB" and 0.9 < data["goodput"] < 0.95
+    lazy = json.loads(mlsysim("reliability", "--fleet", "Frontier_16K", "--days", "54", "--model", "Llama3_405B",
+                              "--async", "--json").stdout)
+    assert lazy["asynchronous"] is True and lazy["goodput"] > data["goodput"]
+    bad = mlsysim("reliability", "--fleet", "Frontier_16K", "--days", "0")
+    assert bad.returncode == 2 and "--days" in bad.stderr
+
+
 def test_optimize_ranks_a_named_plan_and_shows_the_pareto_front():
     done = mlsysim("optimize", "Llama3_70B", "--fleet", "Research_256", "--batch-size", "512",
                    "--compare", "tp=8,pp=2,schedule=1f1b,sharding=zero1", "--top", "3")

@@ -168,6 +168,11 @@ def test_sustainability_and_economics(fleet, days, grid, mfu, data):
 @given(fleet=fleets, hours=st.floats(1e-3, 1e5), ckpt=st.floats(1e-3, 1e4), data=st.data())
 def test_reliability(fleet, hours, ckpt, data):
     valid(lambda: ReliabilityModel().solve(fleet, hours, ckpt))
+    model, lazy = data.draw(models, label="model"), data.draw(st.booleans(), label="asynchronous")
+    valid(lambda: ReliabilityModel().solve(fleet, hours, model=model, asynchronous=lazy))
+    invalid(lambda: ReliabilityModel().solve(fleet, hours, model=model, storage_bandwidth=data.draw(BAD)))
+    invalid(lambda: ReliabilityModel().solve(fleet, hours, model=model,
+                                             asynchronous=data.draw(BAD.filter(lambda v: v is not True))))
     bad = corrupt(data, dict(job_duration_hours=hours, checkpoint_time_s=ckpt), ["job_duration_hours", "checkpoint_time_s"])
     invalid(lambda: ReliabilityModel().solve(fleet, **bad))
 

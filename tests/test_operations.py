@@ -11,24 +11,85 @@ from mlsysim import (
     Hardware,
     Infra,
     MLSysimError,
+    Models,
     ReliabilityModel,
     ScalingModel,
     SustainabilityModel,
     Systems,
 )
+from mlsysim.solvers.reliability import node_failure_rate
 from mlsysim.systems.types import Fleet
 
 FLEET = Systems.Clusters.Research_256
 sustain, econ = SustainabilityModel(), EconomicsModel()
 
 
-def test_reliability_of_256_gpus_for_30_days():
+# Llama 3's Table 5 over the exposed part-days: 16,384 GPUs (and as many NICs and links), 2,048 hosts, 54 days
+LLAMA3_NODE_RATE = (8 * (268 + 7 + 35) / (16_384 * 54) + (46 + 63) / (2_048 * 54)) * 1000  # per 1,000 node-days
+
+
+def test_a_dgx_h100_node_fails_at_the_rate_of_llama3s_table():
+    assert LLAMA3_NODE_RATE == pytest.approx(419 / (2_048 * 54) * 1000)  # every root cause counted once
+    assert node_failure_rate(Systems.Nodes.DGX_H100) == pytest.approx(3.7887, abs=1e-4)
+
+
+def test_expected_interruptions_of_a_2048_node_job_from_the_component_rates():
+    fleet = Systems.Clusters.Frontier_16K  # 2,048 DGX H100 nodes
+    r = ReliabilityModel().solve(fleet, job_duration_hours=30 * 24)
+    assert r.expected_failures == pytest.approx(2_048 * 30 * 3.7887 / 1000, rel=1e-4)  # 232.8
+    by = r.failures_by_component
+    assert by["accelerator"] == pytest.approx(16_384 * 30 * 268 / (16_384 * 54), rel=1e-9)  # 148.9 GPU failures
+    assert by["software"] == pytest.approx(2_048 * 30 * 63 / (2_048 * 54), rel=1e-9)  # 35.0
+    assert sum(by.values()) == pytest.approx(r.expected_failures)
+
+
+def test_a_node_with_fewer_gpus_fails_less_often_by_its_parts():
+    four = Systems.Nodes.DGX_H100.model_copy(update={"accelerators_per_node": 4, "nics_per_node": 4})
+    per_part = (268 + 7 + 35) / (16_384 * 54) * 1000
+    assert node_failure_rate(four) == pytest.approx(4 * per_part + (46 + 63) / (2_048 * 54) * 1000)
+    stated = four.model_copy(update={"failures_per_1000_days": 6.5})  # a measured rate for one's own fleet wins
+    assert node_failure_rate(stated) == 6.5
+
+
+def test_checkpoint_of_a_70b_model_at_a_stated_storage_bandwidth():
+    r = ReliabilityModel().solve(FLEET, 720, model=Models.Llama3_70B, storage_bandwidth=Q_(100, "GB/s"))
+    size = Models.Llama3_70B.parameter_count * (2 + 12)  # bf16 weights, fp32 master weights and Adam moments
+    assert size == pytest.approx(0.988e12, rel=1e-3)
+    assert r.checkpoint_size.to("TB").magnitude == pytest.approx(size / 1e12)
+    assert r.checkpoint_write_time.to("s").magnitude == pytest.approx(size / 100e9)  # 9.9 s
+    assert r.checkpoint_time == r.checkpoint_write_time  # a synchronous save pauses for the whole write
+
+
+def test_asynchronous_checkpoints_pause_for_the_copy_to_host_and_lose_the_write_on_a_failure():
+    sync = ReliabilityModel().solve(FLEET, 720, model=Models.Llama3_70B, storage_bandwidth=Q_(10, "GB/s"))
+    lazy = ReliabilityModel().solve(FLEET, 720, model=Models.Llama3_70B, storage_bandwidth=Q_(10, "GB/s"),
+                                    asynchronous=True)
+    shard = Models.Llama3_70B.parameter_count * 14 / 256  # bytes each of 256 GPUs copies over its PCIe 5.0 link
+    assert lazy.checkpoint_time.to("s").magnitude == pytest.approx(shard / 63e9)
+    assert lazy.checkpoint_write_time == sync.checkpoint_write_time  # 98.8 s either way
+    assert lazy.optimal_checkpoint_interval >= lazy.checkpoint_write_time  # one write at a time
+    assert lazy.goodput > sync.goodput
+
+
+def test_reliability_of_256_gpus_for_30_days_against_young_and_daly():
     r = ReliabilityModel().solve(FLEET, job_duration_hours=720, checkpoint_time_s=120)
-    node_mtbf_h = 1000 / 6.5 * 24
-    assert r.fleet_mtbf.to("hour").magnitude == pytest.approx(node_mtbf_h / 32)
-    assert r.expected_failures == pytest.approx(720 / (node_mtbf_h / 32))
-    assert r.optimal_checkpoint_interval.to("s").magnitude == pytest.approx((2 * 120 * node_mtbf_h / 32 * 3600) ** 0.5)
-    assert 0 < r.checkpoint_overhead < 0.1 and r.goodput == pytest.approx(1 - r.checkpoint_overhead)
+    mtbf = 1000 / LLAMA3_NODE_RATE * 86400 / 32  # seconds
+    assert r.fleet_mtbf.to("s").magnitude == pytest.approx(mtbf)
+    assert r.expected_failures == pytest.approx(720 * 3600 / mtbf)
+    assert r.young_daly_interval.to("s").magnitude == pytest.approx((2 * 120 * mtbf) ** 0.5)
+    x = 120 / (2 * mtbf)  # Daly's higher-order interval sits just below Young's
+    tau = (2 * 120 * mtbf) ** 0.5 * (1 + x**0.5 / 3 + x / 9) - 120
+    assert r.optimal_checkpoint_interval.to("s").magnitude == pytest.approx(tau)
+    first_order = 120 / tau + (tau / 2 + 600) / mtbf
+    assert r.checkpoint_overhead == pytest.approx(first_order, rel=0.02)  # Daly's exact form ≈ the expansion here
+    assert r.goodput == pytest.approx(1 - r.checkpoint_overhead)
+
+
+def test_goodput_stays_a_fraction_when_failures_outpace_checkpoints():
+    r = ReliabilityModel().solve(Systems.Clusters.Frontier_16K, 720, checkpoint_time_s=3600, restart_time_s=7200)
+    tau, mtbf = r.optimal_checkpoint_interval.to("s").magnitude, r.fleet_mtbf.to("s").magnitude  # 112 min, 3.1 h
+    assert 3600 / tau + (tau / 2 + 7200) / mtbf > 1  # the first-order expansion would lose more than all the time
+    assert 0.1 < r.goodput < 0.25 and r.checkpoint_overhead == pytest.approx(1 - r.goodput)
 
 
 def test_bigger_fleets_fail_more_often():

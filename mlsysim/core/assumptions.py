@@ -34,6 +34,8 @@ SHARDINGS: tuple[str, ...] = ("none", "zero1", "zero2", "zero3", "fsdp")
 RECOMPUTES: tuple[str, ...] = ("none", "selective", "full")
 DP_ALGORITHMS: tuple[str, ...] = ("ring", "hierarchical")
 ACTIVITIES: tuple[str, ...] = ("training", "prefill", "decode", "idle")  # what sets an accelerator's power draw
+# the parts whose failures interrupt a job; the first three are counted per part, the others per node
+FAILURE_COMPONENTS: tuple[str, ...] = ("accelerator", "nic", "network", "host", "software")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -346,9 +348,29 @@ class Assumptions:
     lifetime_years: float = dataclasses.field(
         default=4.0, metadata=_note("straight-line depreciation period of accelerator servers",
                                     "barroso2018datacenter", "year"))
-    node_failures_per_1000_node_days: float = dataclasses.field(
-        default=6.5, metadata=_note("failure rate of 8-GPU nodes in RSC-1", "kokolis2025reliability",
-                                    "1/(1000 node-day)"))
+    component_failures_per_1000_days: tuple[tuple[str, float], ...] = dataclasses.field(
+        default=(
+            # Llama 3's 54-day snapshot on 16,384 H100s in 2,048 eight-GPU servers, one NIC per GPU: Table 5's
+            # 419 unexpected interruptions by root cause, over the component-days each kind of part was exposed
+            ("accelerator", 268 / (16_384 * 54) * 1000),  # GPU, HBM3, SRAM, system processor, SDC, thermal
+            ("nic", 7 / (16_384 * 54) * 1000),  # NIC
+            ("network", 35 / (16_384 * 54) * 1000),  # switch and cable: one link per NIC
+            ("host", 46 / (2_048 * 54) * 1000),  # host maintenance, SSD, power supply, chassis, IO board, CPU, DRAM
+            ("software", 63 / (2_048 * 54) * 1000),  # software bug, dependency, NCCL watchdog timeout
+        ),
+        metadata=_note("unexpected job interruptions per 1,000 component-days by component (accelerators, NICs and "
+                       "their network links counted per part, host and software per node), from the root causes of "
+                       "Llama 3's 54-day interruption table; an 8-GPU, 8-NIC node sums to 3.79", "dubey2024llama3",
+                       "1/(1000 day)"))
+    checkpoint_write_bandwidth_per_node_bytes_per_s: float = dataclasses.field(
+        default=2e12 / 2_048, metadata=_note("write bandwidth to the checkpoint store per node of a job when a "
+                                             "reliability solve is not told: Llama 3's storage sustains 2 TB/s for "
+                                             "its 2,048-node job (7 TB/s at peak)", "dubey2024llama3", "B/s"))
+    asynchronous_checkpointing: bool = dataclasses.field(
+        default=False, metadata=_note("whether training pauses only to copy its state to host memory and writes it "
+                                      "to storage in the background (MegaScale's two-stage checkpoint); off, a save "
+                                      "blocks training until the write ends, as Megatron-LM's does by default",
+                                      "jiang2024megascale"))
     storage_bandwidth_bytes_per_s: float = dataclasses.field(
         default=7e9, metadata=_note("sequential read rate of one PCIe 4.0 NVMe drive feeding a node",
                                     "samsung2020pm1733", "B/s"))
@@ -356,13 +378,16 @@ class Assumptions:
         default=63e9, metadata=_note("host-to-accelerator link feeding input data: PCIe 5.0 x16, per direction",
                                      "pcisig2019pcie5", "B/s"))
     checkpoint_time_s: float = dataclasses.field(
-        default=60.0, metadata=_note("time to write one checkpoint when a reliability solve is not told (an "
-                                     "assumption: one minute for a sharded write to a parallel file system; it is "
-                                     "the δ of Young's interval)", "young1974", "s"))
+        default=60.0, metadata=_note("time to write one checkpoint when a reliability solve is given neither a "
+                                     "model nor a state size to derive it from (an assumption: one minute for a "
+                                     "sharded write to a parallel file system; it is the δ of Young's interval)",
+                                     "young1974", "s"))
     restart_time_s: float = dataclasses.field(
         default=600.0, metadata=_note("time to detect a failure, replace the node and reload the last checkpoint "
-                                      "when a reliability solve is not told (an assumption: ten minutes; it is the "
-                                      "restart time R of Daly's model)", "daly2006", "s"))
+                                      "when a reliability solve is not told: ten minutes, within the 5–20 minutes "
+                                      "Meta's RSC clusters restart in and MegaScale's under ten minutes to detect "
+                                      "and diagnose (the restart time R of Daly's model)", "kokolis2025reliability",
+                                      "s"))
 
     def __post_init__(self) -> None:
         from ..formulas.parallel import SCHEDULES
@@ -397,6 +422,15 @@ class Assumptions:
         if set(powers) != set(ACTIVITIES) or not all(0.0 < v <= 1.0 for v in powers.values()):
             raise InvalidArgumentError("accelerator_power_fractions", self.accelerator_power_fractions,
                                        f"one fraction of TDP in (0, 1] for each of {', '.join(ACTIVITIES)}")
+        rates = dict(self.component_failures_per_1000_days)
+        if set(rates) != set(FAILURE_COMPONENTS) or not all(0.0 <= v < float("inf") for v in rates.values()):
+            raise InvalidArgumentError("component_failures_per_1000_days", self.component_failures_per_1000_days,
+                                       f"one finite, non-negative rate for each of {', '.join(FAILURE_COMPONENTS)}")
+        for name in ("checkpoint_write_bandwidth_per_node_bytes_per_s", "checkpoint_time_s", "restart_time_s"):
+            value = getattr(self, name)
+            number = isinstance(value, (int, float)) and not isinstance(value, bool) and value < float("inf")
+            if not (number and (value >= 0.0 if name == "restart_time_s" else value > 0.0)):
+                raise InvalidArgumentError(name, value, "a finite number, positive (a restart may take no time)")
         for name in ("fleet_utilization", "node_training_power_fraction", "fused_attention_forward_efficiency",
                      "fused_attention_backward_efficiency"):
             value = getattr(self, name)
@@ -501,6 +535,5 @@ FACILITY_CAPEX_PER_WATT = DEFAULTS.facility_capex_per_watt
 NETWORK_CAPEX_FRACTION = DEFAULTS.network_capex_fraction
 MAINTENANCE_FRACTION_PER_YEAR = DEFAULTS.maintenance_fraction_per_year
 DEFAULT_LIFETIME_YEARS = DEFAULTS.lifetime_years
-NODE_FAILURES_PER_1000_NODE_DAYS = DEFAULTS.node_failures_per_1000_node_days
 DEFAULT_STORAGE_BW_BYTES = DEFAULTS.storage_bandwidth_bytes_per_s
 DEFAULT_MEMORY_EFFICIENCY = DEFAULTS.flat_memory_efficiency

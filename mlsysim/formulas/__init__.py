@@ -16,6 +16,7 @@ from .collectives import (
 )
 from .memory import (
     OPTIMIZER_STATE_BYTES,
+    checkpoint_bytes_per_param,
     quantized_bits_per_weight,
     training_state_bytes_per_param,
     training_traffic_bytes_per_param,
@@ -26,6 +27,8 @@ from .queueing import erlang_c, erlang_c_array, mmc_mean_wait, mmc_wait_percenti
 from .reliability import (
     checkpoint_overhead,
     checkpoint_write_time,
+    component_failure_rate,
+    daly_goodput,
     daly_interval,
     failure_probability,
     fleet_mtbf,
@@ -53,8 +56,11 @@ from .transformer import (
 __all__ = [
     "CHINCHILLA_TOKENS_PER_PARAM",
     "carbon_emissions",
+    "checkpoint_bytes_per_param",
     "checkpoint_overhead",
     "checkpoint_write_time",
+    "component_failure_rate",
+    "daly_goodput",
     "daly_interval",
     "chinchilla_parameters",
     "chinchilla_tokens",

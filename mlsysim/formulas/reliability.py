@@ -1,4 +1,5 @@
-"""Failures and checkpointing: exponential failures, Young–Daly interval [@young1974; @daly2006]."""
+"""Failures and checkpointing: exponential failures, Young–Daly interval and Daly's wall-time model
+[@young1974; @daly2006]."""
 
 from __future__ import annotations
 
@@ -41,5 +42,31 @@ def checkpoint_write_time(state_bytes, writers, bandwidth_per_writer):
 
 
 def checkpoint_overhead(interval, checkpoint_time, mtbf, restart_time=0):
-    """Fraction of wall-clock time lost: δ/τ for writing, (τ/2 + R)/MTBF for rework and restart."""
+    """Fraction of wall-clock time lost to first order: δ/τ for writing, (τ/2 + R)/MTBF for rework and restart."""
     return checkpoint_time / interval + (interval / 2 + restart_time) / mtbf
+
+
+def component_failure_rate(counts, rates):
+    """Failures per 1,000 days of a unit built from components: Σ count × rate per 1,000 component-days.
+
+    >>> from mlsysim.formulas import component_failure_rate
+    >>> component_failure_rate({"gpu": 8, "host": 1}, {"gpu": 0.3, "host": 0.4})
+    2.8
+    """
+    return sum(n * rates[part] for part, n in counts.items())
+
+
+def daly_goodput(interval, checkpoint_time, mtbf, restart_time=0):
+    """Fraction of wall-clock time spent on useful work under exponential failures [@daly2006]:
+    τ / (M · e^{R/M} · (e^{(τ+δ)/M} − 1)), for compute segments τ, checkpoint pause δ, MTBF M and
+    restart time R.  To first order it is 1 − δ/τ − (τ/2 + R)/M; unlike that expansion it stays in
+    (0, 1] when failures come faster than checkpoints.
+
+    >>> from mlsysim.formulas import daly_goodput
+    >>> round(daly_goodput(3600.0, 60.0, 86400.0, 600.0), 4)  # hourly, a minute to write, a day's MTBF
+    0.9563
+    """
+    exponent = (interval + checkpoint_time) / mtbf + restart_time / mtbf
+    if exponent > 700.0:  # e^700 ≈ 1e304: no segment ever completes
+        return 0.0
+    return interval / (mtbf * math.exp(restart_time / mtbf) * math.expm1((interval + checkpoint_time) / mtbf))

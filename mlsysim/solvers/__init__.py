@@ -12,7 +12,7 @@ from .network_roofline import NetworkRooflineModel, NetworkRooflineResult
 from .parallelism import ParallelismOptimizer, ParallelismResult
 from .pipeline import Pipeline, PipelineResult
 from .placement import PlacementOptimizer, PlacementResult
-from .reliability import ReliabilityModel, ReliabilityResult
+from .reliability import ReliabilityModel, ReliabilityResult, checkpoint_bytes, component_counts, node_failure_rate
 from .request import RequestCost, SpeculativeDecoding, generation_throughput, request_cost
 from .roofline import Engine, SingleNodeModel, SingleNodeResult
 from .scaling import ScalingModel, ScalingResult
@@ -31,5 +31,5 @@ __all__ = [
     "ReliabilityResult", "ScalingModel", "ScalingResult", "SensitivityResult", "SensitivitySolver", "ServingModel",
     "ServingResult", "SingleNodeModel", "SingleNodeResult", "SustainabilityModel", "SustainabilityResult",
     "SynthesisResult", "SynthesisSolver", "generation_throughput", "RequestCost", "SpeculativeDecoding", "request_cost",
-    "Deployment", "DeploymentPlan", "DeploymentSearch",
+    "Deployment", "DeploymentPlan", "DeploymentSearch", "checkpoint_bytes", "component_counts", "node_failure_rate",
 ]

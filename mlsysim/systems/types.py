@@ -15,7 +15,6 @@ from pydantic import Field
 from ..core.assumptions import (
     DEFAULT_FABRIC_LATENCY_S,
     DEFAULT_INTRA_NODE_LATENCY_S,
-    NODE_FAILURES_PER_1000_NODE_DAYS,
     NODE_POWER_PER_ACCELERATOR_TDP,
 )
 from ..core.spec import Bandwidth, Duration, Money, Power, Spec
@@ -36,7 +35,7 @@ class Node(Spec):
     nics_per_node: int | None = Field(default=None, ge=1)
     node_power: Power | None = None
     unit_cost: Money | None = None
-    failures_per_1000_days: float = Field(default=NODE_FAILURES_PER_1000_NODE_DAYS, gt=0)
+    failures_per_1000_days: float | None = Field(default=None, gt=0, allow_inf_nan=False)
     source: str | None = None
     notes: str | None = None
 
