@@ -191,7 +191,7 @@ def cmd_plan_serving(args: argparse.Namespace) -> None:
 def cmd_zoo(args: argparse.Namespace) -> None:
     choices: dict[str, list[Catalog]] = {
         "hardware": [Hardware], "models": [Models], "systems": [Systems.Nodes, Systems.Fabrics, Systems.Clusters],
-        "grids": [Infra.Grids, Infra.Datacenters]}
+        "grids": [Infra.Grids, Infra.Datacenters], "facilities": [Infra.Facilities], "cloud": [Infra.CloudPrices]}
     catalogs = choices[args.kind]
     tables = [zoo_rows(c) for c in catalogs]
     if args.json:
@@ -403,7 +403,7 @@ def parser() -> argparse.ArgumentParser:
     ps.set_defaults(run=cmd_plan_serving)
 
     zo = sub.add_parser("zoo", help="the registries as tables, with each row's source", epilog=EXAMPLES["zoo"], formatter_class=fmt)
-    zo.add_argument("kind", nargs="?", choices=["hardware", "models", "systems", "grids"], default="hardware")
+    zo.add_argument("kind", nargs="?", choices=["hardware", "models", "systems", "grids", "facilities", "cloud"], default="hardware")
     zo.add_argument("--json", action="store_true")
     zo.set_defaults(run=cmd_zoo)
 
@@ -424,7 +424,7 @@ def parser() -> argparse.ArgumentParser:
     ca = sub.add_parser("carbon", help="energy, carbon, water and cost of running a cluster", epilog=EXAMPLES["carbon"], formatter_class=fmt)
     ca.add_argument("--fleet", required=True, help=f"a cluster: {', '.join(Systems.Clusters.names())}")
     ca.add_argument("--days", type=_number, required=True)
-    ca.add_argument("--grid", required=True, help=f"a grid or datacenter: {', '.join(Infra.names())}")
+    ca.add_argument("--grid", required=True, help=f"a grid or datacenter: {', '.join([*Infra.Grids.names(), *Infra.Datacenters.names()])}")
     ca.add_argument("--mfu", type=_number, help=f"utilization in (0, 1] ({_default('mfu')})")
     ca.add_argument("--json", action="store_true")
     ca.set_defaults(run=cmd_carbon)

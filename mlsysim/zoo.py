@@ -12,7 +12,7 @@ from typing import Any
 from .core.assumptions import DEFAULTS
 from .core.catalog import Catalog
 from .hardware.types import HardwareNode
-from .infra.types import Datacenter, Facility, GridProfile
+from .infra.types import CloudPrice, Datacenter, Facility, GridProfile
 from .models.types import CNNWorkload, TransformerWorkload
 from .show import format_value, markdown_table
 from .systems.types import Fleet, NetworkFabric, Node
@@ -92,6 +92,10 @@ def _system(name: str, s: Any) -> tuple[list[str], list[Any]]:
 
 
 def _infra(name: str, g: Any) -> tuple[list[str], list[Any]]:
+    if isinstance(g, CloudPrice):
+        return (["Name", "Offer", "Accelerators", "USD per GPU-hour", "Region", "Date", "Source"],
+                [f"`{name}`", g.name, f"{g.accelerators} × {g.accelerator}", f"${g.usd_per_gpu_hour:.2f}",
+                 g.region or "–", g.date, _cite(g)])
     if isinstance(g, Facility):
         return (["Name", "Facility class", "PUE", "WUE", "Source"],
                 [f"`{name}`", g.name, f"{g.pue:.2f}", f"{g.wue:~P}", _cite(g)])
@@ -115,7 +119,7 @@ def _row_maker(entry: Any):
         return _model
     if isinstance(entry, (Node, NetworkFabric, Fleet)):
         return _system
-    if isinstance(entry, (GridProfile, Datacenter, Facility)):
+    if isinstance(entry, (GridProfile, Datacenter, Facility, CloudPrice)):
         return _infra
     raise TypeError(f"no zoo table for {type(entry).__name__}")
 

@@ -103,8 +103,21 @@ def test_economics_defaults_price_the_facility_energy_on_the_default_grid():
     r = EconomicsModel().solve(FLEET, 365, assumptions=DEFAULT)  # no region: Assumptions.grid
     assert r.region_name == "US Average"
     assert r.opex_energy_usd == pytest.approx(32 * 0.76 * 10.2 * 8760 * 1.58 * 0.080)
-    assert r.capex_total_usd == pytest.approx(12_096_000.0, rel=1e-12)
+    # 32 DGX H100 at $329,736 each, the network at 15 % of that, the building at $10 per watt of 10.2 kW
+    assert r.capex_total_usd == pytest.approx(32 * 329_736 * 1.15 + 32 * 10_200 * 10.0, rel=1e-12)
+    assert r.usd_per_gpu_hour == pytest.approx(r.tco_usd / (256 * 8760))
     assert r == EconomicsModel().solve(FLEET, 365, Infra.US_Avg)
+
+
+def test_a_node_without_a_price_is_priced_from_its_gpus_and_the_server_overhead():
+    h200 = Systems.Nodes.DGX_H200
+    fleet = Fleet(name="h200", node=h200, count=1, fabric=Systems.Fabrics.InfiniBand_NDR)
+    base = EconomicsModel().solve(fleet, 365)
+    assert base.hardware_usd == pytest.approx(8 * 35_000 * 1.64)  # the host at Epoch's average server overhead
+    cheap = EconomicsModel().solve(fleet, 365, assumptions=Assumptions(server_cost_overhead=1.3))
+    assert cheap.hardware_usd == pytest.approx(8 * 35_000 * 1.3)
+    with pytest.raises(MLSysimError, match="server_cost_overhead"):
+        Assumptions(server_cost_overhead=0.9)
 
 
 @pytest.mark.parametrize(("change", "field"), [

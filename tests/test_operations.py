@@ -17,7 +17,7 @@ from mlsysim import (
     SustainabilityModel,
     Systems,
 )
-from mlsysim.solvers.reliability import node_failure_rate
+from mlsysim.solvers import node_embodied_kg, node_failure_rate
 from mlsysim.systems.types import Fleet
 
 FLEET = Systems.Clusters.Research_256
@@ -141,12 +141,30 @@ def test_more_gpus_never_lower_energy(nodes, extra, mfu):
         sustain.solve(make(nodes), 30, Infra.Quebec, mfu).total_energy_kwh
 
 
+def test_owning_an_h100_at_full_use_costs_less_per_gpu_hour_than_renting_one():
+    owned = econ.solve(FLEET, 365).usd_per_gpu_hour  # 4-year depreciation, network, building, power, upkeep
+    rented = [c.usd_per_gpu_hour for c in Infra.CloudPrices if c.accelerator == "H100"]
+    assert 1.5 < owned < min(rented)  # below the cheapest on-demand H100 ($2.99), above a bare GPU's share
+    half = econ.solve(FLEET, 365, utilization=0.5)
+    assert half.usd_per_gpu_hour < owned  # an idle GPU draws less power; the hours are still paid for
+
+
+def test_embodied_carbon_of_one_node_and_of_blooms_training():
+    assert node_embodied_kg(Systems.Nodes.DGX_H100) == 8 * 150 + 2500  # BLOOM's per-GPU and per-server figures
+    node = Fleet(name="bloom", node=Systems.Nodes.DGX_A100, count=1, fabric=Systems.Fabrics.InfiniBand_NDR)
+    days = 1_082_990 / 8 / 24  # BLOOM's GPU hours on one 8-GPU node
+    r = sustain.solve(node, days, Infra.France)
+    # 150 kg per GPU and 2,500 kg per server over 6 years at 85 % use: 3.64 t + 7.57 t as published
+    assert r.embodied_carbon.to("t").magnitude == pytest.approx(11.2, abs=0.05)
+    assert r.total_carbon == r.carbon_footprint + r.embodied_carbon
+
+
 def test_tco_adds_up_and_depreciates():
     r = econ.solve(FLEET, 365, Infra.US_Avg, mfu=0.4)
     assert r.tco_usd == pytest.approx(r.capex_usd + r.opex_energy_usd + r.opex_maintenance_usd)
     assert r.capex_usd == pytest.approx(r.capex_total_usd / 4)
-    assert r.hardware_usd == 32 * 240_000
-    assert 1.3 < r.infrastructure_multiplier < 2.5  # the slides' "infrastructure adds 50-150 %"
+    assert r.hardware_usd == 32 * 329_736  # a reseller's DGX H100 list price, host included
+    assert 1.3 < r.infrastructure_multiplier < 2.5  # network and building add a third to a half of the nodes' price
     assert r.opex_energy_usd == pytest.approx(r.energy_kwh * 0.080)
 
 

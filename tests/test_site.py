@@ -45,7 +45,7 @@ def test_citations_resolve_and_references_are_listed(site):
 @pytest.mark.parametrize(("page", "catalogs"), [
     ("zoo/hardware.html", [Hardware]), ("zoo/models.html", [Models]),
     ("zoo/systems.html", [Systems.Nodes, Systems.Fabrics, Systems.Clusters]),
-    ("zoo/infra.html", [Infra.Grids, Infra.Facilities, Infra.Datacenters]),
+    ("zoo/infra.html", [Infra.Grids, Infra.Facilities, Infra.Datacenters, Infra.CloudPrices]),
 ])
 def test_zoo_tables_have_one_row_per_entry(site, page, catalogs):
     text = (site / page).read_text(encoding="utf-8")

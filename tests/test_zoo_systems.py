@@ -90,7 +90,7 @@ def test_dgx_h200_is_the_dgx_h100_chassis_with_h200():
     assert h200.intra_node_bw == h100.intra_node_bw == Q_(900, "GB/s")
     assert h200.link_bandwidth == pytest.approx(450e9) and h200.nics == 8
     assert h200.max_power.to("kW").magnitude == pytest.approx(10.2)
-    assert h200.unit_cost == Q_(280_000, "USD")
+    assert h200.unit_cost is None  # no published system price: solvers price its GPUs and the server overhead
 
 
 def test_mi300x_platform_reads_infinity_fabric_like_nvlink():

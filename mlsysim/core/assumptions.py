@@ -336,6 +336,23 @@ class Assumptions:
     node_power_per_accelerator_tdp: float = dataclasses.field(
         default=10.2 / (8 * 0.7), metadata=_note("whole-node power over accelerator TDP when a node gives no figure "
                                                  "(DGX H100: 10.2 kW for 8 × 700 W)", "nvidia2023dgxh100"))
+    server_cost_overhead: float = dataclasses.field(
+        default=1.64, metadata=_note("price of a server over its accelerators' single-unit prices when a node gives "
+                                     "no price of its own: CPUs, memory, NICs, storage and chassis (the average of "
+                                     "servers and GPUs priced in the same database; 1.3 to 2.1)",
+                                     "cottier2024rising"))
+    embodied_carbon_kg_per_accelerator: float = dataclasses.field(
+        default=150.0, metadata=_note("manufacturing emissions of one accelerator (an A100 80 GB, as BLOOM's "
+                                      "footprint counts it)", "luccioni2023bloom", "kg"))
+    embodied_carbon_kg_per_host: float = dataclasses.field(
+        default=2500.0, metadata=_note("manufacturing emissions of a server without its accelerators (an HPE Apollo "
+                                       "6500, as BLOOM's footprint counts it)", "luccioni2023bloom", "kg"))
+    embodied_lifetime_years: float = dataclasses.field(
+        default=6.0, metadata=_note("years over which hardware's embodied emissions are spread (BLOOM's replacement "
+                                    "rate)", "luccioni2023bloom", "year"))
+    embodied_usage_fraction: float = dataclasses.field(
+        default=0.85, metadata=_note("share of its lifetime hardware is in use, so the share of embodied emissions "
+                                     "each hour of use carries (Jean Zay's average usage)", "luccioni2023bloom"))
     facility_capex_per_watt: float = dataclasses.field(
         default=10.0, metadata=_note("datacenter construction cost per watt of critical IT power",
                                      "barroso2018datacenter", "USD/W"))
@@ -431,7 +448,17 @@ class Assumptions:
             number = isinstance(value, (int, float)) and not isinstance(value, bool) and value < float("inf")
             if not (number and (value >= 0.0 if name == "restart_time_s" else value > 0.0)):
                 raise InvalidArgumentError(name, value, "a finite number, positive (a restart may take no time)")
-        for name in ("fleet_utilization", "node_training_power_fraction", "fused_attention_forward_efficiency",
+        for name in ("server_cost_overhead", "embodied_carbon_kg_per_accelerator", "embodied_carbon_kg_per_host",
+                     "embodied_lifetime_years"):
+            value = getattr(self, name)
+            if not (isinstance(value, (int, float)) and not isinstance(value, bool) and 0.0 <= value < float("inf")):
+                raise InvalidArgumentError(name, value, "a finite, non-negative number")
+        if self.server_cost_overhead < 1.0:
+            raise InvalidArgumentError("server_cost_overhead", self.server_cost_overhead,
+                                       "at least 1 (a server costs at least its accelerators)")
+        if self.embodied_lifetime_years <= 0.0:
+            raise InvalidArgumentError("embodied_lifetime_years", self.embodied_lifetime_years, "a positive lifetime")
+        for name in ("fleet_utilization", "node_training_power_fraction", "embodied_usage_fraction", "fused_attention_forward_efficiency",
                      "fused_attention_backward_efficiency"):
             value = getattr(self, name)
             if not (isinstance(value, (int, float)) and not isinstance(value, bool) and 0.0 < value <= 1.0):

@@ -42,7 +42,15 @@ from .scaling import (
     training_compute,
 )
 from .speculative import speculative_tokens_per_step
-from .sustainability import carbon_emissions, facility_energy, host_power, mix_intensity, node_power, water_use
+from .sustainability import (
+    carbon_emissions,
+    embodied_carbon,
+    facility_energy,
+    host_power,
+    mix_intensity,
+    node_power,
+    water_use,
+)
 from .transformer import (
     activation_bytes_per_token,
     decode_flops_per_token,
@@ -56,6 +64,7 @@ from .transformer import (
 __all__ = [
     "CHINCHILLA_TOKENS_PER_PARAM",
     "carbon_emissions",
+    "embodied_carbon",
     "checkpoint_bytes_per_param",
     "checkpoint_overhead",
     "checkpoint_write_time",

@@ -41,3 +41,15 @@ def water_use(it_energy, wue):
 def mix_intensity(mix, factors):
     """Carbon intensity of a generation mix: Σ share_i × life-cycle factor_i."""
     return sum(share * factors[source] for source, share in mix.items())
+
+
+def embodied_carbon(node_kg, nodes, days, lifetime_years, usage_fraction):
+    """Embodied (manufacturing) emissions a fleet's use carries, kg: each node's emissions spread over the hours
+    it is in use in its lifetime, times the hours used: nodes × node_kg × days / (365 × lifetime × usage)
+    [@luccioni2023bloom].
+
+    >>> from mlsysim.formulas import embodied_carbon
+    >>> round(embodied_carbon(3700.0, 1, 365 * 6 * 0.85, 6.0, 0.85))  # one node, its whole working life
+    3700
+    """
+    return nodes * node_kg * days / (365.0 * lifetime_years * usage_fraction)

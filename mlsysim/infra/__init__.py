@@ -1,6 +1,7 @@
-"""Grids, facility classes and datacenters (:mod:`.types`) and the infrastructure zoo (:mod:`.registry`)."""
+"""Grids, facility classes, datacenters and cloud prices (:mod:`.types`) and the infrastructure zoo (:mod:`.registry`)."""
 
-from .registry import Datacenters, Facilities, Grids, Infra
-from .types import Datacenter, Facility, GridProfile
+from .registry import CloudPrices, Datacenters, Facilities, Grids, Infra
+from .types import CloudPrice, Datacenter, Facility, GridProfile
 
-__all__ = ["Datacenter", "Datacenters", "Facilities", "Facility", "GridProfile", "Grids", "Infra"]
+__all__ = ["CloudPrice", "CloudPrices", "Datacenter", "Datacenters", "Facilities", "Facility", "GridProfile", "Grids",
+           "Infra"]

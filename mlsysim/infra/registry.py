@@ -14,7 +14,7 @@ from __future__ import annotations
 from .. import formulas
 from ..core.catalog import Catalog
 from ..core.units import Q_
-from .types import DIRECT_G_PER_KWH, LIFECYCLE_G_PER_KWH, Datacenter, Facility, GridProfile
+from .types import DIRECT_G_PER_KWH, LIFECYCLE_G_PER_KWH, CloudPrice, Datacenter, Facility, GridProfile
 
 IndustryAverage = Facility(name="Industry average", pue=1.58, wue=Q_(1.8, "L/kWh"), source="uptime2023survey")
 """The average facility of the Uptime Institute's 2023 survey (PUE 1.58); WUE 1.8 L/kWh, the U.S. average."""
@@ -77,6 +77,23 @@ Grids = Catalog("grid", {
 Datacenters = Catalog("datacenter", {"GCP_Iowa": GCP_Iowa})
 Facilities = Catalog("facility", {"IndustryAverage": IndustryAverage, "Hyperscale": Hyperscale})
 
-Infra = Catalog("infrastructure", Grids=Grids, Facilities=Facilities, Datacenters=Datacenters)
-"""Grids, facility classes and datacenters: ``Infra.Grids.Quebec``, ``Infra.Quebec``,
-``Infra.Facilities.Hyperscale``, ``Infra.Datacenters.GCP_Iowa``."""
+
+def _cloud(name, provider, offer, accelerator, accelerators, usd, date, region=None):
+    return CloudPrice(name=name, provider=provider, offer=offer, accelerator=accelerator, accelerators=accelerators,
+                      usd_per_gpu_hour=usd, date=date, region=region, source="epoch2024hardwareprices")
+
+
+# On-demand list prices as dated in Epoch AI's hardware-price dataset, each row with the provider page it was read from.
+CloudPrices = Catalog("cloud price", {
+    "AWS_p5": _cloud("AWS p5.48xlarge", "AWS", "p5.48xlarge", "H100", 8, 12.29, "2025-03-17", "US East"),
+    "GCP_a3": _cloud("Google Cloud a3-highgpu", "Google Cloud", "a3-highgpu", "H100", 8, 11.06, "2025-03-17",
+                     "us-central1"),
+    "Lambda_H100": _cloud("Lambda 8x H100 SXM", "Lambda", "8x H100 SXM", "H100", 8, 2.99, "2024-09-01"),
+    "AWS_p4d": _cloud("AWS p4d.24xlarge", "AWS", "p4d.24xlarge", "A100 (40 GB)", 8, 4.10, "2022-12-09", "US East"),
+    "Azure_ND96asr_A100": _cloud("Azure ND96asr A100 v4", "Azure", "ND96asr A100 v4", "A100 (40 GB)", 8, 3.40,
+                                 "2024-01-29", "East US"),
+})
+
+Infra = Catalog("infrastructure", Grids=Grids, Facilities=Facilities, Datacenters=Datacenters, CloudPrices=CloudPrices)
+"""Grids, facility classes, datacenters and cloud prices: ``Infra.Grids.Quebec``, ``Infra.Quebec``,
+``Infra.Facilities.Hyperscale``, ``Infra.Datacenters.GCP_Iowa``, ``Infra.CloudPrices.AWS_p5``."""

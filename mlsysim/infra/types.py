@@ -168,3 +168,21 @@ class Datacenter(Spec):
             ('Quebec', 1.1)
         """
         return cls(name=grid.name, grid=grid, facility=facility)
+
+
+class CloudPrice(Spec):
+    """An on-demand cloud offer's list price per accelerator-hour, dated, with what it includes.
+
+    Cloud instance prices include the host (CPUs, memory, local storage) and the scale-out NICs,
+    but not storage services or network egress; prices change, so each carries the date it was read.
+    """
+
+    name: str
+    provider: str
+    offer: str
+    accelerator: str  # the accelerator's name in the hardware zoo
+    accelerators: int = Field(ge=1)
+    usd_per_gpu_hour: float = Field(gt=0, allow_inf_nan=False)
+    date: str
+    region: str | None = None
+    source: str | None = None

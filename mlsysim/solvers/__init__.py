@@ -18,7 +18,7 @@ from .roofline import Engine, SingleNodeModel, SingleNodeResult
 from .scaling import ScalingModel, ScalingResult
 from .sensitivity import SensitivityResult, SensitivitySolver
 from .serving import ServingModel, ServingResult
-from .sustainability import SustainabilityModel, SustainabilityResult
+from .sustainability import SustainabilityModel, SustainabilityResult, node_embodied_kg
 from .synthesis import SynthesisResult, SynthesisSolver
 from .tail_latency import TailLatencyModel, TailLatencyResult
 
@@ -32,4 +32,5 @@ __all__ = [
     "ServingResult", "SingleNodeModel", "SingleNodeResult", "SustainabilityModel", "SustainabilityResult",
     "SynthesisResult", "SynthesisSolver", "generation_throughput", "RequestCost", "SpeculativeDecoding", "request_cost",
     "Deployment", "DeploymentPlan", "DeploymentSearch", "checkpoint_bytes", "component_counts", "node_failure_rate",
+    "node_embodied_kg",
 ]

@@ -161,9 +161,8 @@ def _names(name: str, given, default: str) -> list[str]:
 def _usd_per_gpu_hour(node: Node, site, a: Assumptions) -> float:
     """One GPU's share of its node's TCO per hour over ``deployment_days`` at ``serving_utilization``."""
     fleet = Fleet(name="deployment", node=node, count=1, fabric=Fabrics.InfiniBand_NDR, region=site)
-    tco = EconomicsModel().solve(fleet, a.deployment_days, activity="decode", utilization=a.serving_utilization,
-                                 assumptions=a).tco_usd
-    return tco / (a.deployment_days * HOURS_PER_DAY) / node.accelerators_per_node
+    return EconomicsModel().solve(fleet, a.deployment_days, activity="decode", utilization=a.serving_utilization,
+                                  assumptions=a).usd_per_gpu_hour
 
 
 def _price_designs(model, nodes, precs, tp_sizes, pp_sizes, batches, specs, n_in, n_out, efficiency, a) -> list[dict]:

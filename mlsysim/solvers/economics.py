@@ -44,22 +44,36 @@ class EconomicsResult(Result):
     opex_energy_usd: float
     opex_maintenance_usd: float
     tco_usd: float
+    usd_per_gpu_hour: float  # TCO over the accelerator-hours of the duration, comparable with cloud prices
     energy_kwh: float
     carbon_footprint_kg: float
 
+    def usd_per_million_tokens(self, tokens_per_gpu_second: float) -> float:
+        """TCO per million tokens when each accelerator produces ``tokens_per_gpu_second`` on average over the
+        duration: ``usd_per_gpu_hour`` / (tokens per GPU-hour / 10⁶).
 
-def node_price_or_none(node: Node) -> float | None:
-    """Price of one node in USD: its own figure, else accelerators × accelerator price (None when neither is known)."""
+        Example:
+            >>> r = EconomicsModel().solve(Systems.Clusters.Research_256, 365)
+            >>> round(r.usd_per_million_tokens(1000.0), 2)  # 1,000 tokens/s per GPU
+            0.58
+        """
+        rate = validate.positive_number("tokens_per_gpu_second", tokens_per_gpu_second)
+        return self.usd_per_gpu_hour / (rate * 3600.0 / 1e6)
+
+
+def node_price_or_none(node: Node, assumptions: Assumptions | None = None) -> float | None:
+    """Price of one node in USD, host included: its own figure, else accelerators × accelerator price ×
+    ``assumptions.server_cost_overhead`` (None when neither is known)."""
     if node.unit_cost is not None:
         return si(node.unit_cost)
     if node.accelerator.unit_cost is not None:
-        return node.accelerators_per_node * si(node.accelerator.unit_cost)
+        return node.accelerators_per_node * si(node.accelerator.unit_cost) * resolve(assumptions).server_cost_overhead
     return None
 
 
-def node_price_usd(fleet: Fleet) -> float:
+def node_price_usd(fleet: Fleet, assumptions: Assumptions | None = None) -> float:
     """Price of one node of ``fleet`` in USD, or an error naming the fleet when the zoo has none."""
-    price = node_price_or_none(fleet.node)
+    price = node_price_or_none(fleet.node, assumptions)
     if price is not None:
         return price
     raise InvalidArgumentError("fleet", fleet.name, "a node (or accelerator) with a unit_cost, e.g. Node(unit_cost=Q_(300_000, 'USD'))")
@@ -115,7 +129,7 @@ class EconomicsModel:
         maint = validate.positive_number("maintenance_fraction", a.maintenance_fraction_per_year
                                          if maintenance_fraction is None else maintenance_fraction, allow_zero=True)
         site = resolve_site(grid, fleet, "grid", a)
-        hardware = fleet.count * node_price_usd(fleet)
+        hardware = fleet.count * node_price_usd(fleet, a)
         if infrastructure_multiplier is None:
             facility = fleet.count * (node_power_w(fleet.node, a) or 0.0) * a.facility_capex_per_watt
             capex_total = hardware * (1 + net) + facility
@@ -139,6 +153,7 @@ class EconomicsModel:
             opex_energy_usd=opex_energy,
             opex_maintenance_usd=opex_maint,
             tco_usd=capex + opex_energy + opex_maint,
+            usd_per_gpu_hour=(capex + opex_energy + opex_maint) / (fleet.total_accelerators * days * 24.0),
             energy_kwh=energy,
             carbon_footprint_kg=formulas.carbon_emissions(energy, site.grid.kg_co2e_per_kwh),
         )

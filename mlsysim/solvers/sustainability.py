@@ -13,7 +13,10 @@ Every energy says what it counts: **accelerator** energy (GPUs only, the boundar
 "GPU-hours × TDP" figures), **IT** energy (whole nodes; switches are not counted) and
 **facility** energy (IT × the site's PUE, cooling and power delivery included).  Carbon is
 facility energy × the grid's life-cycle intensity (and, as a second figure, its direct
-intensity); water is IT energy × the site's WUE [@thegreengrid2011wue].
+intensity); water is IT energy × the site's WUE [@thegreengrid2011wue].  Embodied carbon,
+the emissions of manufacturing the nodes, is spread over the hours they are used in their
+lifetime and charged to the duration (BLOOM's method and figures [@luccioni2023bloom]);
+``total_carbon`` adds it to the operational footprint.
 """
 
 from __future__ import annotations
@@ -48,6 +51,8 @@ class SustainabilityResult(Result):
     carbon_footprint_kg: float
     carbon_footprint: Quantity
     direct_carbon_footprint: Quantity | None
+    embodied_carbon: Quantity  # manufacturing emissions this duration of use carries
+    total_carbon: Quantity  # operational (carbon_footprint) + embodied
     water_usage_liters: float
     mfu: float | None
     energy_per_model_flop: Quantity | None
@@ -62,6 +67,19 @@ class FleetEnergy:
     accelerator_kwh: float
     it_kwh: float
     facility_kwh: float
+
+
+def node_embodied_kg(node: Node, assumptions: Assumptions | None = None) -> float:
+    """Manufacturing emissions of one node, kg CO2e: accelerators × ``embodied_carbon_kg_per_accelerator``
+    + ``embodied_carbon_kg_per_host`` (BLOOM's per-GPU and per-server figures [@luccioni2023bloom]).
+
+    Example:
+        >>> from mlsysim.solvers import node_embodied_kg
+        >>> node_embodied_kg(Systems.Nodes.DGX_H100)  # 8 × 150 + 2,500
+        3700.0
+    """
+    a = resolve(assumptions)
+    return node.accelerators_per_node * a.embodied_carbon_kg_per_accelerator + a.embodied_carbon_kg_per_host
 
 
 def resolve_site(site, fleet: Fleet, argument: str, assumptions: Assumptions | None = None) -> Datacenter:
@@ -172,6 +190,8 @@ class SustainabilityModel:
             peak = si(fleet.node.accelerator.compute.flops_for("fp16"))
             useful = m * u * peak * fleet.total_accelerators * days * 86400.0
             per_flop = quantity(e.facility_kwh * 3.6e6 / useful * 1e12, "pJ/flop")
+        embodied_kg = formulas.embodied_carbon(node_embodied_kg(fleet.node, a), fleet.count, days,
+                                               a.embodied_lifetime_years, a.embodied_usage_fraction)
         return SustainabilityResult(
             region_name=site.region_name,
             facility=site.facility.name if site.facility else site.name,
@@ -188,6 +208,8 @@ class SustainabilityModel:
             carbon_footprint=quantity(carbon_kg / 1e3, "t"),
             direct_carbon_footprint=(None if direct is None else quantity(
                 formulas.carbon_emissions(e.facility_kwh, direct.to("kg/kWh").magnitude) / 1e3, "t")),
+            embodied_carbon=quantity(embodied_kg / 1e3, "t"),
+            total_carbon=quantity((carbon_kg + embodied_kg) / 1e3, "t"),
             water_usage_liters=formulas.water_use(e.it_kwh, site.liters_per_kwh),
             mfu=m,
             energy_per_model_flop=per_flop,

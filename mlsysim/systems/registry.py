@@ -34,19 +34,22 @@ DGX_1 = Node(
 DGX_A100 = Node(
     name="DGX A100 (8x A100 80GB)", accelerator=A100, accelerators_per_node=8,
     intra_node_bw=NVLINK_A100_BW, nics_per_node=8, node_power=Q_(6.5, "kW"),
-    unit_cost=Q_(199_000, "USD"), source="nvidia2020dgxa100",
+    unit_cost=Q_(300_000, "USD"), source="nvidia2020dgxa100",
+    notes="Price: the 640 GB DGX A100 at $300,000 in 2021 [@epoch2024hardwareprices]; the 320 GB launch model was "
+          "$199,000 [@nvidia2020dgxa100].",
 )
 DGX_H100 = Node(
     name="DGX H100 (8x H100 SXM5)", accelerator=H100, accelerators_per_node=8,
     intra_node_bw=NVLINK_H100_BW, nics_per_node=8, node_power=Q_(10.2, "kW"),
-    unit_cost=Q_(8 * 30_000, "USD"), source="nvidia2023dgxh100",
-    notes="Price: eight H100 at a street price of about $30k each [@aiinframap2026]; NVIDIA publishes no DGX H100 list price.",
+    unit_cost=Q_(329_736, "USD"), source="nvidia2023dgxh100",
+    notes="Price: a reseller's list price in March 2024, host included [@epoch2024hardwareprices]; NVIDIA publishes "
+          "no DGX H100 list price.",
 )
 DGX_B200 = Node(
     name="DGX B200 (8x B200)", accelerator=B200, accelerators_per_node=8,
     intra_node_bw=NVLINK_B200_BW, nics_per_node=8, node_power=Q_(14.3, "kW"),
-    unit_cost=Q_(8 * 40_000, "USD"), source="nvidia2024b200",
-    notes="Price: eight B200 at a street price of about $40k each [@aiinframap2026].",
+    unit_cost=Q_(379_273, "USD"), source="nvidia2024b200",
+    notes="Price: a reseller's list price in December 2024, host included [@epoch2024hardwareprices].",
 )
 # HGX H100 / HGX B200 are left out: they are the 8-GPU baseboards inside DGX H100 / DGX B200, with the same
 # GPUs and the same NVLink per GPU; NVIDIA gives no HGX system power, NIC count or price (OEMs choose them),
@@ -54,10 +57,11 @@ DGX_B200 = Node(
 DGX_H200 = Node(
     name="DGX H200 (8x H200 SXM 141GB)", accelerator=H200, accelerators_per_node=8,
     intra_node_bw=NVLINK4_BW, nics_per_node=8, node_power=Q_(10.2, "kW"),
-    unit_cost=Q_(8 * 35_000, "USD"), source="nvidia2024dgxh200",
+    source="nvidia2024dgxh200",
     notes="The DGX H100 chassis with H200: 1,128 GB of HBM3e in all, NVLink 4 at 900 GB/s per GPU (bidirectional), "
-          "eight 400 Gb/s ConnectX-7 and 10.2 kW maximum, per the DGX H100/H200 user guide. Price: eight H200 at a "
-          "street price of about $35k each [@aiinframap2026]; NVIDIA publishes no DGX H200 list price.",
+          "eight 400 Gb/s ConnectX-7 and 10.2 kW maximum, per the DGX H100/H200 user guide. NVIDIA publishes no DGX "
+          "H200 price: a solver prices it as eight H200 at a street price of about $35k each [@aiinframap2026] "
+          "times Assumptions.server_cost_overhead for the host [@cottier2024rising].",
 )
 GB200_NVL72 = Node(
     name="GB200 NVL72 (72x Blackwell, 36 Grace, one NVLink domain)", accelerator=GB200, accelerators_per_node=72,
