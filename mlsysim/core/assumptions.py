@@ -81,6 +81,13 @@ class EfficiencyCurve:
         return max(self._fractions)  # type: ignore[attr-defined]
 
 
+def _number_in(value: Any, low: float, low_closed: bool, high: float, high_closed: bool) -> bool:
+    """Whether ``value`` is a real number (not a bool) between ``low`` and ``high``, each end closed or open."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return False
+    return (low <= value if low_closed else low < value) and (value <= high if high_closed else value < high)
+
+
 def _note(doc: str, source: str, unit: str = "") -> dict[str, str]:
     return {"doc": doc, "source": source, "unit": unit}
 
@@ -443,26 +450,22 @@ class Assumptions:
         if set(rates) != set(FAILURE_COMPONENTS) or not all(0.0 <= v < float("inf") for v in rates.values()):
             raise InvalidArgumentError("component_failures_per_1000_days", self.component_failures_per_1000_days,
                                        f"one finite, non-negative rate for each of {', '.join(FAILURE_COMPONENTS)}")
-        for name in ("checkpoint_write_bandwidth_per_node_bytes_per_s", "checkpoint_time_s", "restart_time_s"):
-            value = getattr(self, name)
-            number = isinstance(value, (int, float)) and not isinstance(value, bool) and value < float("inf")
-            if not (number and (value >= 0.0 if name == "restart_time_s" else value > 0.0)):
-                raise InvalidArgumentError(name, value, "a finite number, positive (a restart may take no time)")
-        for name in ("server_cost_overhead", "embodied_carbon_kg_per_accelerator", "embodied_carbon_kg_per_host",
-                     "embodied_lifetime_years"):
-            value = getattr(self, name)
-            if not (isinstance(value, (int, float)) and not isinstance(value, bool) and 0.0 <= value < float("inf")):
-                raise InvalidArgumentError(name, value, "a finite, non-negative number")
-        if self.server_cost_overhead < 1.0:
-            raise InvalidArgumentError("server_cost_overhead", self.server_cost_overhead,
-                                       "at least 1 (a server costs at least its accelerators)")
-        if self.embodied_lifetime_years <= 0.0:
-            raise InvalidArgumentError("embodied_lifetime_years", self.embodied_lifetime_years, "a positive lifetime")
-        for name in ("fleet_utilization", "node_training_power_fraction", "embodied_usage_fraction", "fused_attention_forward_efficiency",
-                     "fused_attention_backward_efficiency"):
-            value = getattr(self, name)
-            if not (isinstance(value, (int, float)) and not isinstance(value, bool) and 0.0 < value <= 1.0):
-                raise InvalidArgumentError(name, value, "a fraction in (0, 1]")
+        inf = float("inf")
+        for names, low, low_closed, high, high_closed, expected in (
+            (("checkpoint_write_bandwidth_per_node_bytes_per_s", "checkpoint_time_s"), 0.0, False, inf, False,
+             "a positive, finite number"),
+            (("restart_time_s",), 0.0, True, inf, False, "a finite number, positive (a restart may take no time)"),
+            (("embodied_carbon_kg_per_accelerator", "embodied_carbon_kg_per_host"), 0.0, True, inf, False,
+             "a finite, non-negative number"),
+            (("embodied_lifetime_years",), 0.0, False, inf, False, "a positive lifetime"),
+            (("server_cost_overhead",), 1.0, True, inf, False, "at least 1 (a server costs at least its accelerators)"),
+            (("fleet_utilization", "node_training_power_fraction", "embodied_usage_fraction",
+              "fused_attention_forward_efficiency", "fused_attention_backward_efficiency"), 0.0, False, 1.0, True,
+             "a fraction in (0, 1]"),
+        ):
+            for name in names:
+                if not _number_in(getattr(self, name), low, low_closed, high, high_closed):
+                    raise InvalidArgumentError(name, getattr(self, name), expected)
         if not 0.0 < self.distillation_size_ratio < 1.0:
             raise InvalidArgumentError("distillation_size_ratio", self.distillation_size_ratio, "a fraction in (0, 1)")
         for name in ("kernel_launch_s", "kernel_gap_s"):

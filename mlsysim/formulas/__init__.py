@@ -27,7 +27,6 @@ from .queueing import erlang_c, erlang_c_array, mmc_mean_wait, mmc_wait_percenti
 from .reliability import (
     checkpoint_overhead,
     checkpoint_write_time,
-    component_failure_rate,
     daly_goodput,
     daly_interval,
     failure_probability,
@@ -68,7 +67,6 @@ __all__ = [
     "checkpoint_bytes_per_param",
     "checkpoint_overhead",
     "checkpoint_write_time",
-    "component_failure_rate",
     "daly_goodput",
     "daly_interval",
     "chinchilla_parameters",

@@ -46,16 +46,6 @@ def checkpoint_overhead(interval, checkpoint_time, mtbf, restart_time=0):
     return checkpoint_time / interval + (interval / 2 + restart_time) / mtbf
 
 
-def component_failure_rate(counts, rates):
-    """Failures per 1,000 days of a unit built from components: Σ count × rate per 1,000 component-days.
-
-    >>> from mlsysim.formulas import component_failure_rate
-    >>> component_failure_rate({"gpu": 8, "host": 1}, {"gpu": 0.3, "host": 0.4})
-    2.8
-    """
-    return sum(n * rates[part] for part, n in counts.items())
-
-
 def daly_goodput(interval, checkpoint_time, mtbf, restart_time=0):
     """Fraction of wall-clock time spent on useful work under exponential failures [@daly2006]:
     τ / (M · e^{R/M} · (e^{(τ+δ)/M} − 1)), for compute segments τ, checkpoint pause δ, MTBF M and

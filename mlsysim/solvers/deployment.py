@@ -41,8 +41,6 @@ from .request import SpeculativeDecoding, request_cost
 from .result import Result
 from .serving import replica_split
 
-HOURS_PER_DAY = 24.0
-
 
 @dataclasses.dataclass(frozen=True)
 class Deployment(Result):

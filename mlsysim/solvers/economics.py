@@ -143,6 +143,7 @@ class EconomicsModel:
         capex = capex_total * min(1.0, years / life)
         opex_energy = energy * site.grid.usd_per_kwh
         opex_maint = hardware * maint * years
+        tco = capex + opex_energy + opex_maint
         return EconomicsResult(
             region_name=site.region_name,
             duration_days=days,
@@ -152,8 +153,8 @@ class EconomicsModel:
             capex_usd=capex,
             opex_energy_usd=opex_energy,
             opex_maintenance_usd=opex_maint,
-            tco_usd=capex + opex_energy + opex_maint,
-            usd_per_gpu_hour=(capex + opex_energy + opex_maint) / (fleet.total_accelerators * days * 24.0),
+            tco_usd=tco,
+            usd_per_gpu_hour=tco / (fleet.total_accelerators * days * 24.0),
             energy_kwh=energy,
             carbon_footprint_kg=formulas.carbon_emissions(energy, site.grid.kg_co2e_per_kwh),
         )

@@ -26,7 +26,7 @@ import dataclasses
 
 from .. import formulas
 from ..core import validate
-from ..core.assumptions import FAILURE_COMPONENTS, Assumptions, resolve
+from ..core.assumptions import Assumptions, resolve
 from ..core.errors import InvalidArgumentError
 from ..core.precision import Precisions
 from ..core.units import Quantity, quantity
@@ -68,6 +68,16 @@ def component_counts(node: Node) -> dict[str, int]:
             "software": 1}
 
 
+def node_failures_by_part(node: Node, assumptions: Assumptions | None = None) -> dict[str, float]:
+    """Failures per 1,000 node-days of one node, by part: each part's count × its rate in
+    ``assumptions.component_failures_per_1000_days``; a node that states its own ``failures_per_1000_days``
+    is one part, ``"node"``."""
+    if node.failures_per_1000_days is not None:
+        return {"node": node.failures_per_1000_days}
+    rates = dict(resolve(assumptions).component_failures_per_1000_days)
+    return {part: n * rates[part] for part, n in component_counts(node).items()}
+
+
 def node_failure_rate(node: Node, assumptions: Assumptions | None = None) -> float:
     """Failures per 1,000 node-days: the node's own figure, else the sum of its parts' rates
     (``assumptions.component_failures_per_1000_days``).
@@ -77,18 +87,7 @@ def node_failure_rate(node: Node, assumptions: Assumptions | None = None) -> flo
         >>> round(node_failure_rate(Systems.Nodes.DGX_H100), 2)  # 8 GPUs, 8 NICs: Llama 3's 419 / (2,048 × 54)
         3.79
     """
-    if node.failures_per_1000_days is not None:
-        return node.failures_per_1000_days
-    return formulas.component_failure_rate(component_counts(node),
-                                           dict(resolve(assumptions).component_failures_per_1000_days))
-
-
-def _failures_by_component(fleet: Fleet, days: float, a: Assumptions) -> dict[str, float]:
-    if fleet.node.failures_per_1000_days is not None:
-        return {"node": fleet.count * days * fleet.node.failures_per_1000_days / 1000}
-    rates = dict(a.component_failures_per_1000_days)
-    counts = component_counts(fleet.node)
-    return {part: fleet.count * counts[part] * days * rates[part] / 1000 for part in FAILURE_COMPONENTS}
+    return sum(node_failures_by_part(node, assumptions).values())
 
 
 def checkpoint_bytes(model: Workload, precision: str | None = None, assumptions: Assumptions | None = None) -> float:
@@ -171,7 +170,9 @@ class ReliabilityModel:
             pause = (formulas.checkpoint_write_time(size, fleet.total_accelerators, a.host_link_bandwidth_bytes_per_s)
                      if is_async else write)
 
-        node_mtbf = 1000.0 / node_failure_rate(fleet.node, a) * SECONDS_PER_DAY
+        by_part = node_failures_by_part(fleet.node, a)
+        rate = sum(by_part.values())
+        node_mtbf = 1000.0 / rate * SECONDS_PER_DAY
         mtbf = formulas.fleet_mtbf(node_mtbf, fleet.count)
         duration = hours * 3600.0
         interval = formulas.daly_interval(pause, mtbf)
@@ -182,8 +183,8 @@ class ReliabilityModel:
         return ReliabilityResult(
             fleet=fleet.name,
             nodes=fleet.count,
-            node_failure_rate=node_failure_rate(fleet.node, a),
-            failures_by_component=_failures_by_component(fleet, hours / 24, a),
+            node_failure_rate=rate,
+            failures_by_component={part: fleet.count * hours / 24 * r / 1000 for part, r in by_part.items()},
             node_mtbf=quantity(node_mtbf / 3600, "hour"),
             fleet_mtbf=quantity(mtbf / 3600, "hour"),
             job_duration=quantity(hours, "hour"),
