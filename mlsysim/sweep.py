@@ -16,11 +16,13 @@ from typing import Any
 
 import numpy as np
 
+from .core import validate
 from .core.assumptions import Assumptions, resolve
 from .core.errors import InvalidArgumentError
 from .core.precision import Precisions, check_precision
 from .cost import step_cost
 from .cost.step import kv_bytes_per_token
+from .infra.types import Datacenter, GridProfile
 from .models.types import TransformerWorkload
 from .solvers.economics import EconomicsModel, node_price_or_none
 from .solvers.sustainability import SustainabilityModel
@@ -76,6 +78,18 @@ def _decode_grid(model: TransformerWorkload, hw, precisions: list[str], batch: n
     return itl, memory
 
 
+MAX_SWEEP_STEPS = 100_000
+"""The most decode steps one sweep prices (each is a cost-core solve of some microseconds; grids are free)."""
+
+
+def _each(name: str, values, cls, what: str) -> list:
+    """``values`` as a list of ``cls`` instances, or an error naming ``name``."""
+    listed = validate.items(name, values, what)
+    for v in listed:
+        validate.instance(f"{name}[…]", v, cls, what)
+    return listed
+
+
 def sweep_serving(models, nodes, precisions, batch_sizes, seq_lens, grids, *, efficiency=None,
                   utilization: float | None = None, assumptions: Assumptions | None = None) -> SweepResult:
     """Every model × node × precision × batch × context × grid for one-GPU serving replicas.
@@ -87,21 +101,27 @@ def sweep_serving(models, nodes, precisions, batch_sizes, seq_lens, grids, *, ef
     power figure.
     """
     assumptions = resolve(assumptions)
-    utilization = assumptions.serving_utilization if utilization is None else utilization
-    precisions = [check_precision(p) for p in precisions]
-    batch = np.asarray(sorted(set(batch_sizes)), dtype=float)
-    seq = np.asarray(sorted(set(seq_lens)), dtype=float)
-    if batch.size == 0 or seq.size == 0 or (batch < 1).any() or (seq < 1).any():
-        raise InvalidArgumentError("batch_sizes/seq_lens", (batch_sizes, seq_lens), "non-empty lists of integers ≥ 1")
-    for n in nodes:
-        if not isinstance(n, Node):
-            raise InvalidArgumentError("nodes", n, "nodes such as Systems.Nodes.DGX_H100")
+    models = _each("models", models, TransformerWorkload, "transformers such as [Models.Llama3_8B]")
+    nodes = _each("nodes", nodes, Node, "nodes such as [Systems.Nodes.DGX_H100]")
+    grids = _each("grids", grids, (GridProfile, Datacenter), "grids such as [Infra.Quebec]")
+    precisions = [check_precision(p, "precisions")
+                  for p in validate.items("precisions", precisions, "precision names, e.g. ['fp16', 'fp8']")]
+    batch = np.asarray(validate.positive_ints("batch_sizes", batch_sizes), dtype=float)
+    seq = np.asarray(validate.positive_ints("seq_lens", seq_lens), dtype=float)
+    utilization = validate.fraction("utilization", assumptions.serving_utilization if utilization is None else utilization)
+    efficiency = validate.optional_fraction("efficiency", efficiency)
+    for model in models:
+        if seq[-1] > model.context_length:
+            raise InvalidArgumentError("seq_lens", int(seq[-1]), f"at most {model.name}'s context of "
+                                       f"{model.context_length:,} tokens")
+    steps = len(models) * len(nodes) * len(precisions) * batch.size * seq.size
+    if steps > MAX_SWEEP_STEPS:
+        raise InvalidArgumentError("batch_sizes", f"{steps:,} decode steps", f"at most {MAX_SWEEP_STEPS:,} (models × "
+                                   "nodes × precisions × batch_sizes × seq_lens): narrow a list")
     out: dict[str, list] = {k: [] for k in ("model", "node", "precision", "region", "batch", "seq_len", "itl_ms",
                                              "tokens_per_s", "memory_gb", "fits", "usd_per_mtok", "gco2_per_ktok")}
     econ, sust = EconomicsModel(), SustainabilityModel()
     for model, node in itertools.product(models, nodes):
-        if not isinstance(model, TransformerWorkload):
-            raise InvalidArgumentError("models", model, "transformers such as Models.Llama3_8B")
         hw = node.accelerator
         itl, memory = _decode_grid(model, hw, precisions, batch, seq, assumptions, efficiency)
         tokens_per_s = batch[None, :, None] / itl

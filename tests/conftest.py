@@ -32,3 +32,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.write_line(
             f"fuzz: {tried['valid'] + tried['invalid']} inputs tried "
             f"({tried['valid']} valid, {tried['invalid']} invalid)")
+    hostile = getattr(config, "hostile_tried", None)
+    if hostile:
+        terminalreporter.write_line(
+            f"hostile: {hostile['answered'] + hostile['refused']:,} calls with a hostile argument or none "
+            f"({hostile['answered']:,} answered with finite numbers, {hostile['refused']:,} refused with the "
+            f"project's error), 0 foreign exceptions, slowest {hostile['slowest_s']:.2f} s")

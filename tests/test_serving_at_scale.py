@@ -1,9 +1,12 @@
 """Tail latency, batching, placement, the network roofline, composition, the explainer and sweeps."""
 
+import itertools
 import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mlsysim import (
     Q_,
@@ -91,6 +94,46 @@ def test_impossible_constraints_are_a_result_naming_the_binding_one():
     r = PlacementOptimizer().solve(DGX, 4, [Infra.US_Avg, Infra.Quebec], user_latency_ms={"Quebec": 80, "US Average": 90},
                                    max_latency_ms=50)
     assert not r.feasible and r.binding_constraint == "latency"
+
+
+def _brute_force_split(per_node, regions, total, need, limits, objective):
+    """Every split of ``total`` nodes over ``regions`` (the exponential search the solver replaces)."""
+    from mlsysim.solvers.placement import _score, _violations
+
+    primary, secondary = ("cost", "carbon") if objective == "cost" else ("carbon", "cost")
+    best = None
+    for counts in itertools.product(range(total + 1), repeat=len(regions)):
+        if sum(counts) != total or sum(1 for n in counts if n) < need:
+            continue
+        c = _score({r: n for r, n in zip(regions, counts, strict=True) if n}, per_node)
+        if not _violations(c, limits) and (best is None or (c[primary], c[secondary]) < (best[primary], best[secondary])):
+            best = c
+    return best
+
+
+@settings(max_examples=150, deadline=None)
+@given(values=st.lists(st.tuples(st.integers(1, 50), st.integers(1, 50)), min_size=1, max_size=4),
+       total=st.integers(1, 7), need=st.integers(1, 3), budget=st.one_of(st.none(), st.integers(5, 300)),
+       cap=st.one_of(st.none(), st.integers(5, 300)), objective=st.sampled_from(["cost", "carbon"]))
+def test_placement_search_finds_the_same_optimum_as_every_split(values, total, need, budget, cap, objective):
+    """The polynomial search (a bulk pair plus singletons) is exact: it matches enumerating every split."""
+    from mlsysim.solvers.placement import _best_split
+
+    regions = [f"r{i}" for i in range(len(values))]
+    per_node = {r: (float(cost), float(carbon), 0.0) for r, (cost, carbon) in zip(regions, values, strict=True)}
+    need = min(need, len(regions), total)
+    limits = {"budget": budget, "carbon": cap, "latency": None}
+    fast = _best_split(per_node, regions, total, need, limits, objective)
+    slow = _brute_force_split(per_node, regions, total, need, limits, objective)
+    assert (fast is None) == (slow is None)
+    if fast is not None:
+        key = ("cost", "carbon") if objective == "cost" else ("carbon", "cost")
+        assert (fast[key[0]], fast[key[1]]) == (slow[key[0]], slow[key[1]])
+
+
+def test_placement_of_a_million_nodes_over_every_grid_is_immediate():
+    r = PlacementOptimizer().solve(DGX, 10**6, [g for _, g in Infra.Grids.items()][:9], min_regions=3)
+    assert r.feasible and sum(r.placement.values()) == 10**6 and len([n for n in r.placement.values() if n]) >= 3
 
 
 def test_network_roofline_binds_on_the_network_for_small_tp_steps():

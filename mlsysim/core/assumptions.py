@@ -25,6 +25,7 @@ import dataclasses
 from collections.abc import Iterator
 from typing import Any, Literal
 
+from . import validate
 from .errors import InvalidArgumentError, UnknownNameError
 
 Overlap = Literal["sum", "max"]
@@ -417,6 +418,7 @@ class Assumptions:
         from ..formulas.parallel import SCHEDULES
         from .precision import Precisions  # precision imports formulas, which must not import this module first
 
+        self._check_types()
         choices = {"overlap": ("sum", "max"), "optimizer_sharding": SHARDINGS, "recompute": RECOMPUTES,
                    "dp_algorithm": DP_ALGORITHMS, "pipeline_schedule": SCHEDULES}
         for name, allowed in choices.items():
@@ -424,11 +426,13 @@ class Assumptions:
                 raise UnknownNameError(name, str(getattr(self, name)), allowed)
         from ..infra.registry import Facilities, Grids  # infra imports core, which must not import it first
 
-        for name, catalog in (("grid", Grids), ("facility", Facilities)):
+        for name, catalog in (("grid", Grids), ("facility", Facilities), ("serving_region", Grids)):
             if getattr(self, name) not in catalog:
                 raise UnknownNameError(name, str(getattr(self, name)), list(catalog.names()))
         for name in ("precision", "training_precision", "compression_baseline_precision"):
             Precisions.from_shorthand(getattr(self, name))
+        for name in self.deployment_precisions.split(","):
+            Precisions.from_shorthand(name.strip())
         for name in ("batch_size", "tensor_parallel", "pipeline_parallel", "plans_ranked", "seq_len",
                      "global_batch", "micro_batch", "request_input_tokens", "request_output_tokens",
                      "replica_concurrency", "kv_block_tokens", "virtual_stages", "context_parallel"):
@@ -474,6 +478,31 @@ class Assumptions:
                 raise InvalidArgumentError(name, getattr(self, name),
                                            f"one non-negative time in seconds for each of {', '.join(DEVICE_CLASSES)}")
         object.__setattr__(self, "_per_kernel", (dict(self.kernel_launch_s), dict(self.kernel_gap_s)))
+
+    def _check_types(self) -> None:
+        """Every field holds what its annotation says, within the ranges ``core.validate`` documents: whole numbers
+        from 1 to a billion, floats finite, non-negative and at most 1e30, flags booleans, names strings,
+        tables ``(name, number)`` pairs.  NumPy scalars are stored as the Python numbers they are."""
+        for f in dataclasses.fields(self):
+            value, kind = getattr(self, f.name), str(f.type)
+            if kind == "int":
+                object.__setattr__(self, f.name, validate.positive_int(f.name, value))
+            elif kind == "float":
+                object.__setattr__(self, f.name, validate.positive_number(f.name, value, allow_zero=True))
+            elif kind == "bool" and not isinstance(value, bool):
+                raise InvalidArgumentError(f.name, value, "True or False")
+            elif kind in ("str", "Overlap") and not isinstance(value, str):
+                raise InvalidArgumentError(f.name, value, "a name (a string)")
+            elif kind.startswith("tuple[tuple[str, float]"):
+                pairs = validate.items(f.name, value, "(name, number) pairs")
+                if not all(isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], str) for p in pairs):
+                    raise InvalidArgumentError(f.name, value, "(name, number) pairs, e.g. (('gpu', 3.8e-6),)")
+                object.__setattr__(self, f.name, tuple((k, validate.positive_number(f"{f.name}[{k!r}]", v, allow_zero=True))
+                                                       for k, v in pairs))
+            elif kind == "EfficiencyCurve" and not isinstance(value, EfficiencyCurve):
+                raise InvalidArgumentError(f.name, value, "an EfficiencyCurve of (size, fraction) points")
+        batches = [part.strip() for part in self.batch_candidates.split(",")]
+        validate.positive_ints("batch_candidates", [int(b) if b.isdigit() else b for b in batches])
 
     def curves(self, device: Any) -> tuple[EfficiencyCurve, EfficiencyCurve]:
         """``(gemm, memory)`` efficiency curves for ``device``: its own measured curves where the zoo has them

@@ -47,6 +47,8 @@ class Catalog:
 
     def get(self, name: str) -> Any:
         """The entry called ``name`` (case-insensitive), or an error naming the closest ones."""
+        if not isinstance(name, str):
+            raise UnknownNameError(self._kind, str(name)[:60], self.names())
         found = self._find(name)
         if found is not None:
             return found

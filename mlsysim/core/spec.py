@@ -10,7 +10,6 @@ float arithmetic.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Self, TypeAlias
 
@@ -18,7 +17,8 @@ import pydantic
 from pydantic import BaseModel, ConfigDict, PlainSerializer, PlainValidator, WithJsonSchema
 
 from .errors import SpecError
-from .units import Q_, Quantity, ureg
+from .units import Q_, Quantity, parse_quantity, ureg
+from .validate import MAX_CHOICES, MAX_COUNT, MAX_MAGNITUDE, MIN_MAGNITUDE, in_range, real
 
 
 def _quantity_field(dimension: str, kind: str, example: str, *, allow_zero: bool = False):
@@ -27,20 +27,20 @@ def _quantity_field(dimension: str, kind: str, example: str, *, allow_zero: bool
     def validate(value: Any):
         if isinstance(value, str):
             try:
-                value = Q_(value)
-            except Exception as exc:  # pint raises several types for unparsable text
-                raise ValueError(f"cannot read {value!r} as a {kind} like {example!r}: {exc}") from None
+                value = parse_quantity(value)
+            except ValueError as exc:
+                raise ValueError(f"cannot read {value[:80]!r} as a {kind} like {example!r}: {exc}") from None
         if not isinstance(value, ureg.Quantity):
             raise ValueError(f"expected a {kind} Quantity such as {example!r}, not a bare {type(value).__name__}")
         if value.dimensionality != expected:
             got = "dimensionless" if value.dimensionless else f"in {value.dimensionality}"
             raise ValueError(f"expected a {kind} (units like {example!r}), got {value:~P}, which is {got}")
-        m = value.magnitude
-        if not isinstance(m, (int, float)) or not math.isfinite(m):
-            raise ValueError(f"{kind} must be a finite number, got {value!r}")
-        if m < 0 or (m == 0 and not allow_zero):
-            raise ValueError(f"{kind} must be {'non-negative' if allow_zero else 'positive'}, got {value:~P}")
-        return value
+        m = real(value.magnitude)
+        if m is None or not in_range(m, allow_zero=allow_zero):
+            sign = "non-negative" if allow_zero else "positive"
+            raise ValueError(f"{kind} must be {sign}, finite and at most {MAX_MAGNITUDE:g}"
+                             + ("" if allow_zero else f" (at least {MIN_MAGNITUDE:g})") + f", got {str(value)[:60]}")
+        return value if isinstance(value.magnitude, (int, float)) else Q_(m, value.units)
 
     return Annotated[
         Any,
@@ -82,6 +82,41 @@ class Spec(BaseModel):
             super().__init__(**data)
         except pydantic.ValidationError as exc:
             raise SpecError.from_pydantic(type(self).__name__, exc) from None
+
+    @pydantic.model_validator(mode="before")
+    @classmethod
+    def _no_huge_collections(cls, data: Any) -> Any:
+        """Refuse lazy or huge collections before pydantic expands them: ``range(10**12)`` given for a shape
+        would otherwise become a tuple of a trillion entries."""
+        if isinstance(data, dict):
+            for name, value in data.items():
+                if isinstance(value, (str, bytes)):
+                    continue
+                if isinstance(value, range) or hasattr(value, "__next__"):
+                    raise ValueError(f"{name} must be a list or tuple, not a {type(value).__name__}")
+                if isinstance(value, (list, tuple, dict, set)) and len(value) > MAX_CHOICES:
+                    raise ValueError(f"{name} holds {len(value):,} entries; at most {MAX_CHOICES:,}")
+        return data
+
+    @pydantic.model_validator(mode="after")
+    def _numbers_in_range(self) -> Self:
+        problem = self.out_of_range()
+        if problem:
+            raise ValueError(problem)
+        return self
+
+    def out_of_range(self) -> str | None:
+        """Which field, if any, holds a number beyond what the solvers' arithmetic can carry: every whole-number
+        field is at most a billion, every float field finite and at most 1e30 (see ``validate.MAX_COUNT``)."""
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, bool):
+                continue
+            if isinstance(value, int) and abs(value) > MAX_COUNT:
+                return f"{name}={str(value)[:40]} is out of range: at most {MAX_COUNT:,}"
+            if isinstance(value, float) and (real(value) is None or abs(value) > MAX_MAGNITUDE):
+                return f"{name}={value!r} is out of range: a finite number of at most {MAX_MAGNITUDE:g}"
+        return None
 
     def __hash__(self) -> int:
         # Equal specs have equal names, so this agrees with pydantic's field-wise equality

@@ -15,6 +15,7 @@ Quantities print with pint's short pretty format by default, so
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from typing import TYPE_CHECKING, TypeAlias, cast
 
@@ -148,3 +149,45 @@ FLOP_RATE_LADDER = (
     (1e18, "EFLOP/s"),
 )
 BANDWIDTH_LADDER = ((1.0, "B/s"), (1e6, "MB/s"), (1e9, "GB/s"), (1e12, "TB/s"), (1e15, "PB/s"))
+
+
+MAX_QUANTITY_TEXT = 64
+"""The longest unit string :func:`parse_quantity` reads; nothing a person types is longer."""
+
+_QUANTITY_TEXT = re.compile(
+    r"^\s*(?P<number>[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|[+-]?(?:nan|inf|infinity))?"
+    r"\s*(?P<unit>[^\d\s+\-.(][^()]*?)?\s*$",
+    re.IGNORECASE,
+)
+_EXPONENT = r"(?:\*\*|\^)\s*[+-]?\d{1,2}"
+_UNIT_TEXT = re.compile(rf"^[^\W\d][\w°%]*(?:{_EXPONENT})?(?:\s*[*/·⋅ ]\s*(?:1\s*/\s*)?[^\W\d][\w°%]*(?:{_EXPONENT})?)*$")
+
+
+def parse_quantity(text: str) -> pint.Quantity:
+    """Read ``"<number> <unit>"`` (``"50 ms"``, ``"3.35 TB/s"``, ``"2e12 B/s"``) as a Quantity.
+
+    Unlike ``Q_(text)``, nothing is evaluated as arithmetic: the number is read by ``float``,
+    and the unit must be names joined by ``*``, ``/`` or spaces, each with at most a two-digit
+    exponent (``m**2``, ``1/s`` is written ``/s``), so ``"10**10**8 s"`` is refused at once instead
+    of computing a number with a hundred million digits.  Raises ``ValueError`` for anything else.
+
+    Example:
+        >>> from mlsysim.core.units import parse_quantity
+        >>> parse_quantity("50 ms").to("s").magnitude
+        0.05
+    """
+    if not isinstance(text, str) or len(text) > MAX_QUANTITY_TEXT:
+        raise ValueError(f"not a short quantity string: {str(text)[:MAX_QUANTITY_TEXT]!r}…")
+    match = _QUANTITY_TEXT.match(text)
+    if not match or not match["number"]:
+        raise ValueError(f"{text!r} is not a number followed by a unit, such as '50 ms'")
+    unit = (match["unit"] or "").strip()
+    per = unit.startswith("/")
+    body = unit[1:].strip() if per else unit
+    if body and body != "%" and not _UNIT_TEXT.match(body):
+        raise ValueError(f"{unit!r} is not a unit such as 'ms', 'GB/s' or 'flop'")
+    try:
+        units = ureg.parse_units(("1/" if per else "") + body) if body else ureg.dimensionless
+    except pint.PintError as exc:
+        raise ValueError(str(exc)) from None
+    return ureg.Quantity(float(match["number"]), units)

@@ -195,7 +195,8 @@ def from_hf_config(config: str | Path | Config, *, name: str | None = None,
     fields = SUPPORTED_ARCHITECTURES[known[0]](config)
     label = name or (path.stem if path is not None and path.name != "config.json" else None) \
         or (path.parent.name if path is not None else None) or config.get("_name_or_path") or known[0]
-    draft = TransformerWorkload(name=label, parameters=Q_(1, "param"), **fields)
+    # A draft only to count the parameters its shapes imply; the placeholder count must exceed its embeddings.
+    draft = TransformerWorkload(name=label, parameters=Q_(1e20, "param"), **fields)
     count = draft.architecture_parameters()
     return TransformerWorkload(name=label, parameters=count, source=source,
                                notes=f"from a Hugging Face config ({known[0]})", **fields)

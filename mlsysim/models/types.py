@@ -13,6 +13,7 @@ from pydantic import Field, PrivateAttr, model_validator
 
 from .. import formulas
 from ..core.assumptions import DEFAULTS
+from ..core.errors import SpecError
 from ..core.precision import bytes_per_value
 from ..core.spec import FlopCount, ParamCount, Spec
 from ..core.units import quantity, si
@@ -28,6 +29,10 @@ class Workload(Spec):
     _params: float = PrivateAttr(default=0.0)
 
     def model_post_init(self, _context: Any) -> None:
+        problem = self.out_of_range()  # before the derived shapes below multiply the fields together
+        if problem:
+            raise SpecError(f"invalid {type(self).__name__}:\n  (spec): {problem}", type(self).__name__,
+                            [("(spec)", problem)])
         self._params = si(self.parameters)
 
     @property
@@ -122,6 +127,11 @@ class TransformerWorkload(Workload):
         idle_experts = self.moe_layer_count * (self.experts - self.experts_per_token) * self.expert_parameters
         self._active_params = self._params - idle_experts if self.is_moe else self._params
         self._matmul_params = self._active_params - embedding
+        if self._matmul_params <= 0:
+            tables = f"{embedding:,.0f}" + (f" + {idle_experts:,.0f} in idle experts" if self.is_moe else "")
+            raise SpecError(f"invalid {type(self).__name__}:\n  parameters: {self._params:,.0f} leave nothing for the "
+                            f"layers once the embedding tables take theirs ({tables}); check parameters, vocab_size "
+                            "and hidden_size", type(self).__name__, [("parameters", "fewer than the embedding tables")])
         self._attention_dim = self.attention_heads * self.head_dim
 
     # --- Derived shapes (what the cost core and the KV cache use) -------------------------------------

@@ -89,8 +89,11 @@ class BatchingOptimizer:
             raise InvalidArgumentError("p99_sla", p99_sla, "given together with arrival_rate (P99 depends on the load)")
         input_len = validate.positive_int("input_len", a.request_input_tokens if input_len is None else input_len)
         output_len = validate.positive_int("output_len", a.request_output_tokens if output_len is None else output_len)
-        candidates = default_candidates(a) if candidates is None else candidates
+        candidates = validate.positive_ints("candidates", default_candidates(a) if candidates is None else candidates)
         precision = a.precision if precision is None else precision
+        validate.instance("model", model, TransformerWorkload, "a transformer such as Models.Llama3_8B")
+        validate.instance("hardware", hardware, (HardwareNode, Node), "a device such as Hardware.H100 or a node such as "
+                          "Systems.Nodes.DGX_H100")
         device = hardware.accelerator if isinstance(hardware, Node) else hardware
         device.resolve_compute(check_precision(precision))  # warn once about a precision fallback, not per point
         options: dict[str, Any] = dict(precision=precision, efficiency=efficiency, tp_size=tp_size, pp_size=pp_size,
@@ -121,7 +124,7 @@ class BatchingOptimizer:
     def _sweep(model, hardware, input_len, output_len, candidates, itl_max, p99_max, rate, options):
         """Every candidate batch with its throughput, ITL, P99 and the reasons it fails (if any)."""
         points = []
-        for batch in validate.positive_ints("candidates", candidates):
+        for batch in candidates:
             cost = request_cost(model, hardware, input_len, output_len, batch, **options)
             load = 0.0 if rate is None else rate
             itl = cost.mean_itl_s(load)

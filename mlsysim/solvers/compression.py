@@ -129,27 +129,32 @@ class CompressionModel:
         if method == "quantization":
             if target_bitwidth is None:
                 raise InvalidArgumentError("target_bitwidth", None, "an integer 1-16 for quantization, e.g. 4")
-            if isinstance(target_bitwidth, bool) or not isinstance(target_bitwidth, int) or not 1 <= target_bitwidth <= 16:
-                raise InvalidArgumentError("target_bitwidth", target_bitwidth, "an integer from 1 to 16")
+            target_bitwidth = validate.positive_int("target_bitwidth", target_bitwidth, upper=16)
             group = validate.positive_int("group_size", group_size)
             bits = quantized_bits(target_bitwidth, group)
+            if target_bitwidth >= base_bits:
+                raise InvalidArgumentError("target_bitwidth", target_bitwidth,
+                                           f"fewer bits than the {base} baseline's {base_bits:g}")
+            if target_bitwidth < 8 and bits >= 8:  # the scales would outweigh what the narrower weights save
+                raise InvalidArgumentError("group_size", group, f"a group large enough that {target_bitwidth}-bit weights "
+                                           f"with a 16-bit scale per group cost fewer than 8 bits each (they cost "
+                                           f"{bits:g}): more than {16 / (8 - target_bitwidth):g} weights per scale")
             math_precision = _native_precision(hardware, target_bitwidth, serve)
             point, span, source = _lookup(QUANTIZATION_DELTAS, target_bitwidth, descending=True)
             if math_precision == serve and target_bitwidth < serve_bits:
                 notes.append(f"{hardware.name} has no native {target_bitwidth}-bit math: weights are "
                              f"dequantized and multiplied in {serve} (weight-only quantization)")
         elif method == "pruning":
-            s = a.pruning_sparsity if sparsity is None else sparsity
-            if isinstance(s, bool) or not isinstance(s, (int, float)) or not 0.0 <= s < 1.0:
-                raise InvalidArgumentError("sparsity", sparsity, "a fraction of weights removed in [0, 1), e.g. 0.5")
+            s = validate.probability("sparsity", a.pruning_sparsity if sparsity is None else sparsity,
+                                     "a fraction of weights removed in [0, 1), e.g. 0.5", closed=False)
             # Sparse storage: the kept weights at the serving precision plus a 1-bit presence mask.
             bits = (1.0 - s) * serve_bits + 1.0
             math_precision = serve
             point, span, source = _lookup(PRUNING_DELTAS, s, descending=False)
             notes.append("unstructured sparsity saves bytes, not FLOPs: the math stays dense")
         elif method == "distillation":
-            scale = a.distillation_size_ratio if size_ratio is None else size_ratio
-            if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not 0.0 < scale < 1.0:
+            scale = validate.real(a.distillation_size_ratio if size_ratio is None else size_ratio) or 0.0
+            if not validate.MIN_FRACTION <= scale < 1.0:
                 raise InvalidArgumentError("size_ratio", size_ratio, "student/teacher parameters in (0, 1), e.g. 0.6")
             bits, math_precision = serve_bits * scale, serve
             point, span, source = DISTILLATION_DELTA

@@ -32,6 +32,7 @@ from ..core.errors import InvalidArgumentError
 from ..core.precision import check_precision
 from ..hardware.types import PrecisionFallbackWarning
 from ..infra.registry import Infra
+from ..infra.types import Datacenter, GridProfile
 from ..models.types import TransformerWorkload
 from ..systems.registry import Fabrics, Nodes
 from ..systems.types import Fleet, Node
@@ -44,7 +45,11 @@ from .serving import replica_split
 
 @dataclasses.dataclass(frozen=True)
 class Deployment(Result):
-    """One deployment: where, how split, how many replicas, what it costs, whether it meets the SLAs."""
+    """One deployment: where, how split, how many replicas, what it costs, whether it meets the SLAs.
+
+    ``p99_ttft_ms`` and ``mean_itl_ms`` are None where they are unbounded: the replicas cannot keep up with
+    the arrivals, and ``reason`` says so.
+    """
 
     node: str
     precision: str
@@ -54,8 +59,8 @@ class Deployment(Result):
     speculative: bool
     replicas: int
     gpus: int
-    p99_ttft_ms: float
-    mean_itl_ms: float
+    p99_ttft_ms: float | None
+    mean_itl_ms: float | None
     utilization: float
     usd_per_hour: float
     usd_per_mtok: float
@@ -116,13 +121,23 @@ class DeploymentSearch:
         node_list = _nodes(nodes)
         precs = _names("precisions", precisions, a.deployment_precisions)
         for p in precs:
-            check_precision(p)
+            check_precision(p, "precisions")
         batch_list = validate.positive_ints("batches", default_candidates(a) if batches is None else batches)
+        tp_list = None if tp_sizes is None else validate.positive_ints("tp_sizes", tp_sizes)
+        pp_list = None if pp_sizes is None else validate.positive_ints("pp_sizes", pp_sizes)
+        if speculative is not None:
+            validate.instance("speculative", speculative, SpeculativeDecoding, "SpeculativeDecoding(4, 0.7) or None")
         specs: list[SpeculativeDecoding | None] = [None] if speculative is None else [None, speculative]
-        site = Infra.get(a.serving_region) if grid is None else grid
+        designs_asked = (len(node_list) * len(precs) * len(tp_list or range(8)) * len(pp_list or range(2))
+                         * len(batch_list) * len(specs))
+        if designs_asked > MAX_DESIGNS:
+            raise InvalidArgumentError("batches", f"{designs_asked:,} designs", f"at most {MAX_DESIGNS:,} designs "
+                                       "(nodes × precisions × tp_sizes × pp_sizes × batches): narrow a list")
+        site = Infra.get(a.serving_region) if grid is None else validate.instance(
+            "grid", grid, (GridProfile, Datacenter), "a grid or datacenter such as Infra.Quebec")
         with warnings.catch_warnings():  # a precision a GPU lacks is a candidate like any other, priced at its fallback
             warnings.simplefilter("ignore", PrecisionFallbackWarning)
-            designs = _price_designs(model, node_list, precs, tp_sizes, pp_sizes, batch_list, specs, n_in, n_out,
+            designs = _price_designs(model, node_list, precs, tp_list, pp_list, batch_list, specs, n_in, n_out,
                                      efficiency, a)
         if not designs:
             raise InvalidArgumentError("tp_sizes", tp_sizes, f"at least one split that {model.name} allows on the nodes")
@@ -138,22 +153,29 @@ class DeploymentSearch:
         )
 
 
+def _finite_or_none(value: float) -> float | None:
+    """A latency, or None when it is unbounded (the replica's queue cannot keep up)."""
+    return float(value) if math.isfinite(value) else None
+
+
+MAX_DESIGNS = 20_000
+"""The most designs one search prices (each is one request-cost solve, tens of microseconds)."""
+
+
 def _nodes(nodes) -> list[Node]:
     if nodes is None:
         return [n for _, n in Nodes.items() if n.unit_cost is not None or n.accelerator.unit_cost is not None]
     if isinstance(nodes, Node):
         nodes = [nodes]
-    out = list(nodes)
-    if not out or not all(isinstance(n, Node) for n in out):
-        raise InvalidArgumentError("nodes", nodes, "a list of nodes such as [Systems.Nodes.DGX_H100]")
+    out = validate.items("nodes", nodes, "nodes such as [Systems.Nodes.DGX_H100]")
+    for n in out:
+        validate.instance("nodes[…]", n, Node, "a node such as Systems.Nodes.DGX_H100")
     return out
 
 
 def _names(name: str, given, default: str) -> list[str]:
     values = [v.strip() for v in default.split(",")] if given is None else given
-    if isinstance(values, str) or not list(values):
-        raise InvalidArgumentError(name, given, "a non-empty list, e.g. ['fp16', 'fp8']")
-    return list(values)
+    return validate.items(name, values, "names, e.g. ['fp16', 'fp8']")
 
 
 def _usd_per_gpu_hour(node: Node, site, a: Assumptions) -> float:
@@ -230,7 +252,7 @@ def _evaluate(designs: list[dict], rate: float, n_out: int, ttft_max: float, itl
         return Deployment(
             node=d["node"], precision=d["precision"], tp_size=d["tp"], pp_size=d["pp"], batch_size=d["batch"],
             speculative=d["spec"], replicas=int(replicas[i]), gpus=int(replicas[i] * gpus_per[j]),
-            p99_ttft_ms=float(ttft[i] * 1e3), mean_itl_ms=float(mean_itl[i] * 1e3), utilization=u,
+            p99_ttft_ms=_finite_or_none(ttft[i] * 1e3), mean_itl_ms=_finite_or_none(mean_itl[i] * 1e3), utilization=u,
             usd_per_hour=float(usd_hour[i]), usd_per_mtok=float(usd_mtok[i]), feasible=bool(ok[i]),
             reason="" if ok[i] else _violation(d, u, float(ttft[i]), float(mean_itl[i]), ttft_max, itl_max))
 

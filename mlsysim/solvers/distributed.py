@@ -166,8 +166,7 @@ def prepare(model, fleet, batch_size, seq_len, precision, efficiency, overlap_co
     dp_algorithm = a.dp_algorithm if dp_algorithm is None else dp_algorithm
     eff = validate.optional_fraction("efficiency", efficiency)
     optimizer = a.optimizer if optimizer is None else optimizer
-    if optimizer not in formulas.OPTIMIZER_STATE_BYTES:
-        raise UnknownNameError("optimizer", str(optimizer), formulas.OPTIMIZER_STATE_BYTES)
+    validate.choice("optimizer", optimizer, formulas.OPTIMIZER_STATE_BYTES)
     if dp_algorithm not in DP_ALGORITHMS:
         raise UnknownNameError("dp_algorithm", str(dp_algorithm), DP_ALGORITHMS)
     if overlap_comm is None or isinstance(overlap_comm, bool):

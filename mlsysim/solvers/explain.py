@@ -19,6 +19,7 @@ import math
 from collections.abc import Callable
 from typing import Any, cast
 
+from ..core import validate
 from ..core.assumptions import Assumptions
 from ..core.errors import InvalidArgumentError
 from ..core.units import ureg
@@ -67,6 +68,8 @@ def explain(metric: Callable[..., Any], baseline: dict, alternative: dict) -> Ex
     """
     if not callable(metric):
         raise InvalidArgumentError("metric", metric, "a function of keyword inputs")
+    validate.mapping("baseline", baseline, "a dict of the metric's inputs, e.g. {'hardware': Hardware.A100}")
+    validate.mapping("alternative", alternative, "a dict with the same inputs as baseline")
     if set(baseline) != set(alternative):
         raise InvalidArgumentError("alternative", sorted(alternative), f"the same inputs as baseline: {sorted(baseline)}")
     changed = [k for k in baseline if baseline[k] is not alternative[k] and baseline[k] != alternative[k]]

@@ -3,10 +3,11 @@
 Each region's cost and carbon per node-year come from ``EconomicsModel`` and
 ``SustainabilityModel`` (its grid's price, PUE and carbon intensity, at
 ``Assumptions.serving_utilization`` unless told); they are
-linear in the node count, so the search enumerates every split of the nodes
-over every allowed set of regions (exactly for two regions, in steps of at
-most 1/200 of the total for three or more) and keeps the cheapest (or
-greenest) split meeting all constraints.  When none does, the result says
+linear in the node count, so the best split puts the bulk of the nodes on at
+most two regions and one node on each other region redundancy asks for; the
+search tries every pair (O(R³) for R regions, at most 64; the node count only
+enters a closed form) and keeps the cheapest (or greenest) split meeting all
+constraints.  When none does, the result says
 which constraint cannot be met and by how much.
 """
 
@@ -14,12 +15,12 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import operator
+import math
 from typing import Any, Literal
 
 from ..core import validate
 from ..core.assumptions import Assumptions, resolve
-from ..core.errors import InvalidArgumentError
+from ..core.errors import InvalidArgumentError, UnknownNameError
 from ..infra.types import Datacenter, GridProfile
 from ..systems.registry import InfiniBand_NDR
 from ..systems.types import Fleet, Node
@@ -42,6 +43,10 @@ class PlacementResult(Result):
     latency_slack_ms: float | None
     binding_constraint: str
     reason: str = ""
+
+
+MAX_REGIONS = 64
+"""The most candidate regions one placement weighs (the search is cubic in them)."""
 
 
 class PlacementOptimizer:
@@ -73,13 +78,19 @@ class PlacementOptimizer:
         need = validate.positive_int("min_regions", min_regions)
         if objective not in ("cost", "carbon"):
             raise InvalidArgumentError("objective", objective, "'cost' or 'carbon'")
-        grids = list(regions)
-        if not grids or not all(isinstance(g, (GridProfile, Datacenter)) for g in grids):
-            raise InvalidArgumentError("regions", regions, "a non-empty list of grids or datacenters")
+        grids = validate.items("regions", regions, "grids or datacenters, e.g. [Infra.Quebec, Infra.US_Avg]")
+        if len(grids) > MAX_REGIONS:
+            raise InvalidArgumentError("regions", f"{len(grids)} regions", f"at most {MAX_REGIONS} regions")
+        for g in grids:
+            validate.instance("regions[…]", g, (GridProfile, Datacenter), "a grid or datacenter such as Infra.Quebec")
         if need > len(grids) or need > total:
             raise InvalidArgumentError("min_regions", need, f"at most {min(len(grids), total)} (regions and nodes available)")
-        latency = dict(user_latency_ms or {})
+        names = [g.region_name for g in grids]
+        latency = validate.mapping("user_latency_ms", {} if user_latency_ms is None else user_latency_ms,
+                                   "a dict of milliseconds by region name, e.g. {'Quebec': 20}")
         for name, ms in latency.items():
+            if name not in names:
+                raise UnknownNameError("region in user_latency_ms", str(name)[:60], names)
             validate.positive_number(f"user_latency_ms[{name!r}]", ms, allow_zero=True)
         limits = {
             "latency": None if max_latency_ms is None else validate.positive_number("max_latency_ms", max_latency_ms),
@@ -96,36 +107,27 @@ class PlacementOptimizer:
                               SustainabilityModel().solve(fleet, DAYS_PER_YEAR, **busy).carbon_footprint_kg / 1e3,
                               float(latency.get(name, 0.0)))
         allowed = [n for n, (_, _, ms) in per_node.items() if limits["latency"] is None or ms <= limits["latency"]]
-        candidates = [self._score(split, per_node) for split in _splits(allowed, total, need)]
-        ok = [c for c in candidates if _violations(c, limits) == []]
-        key = (lambda c: (c["cost"], c["carbon"])) if objective == "cost" else (lambda c: (c["carbon"], c["cost"]))
-        if ok:
-            best = min(ok, key=key)
-            return self._result(best, limits, True, _tightest(best, limits), "")
-        if not candidates:
+        if len(allowed) < need:
             return PlacementResult({}, False, 0.0, 0.0, 0.0, None, None, None, "latency",
                                    f"no placement satisfies the latency limit: fewer than {need} regions are within "
                                    f"{limits['latency']} ms")
+        best = _best_split(per_node, allowed, total, need, limits, objective)
+        if best is not None:
+            return self._result(best, limits, True, _tightest(best, limits), "")
         # Name the constraint that even the placement best at meeting it violates.
-        for name in ("carbon", "budget"):
-            if limits[name] is not None:
-                measure = "carbon" if name == "carbon" else "cost"
-                closest = min(candidates, key=operator.itemgetter(measure))
-                if closest[measure] > limits[name]:
-                    unit = "t CO2e/yr" if name == "carbon" else "USD/yr"
-                    return self._result(closest, limits, False, name,
-                                        f"no placement satisfies the {name} limit: the best reaches "
-                                        f"{closest[measure]:,.0f} {unit} against {limits[name]:,.0f}")
-        best = min(candidates, key=lambda c: len(_violations(c, limits)))
-        return self._result(best, limits, False, _violations(best, limits)[0],
+        unconstrained = {**limits, "budget": None, "carbon": None}
+        closest = {measure: _best_split(per_node, allowed, total, need, unconstrained, measure)
+                   for measure in ("carbon", "cost")}
+        for name, measure in (("carbon", "carbon"), ("budget", "cost")):
+            c = closest[measure]
+            if limits[name] is not None and c is not None and c[measure] > limits[name]:
+                unit = "t CO2e/yr" if name == "carbon" else "USD/yr"
+                return self._result(c, limits, False, name,
+                                    f"no placement satisfies the {name} limit: the best reaches "
+                                    f"{c[measure]:,.0f} {unit} against {limits[name]:,.0f}")
+        nearest = min((c for c in closest.values() if c is not None), key=lambda c: len(_violations(c, limits)))
+        return self._result(nearest, limits, False, _violations(nearest, limits)[0],
                             "no placement satisfies the budget and the carbon limit together")
-
-    @staticmethod
-    def _score(split: dict, per_node: dict) -> dict:
-        cost = sum(n * per_node[r][0] for r, n in split.items())
-        carbon = sum(n * per_node[r][1] for r, n in split.items())
-        worst = max(per_node[r][2] for r, n in split.items() if n)
-        return {"split": split, "cost": cost, "carbon": carbon, "latency": worst}
 
     @staticmethod
     def _result(c: dict, limits: dict, feasible: bool, binding: str, reason: str) -> PlacementResult:
@@ -139,22 +141,71 @@ class PlacementOptimizer:
         )
 
 
-def _splits(regions: list[str], total: int, need: int):
-    """Every way to put ``total`` nodes on at least ``need`` of ``regions`` (coarse steps for 3+ regions)."""
-    for k in range(need, min(len(regions), total) + 1):
-        for subset in itertools.combinations(regions, k):
-            step = 1 if k <= 2 else max(1, total // 200)
-            yield from (dict(zip(subset, parts, strict=True)) for parts in _compositions(total, k, step))
+def _best_split(per_node: dict, allowed: list[str], total: int, need: int, limits: dict, objective: str) -> dict | None:
+    """The best split of ``total`` nodes over at least ``need`` of ``allowed`` regions meeting ``limits``, or None.
+
+    Cost and carbon are linear in the nodes per region, so the linear programme has an optimum with at most
+    two regions holding more than one node: every pair (i, j) of regions takes the bulk, ``need`` − |{i, j}|
+    other regions take one node each (the best ones by the objective, or by the other measure), and the
+    bulk's split between i and j is the end of the interval the budget and carbon cap allow that the objective
+    prefers.  O(R³) for R regions instead of enumerating every split.
+    """
+    primary, secondary = ("cost", "carbon") if objective == "cost" else ("carbon", "cost")
+    column = {"cost": 0, "carbon": 1}
+
+    def by(first: str, then: str) -> list[str]:
+        return sorted(allowed, key=lambda r: (per_node[r][column[first]], per_node[r][column[then]]))
+
+    orders = [by(primary, secondary), by(secondary, primary)]
+    best, best_key = None, None
+    for i, j in itertools.combinations_with_replacement(allowed, 2):
+        bulk = {i, j}
+        extra = max(0, need - len(bulk))
+        spare = total - len(bulk) - extra
+        if spare < 0:
+            continue
+        for order in orders:
+            singles = [r for r in order if r not in bulk][:extra]
+            if len(singles) < extra:
+                continue
+            for k in _bulk_ends(per_node, i, j, spare, singles, limits, column):
+                split = {r: 1 for r in singles} | {i: 1 + k} | ({j: 1 + spare - k} if j != i else {})
+                c = _score(split, per_node)
+                if _violations(c, limits):
+                    continue
+                key = (c[primary], c[secondary])
+                if best_key is None or key < best_key:
+                    best, best_key = c, key
+    return best
 
 
-def _compositions(total: int, parts: int, step: int):
-    """Positive integer tuples of length ``parts`` summing to ``total`` (first parts in multiples of ``step``)."""
-    if parts == 1:
-        yield (total,)
-        return
-    for first in range(1, total - parts + 2, step):
-        for rest in _compositions(total - first, parts - 1, step):
-            yield (first, *rest)
+def _bulk_ends(per_node: dict, i: str, j: str, spare: int, singles: list[str], limits: dict, column: dict) -> list[int]:
+    """The extra nodes k on region i (the rest of ``spare`` on j) at both ends of the range the limits allow."""
+    if i == j:
+        return [spare]
+    low, high = 0, spare
+    for limit, measure in (("budget", "cost"), ("carbon", "carbon")):
+        if limits[limit] is None:
+            continue
+        m = column[measure]
+        fixed = sum(per_node[r][m] for r in singles) + per_node[i][m] + per_node[j][m] * (1 + spare)
+        slope = per_node[i][m] - per_node[j][m]  # each node moved from j to i changes the total by this
+        room = limits[limit] - fixed
+        if slope > 0:
+            high = min(high, math.floor(room / slope))
+        elif slope < 0:
+            low = max(low, math.ceil(room / slope))
+        elif room < 0:
+            return []
+    return [low, high] if low <= high else []
+
+
+def _score(split: dict, per_node: dict) -> dict:
+    """A split with its yearly cost, carbon and the worst user latency over the regions it uses."""
+    cost = sum(n * per_node[r][0] for r, n in split.items())
+    carbon = sum(n * per_node[r][1] for r, n in split.items())
+    worst = max(per_node[r][2] for r, n in split.items() if n)
+    return {"split": split, "cost": cost, "carbon": carbon, "latency": worst}
 
 
 def _violations(c: dict, limits: dict) -> list[str]:

@@ -17,7 +17,8 @@
   failure adds to the work redone.
 * **Interval and goodput.**  Daly's higher-order optimum interval (Young's first-order
   √(2·δ·MTBF) is reported beside it) and Daly's expected wall time give the fraction
-  of the job spent on useful work [@young1974; @daly2006].
+  of the job spent on useful work [@young1974; @daly2006].  A job shorter than one
+  interval takes no checkpoint: a failure reruns it from the start.
 """
 
 from __future__ import annotations
@@ -179,7 +180,11 @@ class ReliabilityModel:
         if is_async:  # a new checkpoint starts only when the last one is on storage
             interval = max(interval, write)
         lost_on_restart = restart + (write if is_async else 0.0)  # an unfinished write is not a checkpoint
-        goodput = formulas.daly_goodput(interval, pause, mtbf, lost_on_restart)
+        if interval >= duration:  # a job shorter than one interval is rerun from the start, never checkpointed
+            interval = duration
+            goodput = formulas.daly_goodput(duration, 0.0, mtbf, restart)
+        else:
+            goodput = formulas.daly_goodput(interval, pause, mtbf, lost_on_restart)
         return ReliabilityResult(
             fleet=fleet.name,
             nodes=fleet.count,

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from numbers import Real
 from typing import Any, Literal
 
 from .. import formulas
@@ -71,7 +70,7 @@ class SpeculativeDecoding:
 
     def __post_init__(self) -> None:
         validate.positive_int("draft_tokens", self.draft_tokens)
-        _probability("acceptance_rate", self.acceptance_rate, "a probability in [0, 1], e.g. 0.7", closed=True)
+        validate.probability("acceptance_rate", self.acceptance_rate, "a probability in [0, 1], e.g. 0.7", closed=True)
         if self.draft_model is not None:
             validate.instance("draft_model", self.draft_model, TransformerWorkload, "a transformer such as "
                               "Models.Llama3_8B, or None for self-drafting")
@@ -227,7 +226,7 @@ def request_cost(model: TransformerWorkload, hardware: HardwareNode | Node, inpu
     batch = validate.positive_int("batch_size", a.replica_concurrency if batch_size is None else batch_size)
     if schedule not in ("continuous", "static"):
         raise InvalidArgumentError("schedule", schedule, "'continuous' or 'static'")
-    hit = 0.0 if prefix_hit_rate is None else _probability("prefix_hit_rate", prefix_hit_rate,
+    hit = 0.0 if prefix_hit_rate is None else validate.probability("prefix_hit_rate", prefix_hit_rate,
                                                             "a fraction in [0, 1), e.g. 0.5", closed=False)
     if speculative is not None:
         validate.instance("speculative", speculative, SpeculativeDecoding, "SpeculativeDecoding(draft_tokens=4, "
@@ -299,14 +298,6 @@ def hardware_capacity(hardware: HardwareNode | Node) -> float:
     """Memory of one GPU of ``hardware`` (bytes)."""
     device = hardware.accelerator if isinstance(hardware, Node) else hardware
     return device.si.memory_capacity
-
-
-def _probability(name: str, value, expected: str, *, closed: bool) -> float:
-    """``value`` as a float in [0, 1] (``closed``) or [0, 1), or an error naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, Real) or not 0.0 <= float(value) <= 1.0 \
-            or (not closed and float(value) == 1.0):
-        raise InvalidArgumentError(name, value, expected)
-    return float(value)
 
 
 def held_context(input_len: int, output_len: int, batch: int, prefix_hit_rate: float, static: bool,

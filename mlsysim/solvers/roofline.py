@@ -124,8 +124,7 @@ class SingleNodeModel:
         if mode not in ("inference", "training"):
             raise UnknownNameError("mode", str(mode), ["inference", "training"])
         optimizer = a.optimizer if optimizer is None else optimizer
-        if optimizer not in OPTIMIZER_STATE_BYTES:
-            raise UnknownNameError("optimizer", str(optimizer), OPTIMIZER_STATE_BYTES)
+        validate.choice("optimizer", optimizer, OPTIMIZER_STATE_BYTES)
         tax = hardware.si.dispatch_tax if dispatch_tax is None else validate.quantity_in(
             "dispatch_tax", dispatch_tax, "s", "0.5 ms", allow_zero=True)
         training = mode == "training"

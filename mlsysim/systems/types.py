@@ -86,7 +86,7 @@ class NetworkFabric(Spec):
     bandwidth: Bandwidth
     topology: str = "fat-tree"
     latency: Duration = Q_(DEFAULT_FABRIC_LATENCY_S * 1e6, "us")
-    oversubscription: float = Field(default=1.0, ge=1.0)
+    oversubscription: float = Field(default=1.0, ge=1.0, allow_inf_nan=False)
     source: str | None = None
 
     if TYPE_CHECKING:  # cached by model_post_init with object.__setattr__, not pydantic fields
