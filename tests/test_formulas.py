@@ -2,6 +2,8 @@
 
 import pint
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mlsysim import Q_, Hardware, Models, formulas
 
@@ -70,3 +72,24 @@ def test_korthikanti_activation_memory():
 
 def test_energy_is_power_times_time():
     assert formulas.energy(Q_(15, "mW"), Q_(138.9, "ms")).to("mJ").magnitude == pytest.approx(2.0835)
+
+
+@settings(max_examples=60, deadline=None)
+@given(c=st.integers(1025, 20_000), load=st.floats(0.01, 1.5))
+def test_erlang_b_closed_form_matches_the_recursion_above_a_thousand_servers(c, load):
+    """Above 1,024 servers Erlang B is the Poisson ratio in log space (cost ∝ √c, not c); it must agree with
+    the one-step-per-server recursion it replaces."""
+    from mlsysim.formulas import erlang_b
+
+    a = c * load
+    b = 1.0
+    for k in range(1, c + 1):
+        b = a * b / (k + a * b)
+    assert erlang_b(c, a) == pytest.approx(b, rel=1e-8, abs=1e-300)
+
+
+def test_erlang_c_of_a_billion_servers_is_immediate_and_in_range():
+    from mlsysim.formulas import erlang_c, erlang_c_array
+
+    assert 0.0 <= erlang_c(10**9, 0.999e9) < 1e-100  # Halfin-Whitt: (1 - rho) sqrt(c) = 31.6, waiting is rare
+    assert erlang_c_array([10**9, 4], [0.5e9, 3.0]).tolist() == pytest.approx([0.0, erlang_c(4, 3.0)])

@@ -39,6 +39,7 @@ from mlsysim import (
     Hardware,
     HardwareNode,
     Infra,
+    InvalidArgumentError,
     MLSysimError,
     Models,
     NetworkFabric,
@@ -217,16 +218,17 @@ def _check_finite(value, where: str, seen: set) -> None:
         _check_finite(value.columns, f"{where}.columns", seen)
 
 
-def attempt(name: str, fn, kwargs: dict) -> str:
-    """Call ``fn(**kwargs)``; return 'ok' or 'refused', or fail the test naming the entry point and arguments."""
+def attempt(name: str, fn, kwargs: dict) -> str | MLSysimError:
+    """Call ``fn(**kwargs)``; return 'ok' or the project's error it raised, or fail the test naming the entry
+    point and arguments."""
     started = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PrecisionFallbackWarning)
         try:
             result = fn(**kwargs)
-            outcome = "ok"
-        except MLSysimError:
-            result, outcome = None, "refused"
+            outcome: str | MLSysimError = "ok"
+        except MLSysimError as err:
+            result, outcome = None, err
         except Exception as exc:  # noqa: BLE001 - the point of the test is to find these
             pytest.fail(f"{name}({_short(kwargs)}) raised {type(exc).__name__}: {exc}")
     seconds = time.perf_counter() - started
@@ -265,12 +267,24 @@ def test_numpy_scalars_are_the_numbers_they_are(name):
     assert attempt(name, fn, {k: _numpy(v) for k, v in kwargs.items()}) == "ok"
 
 
+CROSS_CHECKS = {
+    ("BatchingOptimizer", "arrival_rate", "p99_sla"), ("BatchingOptimizer", "candidates", "chunk_tokens"),
+    ("DistributedModel", "pp_size", "dp_size"), ("DistributedModel", "tp_size", "dp_size"),
+    ("ForwardModel", "model", "seq_len"), ("ServingModel", "hardware", "tp_size"), ("explain", "baseline", "alternative"),
+}
+"""Refusals that rightly name another argument: the value given is fine alone, the pair is not."""
+
+
 @pytest.mark.parametrize("name", list(ENTRY_POINTS))
 def test_hostile_values_at_every_argument(name):
     fn, kwargs = ENTRY_POINTS[name]
     for argument in kwargs:
         for value in HOSTILE:
-            attempt(name, fn, {**kwargs, argument: value})
+            outcome = attempt(name, fn, {**kwargs, argument: value})
+            if isinstance(outcome, InvalidArgumentError):  # the error names the argument the caller got wrong
+                named = outcome.argument
+                assert argument in named or named in argument or (name, argument, named) in CROSS_CHECKS, \
+                    f"{name}({argument}={str(value)[:40]}) refused naming {named!r}"
 
 
 def test_report_hostile_calls(request):

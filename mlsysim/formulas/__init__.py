@@ -23,7 +23,7 @@ from .memory import (
     weight_bytes,
 )
 from .parallel import SCHEDULES, microbatches_in_flight, pipeline_bubble_fraction, pipeline_idle_time
-from .queueing import erlang_c, erlang_c_array, mmc_mean_wait, mmc_wait_percentile
+from .queueing import erlang_b, erlang_c, erlang_c_array, mmc_mean_wait, mmc_wait_percentile
 from .reliability import (
     checkpoint_overhead,
     checkpoint_write_time,
@@ -100,6 +100,7 @@ __all__ = [
     "decode_flops_per_token",
     "distinct_experts_fraction",
     "energy",
+    "erlang_b",
     "erlang_c",
     "erlang_c_array",
     "kv_cache_bytes",

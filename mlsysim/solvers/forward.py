@@ -66,7 +66,7 @@ class ForwardModel:
         validate.instance("fleet", fleet, Fleet, "a fleet such as Systems.Clusters.Research_256")
         hw = fleet.node.accelerator
         days = a.deployment_days if duration_days is None else duration_days
-        u = a.serving_utilization if mfu is None else mfu
+        u = a.serving_utilization if mfu is None else validate.fraction("mfu", mfu)
         node_solver, serving_solver = SingleNodeModel(), ServingModel()
         roofline = node_solver.solve(model, hw, batch_size, precision, seq_len=seq_len,
                                      assumptions=a, efficiency=efficiency)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import math
 from typing import Any, Literal
 
 import numpy as np
@@ -87,20 +88,39 @@ class ParallelismResult(Result):
         return out
 
 
+MAX_PLANS = 2_000_000
+"""The most plans one search prices, vectorized (about a second; the zoo's largest fleet has under 100,000)."""
+
+
+def divisors(n: int) -> list[int]:
+    """The divisors of ``n`` ≥ 1 in increasing order, by trial division up to √n (≈30,000 steps for a billion).
+
+    >>> from mlsysim.solvers.parallelism import divisors
+    >>> divisors(12)
+    [1, 2, 3, 4, 6, 12]
+    """
+    small = [d for d in range(1, math.isqrt(n) + 1) if n % d == 0]
+    return small + [n // d for d in reversed(small) if d * d != n]
+
+
 def _candidates(s, model: TransformerWorkload, fleet: Fleet, recomputes, shardings, schedules) -> dict[str, list]:
     """Every plan of the joint space, as columns."""
     gpus, per_node, layers = fleet.total_accelerators, fleet.node.accelerators_per_node, model.layers
     cols: dict[str, list] = {k: [] for k in ("tp", "pp", "dp", "cp", "ep", "mbs", "v", "m", "schedule", "recompute",
                                              "sharding")}
-    tps = [t for t in range(1, per_node + 1) if per_node % t == 0 and model.attention_heads % t == 0]
+    tps = divisors(math.gcd(per_node, model.attention_heads))
     cps = [c for c in (1, 2, 4, 8, 16, 32, 64) if c == 1 or (s.seq % (2 * c) == 0 and s.seq // c >= MIN_CP_TOKENS)]
-    eps = [e for e in range(1, model.experts + 1) if model.experts % e == 0] if model.is_moe else [1]
+    eps = divisors(model.experts) if model.is_moe else [1]
+    fleet_divisors = sorted({a * b for a in divisors(per_node) for b in divisors(fleet.count)})
     pipe = [sch for sch in schedules if sch != "interleaved"]
     for tp in tps:
         for cp in cps:
             if gpus % (tp * cp):
                 continue
-            for pp in (p for p in range(1, layers + 1) if gpus % (tp * cp * p) == 0):
+            if len(cols["tp"]) > MAX_PLANS:
+                raise InvalidArgumentError("fleet", fleet.name, f"a fleet whose plans number at most {MAX_PLANS:,} "
+                                           "(this one has more ways to split it than a search can price)")
+            for pp in (p for p in fleet_divisors if p <= layers and gpus % (tp * cp * p) == 0):
                 dp = gpus // (tp * cp * pp)
                 if s.batch % dp:
                     continue

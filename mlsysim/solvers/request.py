@@ -232,9 +232,11 @@ def request_cost(model: TransformerWorkload, hardware: HardwareNode | Node, inpu
         validate.instance("speculative", speculative, SpeculativeDecoding, "SpeculativeDecoding(draft_tokens=4, "
                           "acceptance_rate=0.7) or None")
     limit = model.context_length
-    if n_in + n_out > limit:
-        raise InvalidArgumentError("input_len", n_in, f"input_len + output_len within {model.name}'s context of "
-                                   f"{limit} tokens (output_len is {n_out})")
+    if n_in + n_out > limit:  # name the argument the user can shrink: the one that alone overflows, else the prompt
+        culprit, value, other = ("output_len", n_out, f"input_len is {n_in}") if n_out >= limit else \
+            ("input_len", n_in, f"output_len is {n_out}")
+        raise InvalidArgumentError(culprit, value, f"input_len + output_len within {model.name}'s context of "
+                                   f"{limit} tokens ({other})")
     solver = ServingModel()
     opts: dict[str, Any] = dict(precision=precision, efficiency=efficiency, tp_size=tp_size, pp_size=pp_size,
                                 ep_size=ep_size, assumptions=a)
