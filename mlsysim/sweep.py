@@ -92,7 +92,8 @@ def _each(name: str, values, cls, what: str) -> list:
 
 def sweep_serving(models, nodes, precisions, batch_sizes, seq_lens, grids, *, efficiency=None,
                   utilization: float | None = None, assumptions: Assumptions | None = None) -> SweepResult:
-    """Every model × node × precision × batch × context × grid for one-GPU serving replicas.
+    """Every model × node × precision × batch × context × grid for one-GPU serving replicas; a context longer
+    than a model's own is left out of that model's rows.
 
     Columns: model, node, precision, region (str); batch, seq_len (int); itl_ms, tokens_per_s, memory_gb,
     fits (bool); usd_per_mtok, gco2_per_ktok (per generated token, from a node-year of cost and carbon at
@@ -110,9 +111,9 @@ def sweep_serving(models, nodes, precisions, batch_sizes, seq_lens, grids, *, ef
     seq = np.asarray(validate.positive_ints("seq_lens", seq_lens), dtype=float)
     utilization = validate.fraction("utilization", assumptions.serving_utilization if utilization is None else utilization)
     efficiency = validate.optional_fraction("efficiency", efficiency)
-    for model in models:
-        if seq[-1] > model.context_length:
-            raise InvalidArgumentError("seq_lens", int(seq[-1]), f"at most {model.name}'s context of "
+    for model in models:  # contexts beyond a model's own are left out of its rows; none left is an error
+        if seq[0] > model.context_length:
+            raise InvalidArgumentError("seq_lens", int(seq[0]), f"at least one context within {model.name}'s "
                                        f"{model.context_length:,} tokens")
     steps = len(models) * len(nodes) * len(precisions) * batch.size * seq.size
     if steps > MAX_SWEEP_STEPS:
@@ -123,11 +124,12 @@ def sweep_serving(models, nodes, precisions, batch_sizes, seq_lens, grids, *, ef
     econ, sust = EconomicsModel(), SustainabilityModel()
     for model, node in itertools.product(models, nodes):
         hw = node.accelerator
-        itl, memory = _decode_grid(model, hw, precisions, batch, seq, assumptions, efficiency)
+        within = seq[seq <= model.context_length]
+        itl, memory = _decode_grid(model, hw, precisions, batch, within, assumptions, efficiency)
         tokens_per_s = batch[None, :, None] / itl
         fits = memory <= hw.si.memory_capacity
         shape = itl.shape
-        grid_p, grid_b, grid_s = np.meshgrid(np.arange(len(precisions)), batch, seq, indexing="ij")
+        grid_p, grid_b, grid_s = np.meshgrid(np.arange(len(precisions)), batch, within, indexing="ij")
         for grid in grids:
             fleet = Fleet(name="sweep", node=node, count=1, fabric=InfiniBand_NDR, region=grid)  # fabric: no cost effect
             busy: dict[str, Any] = dict(activity="decode", utilization=utilization, assumptions=assumptions)
