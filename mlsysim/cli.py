@@ -7,25 +7,40 @@ Options left out take the solver's default, which comes from ``Assumptions``;
 
 Exit codes: 0 success, 2 usage or input error (with the reason and, for a
 misspelt name, the nearest names), 1 internal error (one line, and a hint
-to report it).
+to report it) or output that could not be written (one line with the
+reason, e.g. ``mlsysim: cannot write output: No space left on device``),
+130 interrupted (Ctrl-C).  A reader that stops early (``mlsysim zoo | head``)
+is not an error: the command stops quietly with 0.
+
+Every numeric option is checked before anything runs: a value that is not
+a finite number inside the range its help states (the ``MAX_*`` bounds) exits
+with 2 and a line naming the option.  ``--json`` output is strict JSON: a
+number that is infinite or not a number (an unstable queue's latency) is
+written as ``null``.  Where the terminal's encoding cannot show a character
+such as µ, ·, × or ≥, it is spelt in ASCII (u, ., x, >=) or escaped.
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
+import contextlib
+import errno
 import json
+import math
 import os
+import re
 import sys
 import warnings
+from numbers import Integral, Real
 from pathlib import Path
 from typing import Any
 
 from . import show, validation
-from .core import validate
 from .core.assumptions import DEFAULTS, Assumptions, EfficiencyCurve
 from .core.catalog import Catalog
 from .core.errors import MLSysimError
-from .core.units import ureg
+from .core.units import parse_quantity, ureg
 from .hardware.registry import Hardware
 from .hardware.types import PrecisionFallbackWarning
 from .infra.registry import Infra
@@ -69,13 +84,25 @@ EXAMPLES = {
 
 
 def _jsonable(value: Any) -> Any:
+    """``value`` as JSON data: a Quantity as ``{"value", "unit"}``, a non-finite number as None (``null``)."""
     if isinstance(value, ureg.Quantity):
-        return {"value": value.magnitude, "unit": f"{value.units:~P}"}
+        return {"value": _jsonable(value.magnitude), "unit": f"{value.units:~P}"}
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, Integral):  # numpy integers as numbers, not text
+        return int(value)
+    if isinstance(value, Real):  # float, numpy floats: JSON has no inf or nan
+        return float(value) if math.isfinite(value) else None
     return value
+
+
+def _json(value: Any) -> str:
+    """``value`` as strict JSON (no ``Infinity`` or ``NaN`` tokens), indented; other objects as their text."""
+    return json.dumps(_jsonable(value), indent=2, default=str, allow_nan=False)
 
 
 def _given(**options: Any) -> dict[str, Any]:
@@ -86,7 +113,7 @@ def _given(**options: Any) -> dict[str, Any]:
 def _emit(result: Result | dict, as_json: bool, title: str, extra: dict | None = None) -> None:
     fields = {**(result.summary() if isinstance(result, Result) else result), **(extra or {})}
     if as_json:
-        print(json.dumps(_jsonable(fields), indent=2, default=str))
+        print(_json(fields))
     else:
         show.info(title, **fields)
         for note in getattr(result, "notes", ()):
@@ -164,20 +191,19 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
 def cmd_plan_serving(args: argparse.Namespace) -> None:
     model = _model(args.model)
-    nodes = None if args.nodes is None else [Systems.Nodes.get(n.strip()) for n in args.nodes.split(",")]
-    precisions = None if args.precisions is None else [p.strip() for p in args.precisions.split(",")]
+    nodes = None if args.nodes is None else [Systems.Nodes.get(n) for n in args.nodes]
     plan = DeploymentSearch().solve(model, ureg.Quantity(args.rate, "1/s"),
                                     **_given(input_len=args.input, output_len=args.output, ttft_p99=args.ttft_p99,
-                                             itl=args.itl, nodes=nodes, precisions=precisions,
+                                             itl=args.itl, nodes=nodes, precisions=args.precisions,
                                              speculative=_speculation(args),
                                              grid=None if args.grid is None else Infra.get(args.grid)))
     columns = ["node", "precision", "tp_size", "pp_size", "batch_size", "speculative", "replicas", "gpus",
                "p99_ttft_ms", "mean_itl_ms", "usd_per_mtok"]
     rows = [[getattr(d, c) for c in columns] for d in plan.ranked[:args.top]]
     if args.json:
-        print(json.dumps(_jsonable({**plan.summary(), "best": plan.best and plan.best.summary(),
-                                    "next_cheaper": plan.next_cheaper and plan.next_cheaper.summary(),
-                                    "ranked": [dict(zip(columns, r, strict=True)) for r in rows]}), indent=2))
+        print(_json({**plan.summary(), "best": plan.best and plan.best.summary(),
+                     "next_cheaper": plan.next_cheaper and plan.next_cheaper.summary(),
+                     "ranked": [dict(zip(columns, r, strict=True)) for r in rows]}))
         return
     show.info(f"cheapest deployment of {model.name} for {args.rate:g} requests/s", **plan.summary())
     if plan.best is not None:
@@ -195,7 +221,7 @@ def cmd_zoo(args: argparse.Namespace) -> None:
     catalogs = choices[args.kind]
     tables = [zoo_rows(c) for c in catalogs]
     if args.json:
-        print(json.dumps([dict(zip(h, r, strict=True)) for h, rows in tables for r in rows], indent=2, default=str))
+        print(_json([dict(zip(h, r, strict=True)) for h, rows in tables for r in rows]))
         return
     for headers, rows in tables:
         print(show.table_text(headers, [[c.replace("`", "").replace("[@", "").replace("]", "") for c in map(str, r)]
@@ -209,14 +235,28 @@ PLAN_KEYS = {"tp": "tp_size", "pp": "pp_size", "dp": "dp_size", "cp": "cp_size",
 
 
 def _plan(text: str) -> dict[str, Any]:
-    """A plan such as 'tp=8,pp=16,schedule=1f1b' as DistributedModel keyword arguments."""
+    """A plan such as 'tp=8,pp=16,schedule=1f1b' as DistributedModel keyword arguments.
+
+    The degrees and the micro-batch are whole numbers (checked here, with their bounds); the schedule,
+    recompute and sharding names are checked by the solver.
+    """
     plan: dict[str, Any] = {}
-    for item in filter(None, text.split(",")):
-        key, _, value = item.partition("=")
-        if key.strip() not in PLAN_KEYS or not value:
-            raise argparse.ArgumentTypeError(f"{item!r} is not KEY=VALUE with KEY one of {', '.join(PLAN_KEYS)}")
-        name = PLAN_KEYS[key.strip()]
-        plan[name] = int(value) if value.strip().isdigit() else value.strip()
+    for item in filter(None, (i.strip() for i in text.split(","))):
+        key, _, value = (part.strip() for part in item.partition("="))
+        if key not in PLAN_KEYS or not value:
+            raise argparse.ArgumentTypeError(f"{_shown(item)} is not KEY=VALUE with KEY one of {', '.join(PLAN_KEYS)}")
+        name = PLAN_KEYS[key]
+        if name in plan:
+            raise argparse.ArgumentTypeError(f"{key} is given twice in {_shown(text)}")
+        if key == "mbs":
+            plan[name] = _Whole(name, 1, MAX_BATCH, "sequences")(value)
+        elif key in ("tp", "pp", "dp", "cp", "ep", "v"):
+            unit = {"pp": "stages", "v": "stages", "dp": "replicas", "ep": "groups"}.get(key, "GPUs")
+            plan[name] = _Whole(name, 1, MAX_SPLIT, unit)(value)
+        else:
+            plan[name] = value
+    if not plan:
+        raise argparse.ArgumentTypeError(f"{_shown(text)} names no KEY=VALUE, e.g. tp=8,pp=16")
     return plan
 
 
@@ -226,9 +266,8 @@ def cmd_optimize(args: argparse.Namespace) -> None:
                                                    efficiency=args.efficiency, seq_len=args.seq_len,
                                                    compare_to=args.compare))
     if args.json:
-        print(json.dumps(_jsonable({**result.summary(), "top_candidates": result.top_candidates[:args.top],
-                                    "pareto_front": result.pareto_front, "named_plan": result.named_plan}),
-                         indent=2, default=str))
+        print(_json({**result.summary(), "top_candidates": result.top_candidates[:args.top],
+                     "pareto_front": result.pareto_front, "named_plan": result.named_plan}))
         return
     show.info(f"{result.model} on {result.fleet}", **{k: v for k, v in result.summary().items() if v != ""})
 
@@ -254,10 +293,10 @@ def cmd_optimize(args: argparse.Namespace) -> None:
 def cmd_validate(args: argparse.Namespace) -> None:
     comparisons = [c for c in validation.evaluate() if args.solver in (None, c.entry.solver)]
     if args.json:
-        print(json.dumps([{"id": c.entry.id, "solver": c.entry.solver, "split": c.entry.split,
-                           "quantity": c.entry.quantity, "unit": c.entry.unit, "measured": c.entry.measured,
-                           "predicted": c.predicted, "error": c.error, "source": c.entry.source,
-                           "location": c.entry.location} for c in comparisons], indent=2))
+        print(_json([{"id": c.entry.id, "solver": c.entry.solver, "split": c.entry.split,
+                      "quantity": c.entry.quantity, "unit": c.entry.unit, "measured": c.entry.measured,
+                      "predicted": c.predicted, "error": c.error, "source": c.entry.source,
+                      "location": c.entry.location} for c in comparisons]))
         return
     print(show.table_text(["entry", "split", "measured", "predicted", "unit", "error", "source"],
                           [[c.entry.id, c.entry.split, f"{c.entry.measured:.4g}", f"{c.predicted:.4g}", c.entry.unit,
@@ -283,8 +322,7 @@ def cmd_reliability(args: argparse.Namespace) -> None:
     options = _given(model=None if args.model is None else _model(args.model), storage_bandwidth=args.storage,
                      asynchronous=args.asynchronous or None, checkpoint_time_s=args.checkpoint_s,
                      restart_time_s=args.restart_s)
-    days = validate.positive_number("--days", args.days)
-    result = ReliabilityModel().solve(fleet, days * 24, **options)
+    result = ReliabilityModel().solve(fleet, args.days * 24, **options)
     _emit(result, args.json, f"{fleet.name}, {args.days:g} days")
 
 
@@ -301,9 +339,9 @@ def cmd_assumptions(args: argparse.Namespace) -> None:
     assumptions = Assumptions()
     rows = assumptions.table()
     if args.json:
-        print(json.dumps([{"name": name, "value": _raw(getattr(assumptions, name)), "shown": shown, "unit": unit,
-                           "source": source, "doc": Assumptions.describe(name)}
-                          for name, shown, unit, source in rows], indent=2, default=str))
+        print(_json([{"name": name, "value": _raw(getattr(assumptions, name)), "shown": shown, "unit": unit,
+                      "source": source, "doc": Assumptions.describe(name)}
+                     for name, shown, unit, source in rows]))
         return
     print(show.table_text(["name", "value", "unit", "source"], rows, "<<<<"))
 
@@ -314,40 +352,146 @@ def _default(name: str) -> str:
     return f"default: Assumptions.{name} = {value if isinstance(value, str) else format(value, 'g')}"
 
 
-def _number(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+MAX_BATCH = 10**7
+"""Largest batch an option takes, in sequences (samples, requests): far above any step ever run."""
+MAX_TOKENS = 10**8
+"""Largest token count an option takes (context, prompt, output, prefill chunk): ten times the longest window."""
+MAX_SPLIT = 10**6
+"""Largest parallel degree (tensor, pipeline, data, context, expert, virtual stages): more than any cluster's GPUs."""
+MAX_DRAFT_TOKENS = 1024
+"""Most tokens a speculative step may draft (deployed drafters propose fewer than 16)."""
+MAX_ROWS = 10**6
+"""Most rows ``--top`` lists."""
+MAX_RATE = 1e6
+"""Highest arrival rate ``serve`` and ``plan-serving`` take, requests per second."""
+MAX_DAYS = 36_500
+"""Longest period ``--days`` takes: a century."""
+MAX_PAUSE_S = 86_400
+"""Longest checkpoint or restart pause, in seconds: a day."""
+MAX_SLA = "1 day"
+"""Longest latency SLA (``--ttft-p99``, ``--itl``)."""
+MAX_BANDWIDTH = "1 EB/s"
+"""Highest checkpoint write bandwidth (``--storage``)."""
+
+_WHOLE = re.compile(r"[+-]?[0-9]{1,30}")
 
 
-def _duration(text: str):
-    """A time such as '2s' or '50ms' as a Quantity (argparse reports a bad one with the option's name)."""
-    try:
-        value: Any = ureg.Quantity(text)
-        if not value.check("[time]") or not value.magnitude > 0:
-            raise ValueError
-        return value
-    except Exception:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive time such as 2s or 50ms") from None
+def _shown(text: str) -> str:
+    """The text as typed, for a one-line message: bare if it is a plain token, quoted and cut if long."""
+    if len(text) > 24:
+        return f"{text[:12]!r}… ({len(text):,} characters)"
+    return text if re.fullmatch(r"[\w.+-]+", text) else repr(text)
 
 
-def _rate(text: str) -> float:
-    value = _number(text)
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive arrival rate in requests per second")
-    return value
+def _figure(x: float) -> str:
+    """A bound as a reader writes it: 1,000,000 rather than 1e+06."""
+    return f"{int(x):,}" if float(x).is_integer() and abs(x) < 1e15 else f"{x:g}"
 
 
-def _serving_options(p: argparse.ArgumentParser) -> None:
+class _Whole:
+    """An argparse ``type``: a whole number in ``[low, high]``, or an error naming the parameter and the range."""
+
+    def __init__(self, name: str, low: int, high: int, unit: str):
+        self.name, self.low, self.high, self.unit = name, low, high, unit
+        self.range = f"{low:,} to {high:,}"
+        self.__name__ = name
+
+    def __call__(self, text: str) -> int:
+        if _WHOLE.fullmatch(text.strip()) and self.low <= int(text) <= self.high:
+            return int(text)
+        raise argparse.ArgumentTypeError(f"{self.name}={_shown(text)} is invalid: expected a whole number of "
+                                         f"{self.unit} from {self.range}")
+
+
+class _Real:
+    """An argparse ``type``: a finite number in an interval (open or closed at each end), or an error naming it."""
+
+    def __init__(self, name: str, low: float, high: float, unit: str, *, low_open: bool = True,
+                 high_open: bool = False):
+        self.name, self.low, self.high, self.unit = name, low, high, unit
+        self.low_open, self.high_open = low_open, high_open
+        self.range = f"{'(' if low_open else '['}{_figure(low)}, {_figure(high)}{')' if high_open else ']'}"
+        self.__name__ = name
+
+    def __call__(self, text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        above = value > self.low if self.low_open else value >= self.low
+        below = value < self.high if self.high_open else value <= self.high
+        if above and below:  # false for nan; inf is above every bound
+            return value
+        raise argparse.ArgumentTypeError(f"{self.name}={_shown(text)} is invalid: expected a number in "
+                                         f"{self.range} ({self.unit})")
+
+
+class _Amount:
+    """An argparse ``type``: a Quantity such as '50 ms' or '2 TB/s' in ``units``, above 0 and at most ``high``."""
+
+    def __init__(self, name: str, units: str, high: str, example: str):
+        self.name, self.units, self.example = name, units, example
+        self.high: Any = ureg.Quantity(high)
+        self.range = f"above 0, at most {high}"
+        self.__name__ = name
+
+    def __call__(self, text: str) -> Any:
+        value = None
+        with contextlib.suppress(ValueError):  # a number and a unit, never arithmetic (9**9**9 s would hang pint)
+            value = parse_quantity(text)
+        if (value is not None and value.dimensionality == ureg.get_dimensionality(self.units)
+                and math.isfinite(value.magnitude) and 0 < value <= self.high):
+            return value
+        raise argparse.ArgumentTypeError(f"{self.name}={_shown(text)} is invalid: expected an amount with a unit "
+                                         f"such as {self.example}, {self.range}")
+
+
+class _Names:
+    """An argparse ``type``: comma-separated names ('DGX_H100,DGX_A100'), none of them empty; the solver checks
+    that each exists."""
+
+    def __init__(self, example: str):
+        self.example = example
+        self.__name__ = "names"
+
+    def __call__(self, text: str) -> list[str]:
+        names = [n.strip() for n in text.split(",")]
+        if not all(names):
+            raise argparse.ArgumentTypeError(f"{_shown(text)} is not a comma-separated list of names "
+                                             f"(one is empty), e.g. {self.example}")
+        return names
+
+
+BATCH = _Whole("batch_size", 1, MAX_BATCH, "sequences")
+SEQ_LEN = _Whole("seq_len", 1, MAX_TOKENS, "tokens")
+EFFICIENCY = _Real("efficiency", 0, 1, "fraction of peak FLOP/s")
+TP = _Whole("tp_size", 1, MAX_SPLIT, "GPUs")
+PP = _Whole("pp_size", 1, MAX_SPLIT, "stages")
+EP = _Whole("ep_size", 1, MAX_SPLIT, "groups")
+TOP = _Whole("top", 1, MAX_ROWS, "rows")
+DAYS = _Real("duration_days", 0, MAX_DAYS, "days")
+TTFT_SLA = _Amount("ttft_p99", "s", MAX_SLA, "2s")
+ITL_SLA = _Amount("itl", "s", MAX_SLA, "50ms")
+
+
+def _serving_options(p: argparse.ArgumentParser, max_rate: float) -> None:
     """The request shape, SLAs and speculation shared by ``serve`` and ``plan-serving``."""
-    p.add_argument("--rate", type=_rate, required=True, help="arrival rate, requests per second")
-    p.add_argument("--input", type=int, help=f"prompt tokens per request ({_default('request_input_tokens')})")
-    p.add_argument("--output", type=int, help=f"generated tokens per request ({_default('request_output_tokens')})")
-    p.add_argument("--ttft-p99", type=_duration, help="P99 time-to-first-token SLA, e.g. 2s")
-    p.add_argument("--itl", type=_duration, help="mean inter-token latency SLA under the load, e.g. 50ms")
-    p.add_argument("--draft-tokens", type=int, help="speculative decoding: tokens drafted per step (with --acceptance)")
-    p.add_argument("--acceptance", type=_number, help="speculative decoding: acceptance rate of a drafted token")
+    rate = _Real("rate", 0, max_rate, "requests per second")
+    inp, out = _Whole("input_len", 1, MAX_TOKENS, "tokens"), _Whole("output_len", 1, MAX_TOKENS, "tokens")
+    draft = _Whole("draft_tokens", 1, MAX_DRAFT_TOKENS, "tokens")
+    acceptance = _Real("acceptance_rate", 0, 1, "probability", low_open=False)
+    p.add_argument("--rate", type=rate, required=True, help=f"arrival rate, requests per second, in {rate.range}")
+    p.add_argument("--input", type=inp, help=f"prompt tokens per request, {inp.range} "
+                   f"({_default('request_input_tokens')})")
+    p.add_argument("--output", type=out, help=f"generated tokens per request, {out.range} "
+                   f"({_default('request_output_tokens')})")
+    p.add_argument("--ttft-p99", type=TTFT_SLA, help=f"P99 time-to-first-token SLA, e.g. 2s ({TTFT_SLA.range})")
+    p.add_argument("--itl", type=ITL_SLA, help=f"mean inter-token latency SLA under the load, e.g. 50ms "
+                   f"({ITL_SLA.range})")
+    p.add_argument("--draft-tokens", type=draft, help=f"speculative decoding: tokens drafted per step, {draft.range} "
+                   "(with --acceptance)")
+    p.add_argument("--acceptance", type=acceptance, help="speculative decoding: acceptance rate of a drafted token, "
+                   f"in {acceptance.range}")
     p.add_argument("--draft-model", help="speculative decoding: the draft model (default: self-drafting, free)")
     p.add_argument("--json", action="store_true", help="machine-readable output with units")
 
@@ -363,16 +507,19 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("model", help=f"a model name, e.g. {', '.join(Models.names()[:4])}, or the path of a "
                     "Hugging Face config.json")
     ev.add_argument("hardware", help=f"a device name, e.g. {', '.join(Hardware.names()[:4])}")
-    ev.add_argument("--batch-size", type=int, help=f"samples (sequences) per step ({_default('batch_size')})")
+    ev.add_argument("--batch-size", type=BATCH, help=f"samples (sequences) per step, {BATCH.range} "
+                    f"({_default('batch_size')})")
     ev.add_argument("--precision", help=f"e.g. fp16, bf16, fp8, int4 ({_default('precision')})")
-    ev.add_argument("--efficiency", type=_number, help="fraction of peak FLOP/s, in (0, 1] (default: the solver's)")
-    ev.add_argument("--seq-len", type=int, help=f"context tokens (transformers; {_default('seq_len')})")
+    ev.add_argument("--efficiency", type=EFFICIENCY, help=f"fraction of peak FLOP/s, in {EFFICIENCY.range} "
+                    "(default: the solver's)")
+    ev.add_argument("--seq-len", type=SEQ_LEN, help=f"context tokens, {SEQ_LEN.range} (transformers; "
+                    f"{_default('seq_len')})")
     ev.add_argument("--mode", choices=["inference", "training", "serving"], default="inference")
-    ev.add_argument("--tp", type=int, help="serving: tensor-parallel GPUs of a node (HARDWARE a node such as "
-                    "DGX_H100; default: all of them)")
-    ev.add_argument("--pp", type=int, help="serving: pipeline stages of a node's replica (default 1)")
-    ev.add_argument("--ep", type=int, help="serving, mixture of experts: expert-parallel groups of --tp GPUs "
-                    "(default 1)")
+    ev.add_argument("--tp", type=TP, help=f"serving: tensor-parallel GPUs of a node, {TP.range} (HARDWARE a node "
+                    "such as DGX_H100; default: all of them)")
+    ev.add_argument("--pp", type=PP, help=f"serving: pipeline stages of a node's replica, {PP.range} (default 1)")
+    ev.add_argument("--ep", type=EP, help=f"serving, mixture of experts: expert-parallel groups of --tp GPUs, "
+                    f"{EP.range} (default 1)")
     ev.add_argument("--json", action="store_true", help="machine-readable output with units")
     ev.add_argument("--breakdown", action="store_true", help="also print the per-operator breakdown of the step")
     ev.set_defaults(run=cmd_eval)
@@ -381,25 +528,32 @@ def parser() -> argparse.ArgumentParser:
                         epilog=EXAMPLES["serve"], formatter_class=fmt)
     se.add_argument("model", help=f"a transformer, e.g. {', '.join(Models.names()[:4])}")
     se.add_argument("hardware", help="a device (H100) or a node (DGX_H100) whose GPUs one replica splits")
-    _serving_options(se)
-    se.add_argument("--batch-size", type=int, help=f"requests a replica runs at once ({_default('replica_concurrency')})")
+    _serving_options(se, MAX_RATE)
+    se.add_argument("--batch-size", type=BATCH, help=f"requests a replica runs at once, {BATCH.range} "
+                    f"({_default('replica_concurrency')})")
     se.add_argument("--precision", help=f"e.g. fp16, fp8, int4 ({_default('precision')})")
-    se.add_argument("--tp", type=int, help="tensor-parallel GPUs of a node (default: all of them)")
-    se.add_argument("--pp", type=int, help="pipeline stages (default 1)")
-    se.add_argument("--ep", type=int, help="mixture of experts: expert-parallel groups of --tp GPUs, each with its "
-                    "share of the batch (default 1)")
-    se.add_argument("--chunk-tokens", type=int, help="chunked prefill: token budget per step (default: off)")
-    se.add_argument("--prefix-hit-rate", type=_number, help="fraction of each prompt found in a prefix cache")
+    se.add_argument("--tp", type=TP, help=f"tensor-parallel GPUs of a node, {TP.range} (default: all of them)")
+    se.add_argument("--pp", type=PP, help=f"pipeline stages, {PP.range} (default 1)")
+    se.add_argument("--ep", type=EP, help="mixture of experts: expert-parallel groups of --tp GPUs, each with its "
+                    f"share of the batch, {EP.range} (default 1)")
+    chunk = _Whole("chunk_tokens", 1, MAX_TOKENS, "tokens")
+    hits = _Real("prefix_hit_rate", 0, 1, "fraction", low_open=False, high_open=True)
+    se.add_argument("--chunk-tokens", type=chunk, help=f"chunked prefill: token budget per step, {chunk.range} "
+                    "(default: off)")
+    se.add_argument("--prefix-hit-rate", type=hits, help=f"fraction of each prompt found in a prefix cache, in "
+                    f"{hits.range}")
     se.set_defaults(run=cmd_serve)
 
     ps = sub.add_parser("plan-serving", help="search nodes x precision x TP x PP x batch x replicas for the cheapest "
                         "deployment meeting a rate and SLAs", epilog=EXAMPLES["plan-serving"], formatter_class=fmt)
     ps.add_argument("model", help=f"a transformer, e.g. {', '.join(Models.names()[:4])}")
-    _serving_options(ps)
-    ps.add_argument("--nodes", help=f"comma-separated nodes (default: every priced node: {', '.join(Systems.Nodes.names())})")
-    ps.add_argument("--precisions", help=f"comma-separated ({_default('deployment_precisions')})")
+    _serving_options(ps, MAX_RATE)
+    ps.add_argument("--nodes", type=_Names("DGX_H100,DGX_A100"), help="comma-separated nodes (default: every "
+                    f"priced node: {', '.join(Systems.Nodes.names())})")
+    ps.add_argument("--precisions", type=_Names("fp8,bf16"), help="comma-separated "
+                    f"({_default('deployment_precisions')})")
     ps.add_argument("--grid", help=f"energy prices ({_default('serving_region')})")
-    ps.add_argument("--top", type=int, default=10, help="deployments to list")
+    ps.add_argument("--top", type=TOP, default=10, help=f"deployments to list, {TOP.range} (default 10)")
     ps.set_defaults(run=cmd_plan_serving)
 
     zo = sub.add_parser("zoo", help="the registries as tables, with each row's source", epilog=EXAMPLES["zoo"], formatter_class=fmt)
@@ -411,36 +565,42 @@ def parser() -> argparse.ArgumentParser:
                         "schedule x recompute x sharding)", epilog=EXAMPLES["optimize"], formatter_class=fmt)
     op.add_argument("model")
     op.add_argument("--fleet", required=True, help=f"a cluster: {', '.join(Systems.Clusters.names())}")
-    op.add_argument("--batch-size", type=int, help=f"global batch in sequences ({_default('global_batch')})")
+    op.add_argument("--batch-size", type=BATCH, help=f"global batch in sequences, {BATCH.range} "
+                    f"({_default('global_batch')})")
     op.add_argument("--precision", help=f"e.g. bf16, fp8 ({_default('training_precision')})")
-    op.add_argument("--efficiency", type=_number, help="fraction of peak FLOP/s, in (0, 1] (default: the solver's)")
-    op.add_argument("--seq-len", type=int, help=f"tokens per sequence ({_default('seq_len')})")
+    op.add_argument("--efficiency", type=EFFICIENCY, help=f"fraction of peak FLOP/s, in {EFFICIENCY.range} "
+                    "(default: the solver's)")
+    op.add_argument("--seq-len", type=SEQ_LEN, help=f"tokens per sequence, {SEQ_LEN.range} ({_default('seq_len')})")
     op.add_argument("--compare", type=_plan, help="a plan to rank against the best, e.g. tp=8,pp=16,v=4,sharding=zero1 "
                     f"(keys: {', '.join(PLAN_KEYS)})")
-    op.add_argument("--top", type=int, default=10, help="candidates to list")
+    op.add_argument("--top", type=TOP, default=10, help=f"candidates to list, {TOP.range} (default 10)")
     op.add_argument("--json", action="store_true")
     op.set_defaults(run=cmd_optimize)
 
     ca = sub.add_parser("carbon", help="energy, carbon, water and cost of running a cluster", epilog=EXAMPLES["carbon"], formatter_class=fmt)
     ca.add_argument("--fleet", required=True, help=f"a cluster: {', '.join(Systems.Clusters.names())}")
-    ca.add_argument("--days", type=_number, required=True)
+    ca.add_argument("--days", type=DAYS, required=True, help=f"days the cluster runs, in {DAYS.range}")
     ca.add_argument("--grid", required=True, help=f"a grid or datacenter: {', '.join([*Infra.Grids.names(), *Infra.Datacenters.names()])}")
-    ca.add_argument("--mfu", type=_number, help=f"utilization in (0, 1] ({_default('mfu')})")
+    mfu = _Real("mfu", 0, 1, "fraction of peak FLOP/s")
+    ca.add_argument("--mfu", type=mfu, help=f"utilization in {mfu.range} ({_default('mfu')})")
     ca.add_argument("--json", action="store_true")
     ca.set_defaults(run=cmd_carbon)
 
     re_ = sub.add_parser("reliability", help="failures by component, checkpoint cost, Daly's interval and goodput "
                          "of a training job on a cluster", epilog=EXAMPLES["reliability"], formatter_class=fmt)
     re_.add_argument("--fleet", required=True, help=f"a cluster: {', '.join(Systems.Clusters.names())}")
-    re_.add_argument("--days", type=_number, required=True, help="wall-clock length of the job")
+    re_.add_argument("--days", type=DAYS, required=True, help=f"wall-clock length of the job, in {DAYS.range} days")
     re_.add_argument("--model", help="the model trained: its checkpoint size and write time follow")
-    re_.add_argument("--storage", help="write bandwidth of the checkpoint store, e.g. '2 TB/s' (default: "
-                     "Assumptions.checkpoint_write_bandwidth_per_node_bytes_per_s per node)")
+    storage = _Amount("storage_bandwidth", "B/s", MAX_BANDWIDTH, "'2 TB/s'")
+    re_.add_argument("--storage", type=storage, help="write bandwidth of the checkpoint store, e.g. '2 TB/s' (default: "
+                     f"Assumptions.checkpoint_write_bandwidth_per_node_bytes_per_s per node; {storage.range})")
     re_.add_argument("--async", dest="asynchronous", action="store_true",
                      help="asynchronous checkpoints: pause only to copy the state to host memory")
-    re_.add_argument("--checkpoint-s", type=_number, help="seconds one checkpoint pauses training (instead of "
-                     f"deriving it from --model; {_default('checkpoint_time_s')})")
-    re_.add_argument("--restart-s", type=_number, help=f"seconds to detect a failure and resume "
+    pause = _Real("checkpoint_time_s", 0, MAX_PAUSE_S, "seconds")
+    restart = _Real("restart_time_s", 0, MAX_PAUSE_S, "seconds", low_open=False)
+    re_.add_argument("--checkpoint-s", type=pause, help=f"seconds one checkpoint pauses training, in {pause.range} "
+                     f"(instead of deriving it from --model; {_default('checkpoint_time_s')})")
+    re_.add_argument("--restart-s", type=restart, help=f"seconds to detect a failure and resume, in {restart.range} "
                      f"({_default('restart_time_s')})")
     re_.add_argument("--json", action="store_true")
     re_.set_defaults(run=cmd_reliability)
@@ -459,23 +619,124 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
-    args = parser().parse_args(argv)  # exits with 2 on usage errors
+ASCII = {"µ": "u", "μ": "u", "·": ".", "×": "x", "≥": ">=", "≤": "<=", "≈": "~", "−": "-", "–": "-", "—": "-",
+         "…": "...", "→": "->", "‘": "'", "’": "'", "“": '"', "”": '"', "°": " deg", "²": "^2", "³": "^3"}
+"""How the output spells a character the terminal's encoding lacks (any other is escaped, e.g. \\u2248)."""
+
+
+def _spell(err: UnicodeError) -> tuple[str, int]:
+    """A codec error handler: the characters an encoding cannot write, in ASCII (see ``ASCII``)."""
+    if not isinstance(err, UnicodeEncodeError):
+        raise err
+    bad = err.object[err.start:err.end]
+    return "".join(ASCII.get(c) or c.encode("ascii", "backslashreplace").decode("ascii") for c in bad), err.end
+
+
+def _writable(stream: Any) -> None:
+    """Make ``stream`` write what its encoding lacks (LC_ALL=C, PYTHONIOENCODING=ascii) instead of failing."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None and getattr(stream, "errors", None) in ("strict", "surrogateescape", "backslashreplace"):
+        codecs.register_error("mlsysim.spell", _spell)
+        reconfigure(errors="mlsysim.spell")
+
+
+class _OutputError(Exception):
+    """Standard output could not be written (closed pipe, full disk): not the command's fault."""
+
+    def __init__(self, error: OSError):
+        self.error = error
+        super().__init__(error.strerror or str(error))
+
+
+class _Stdout:
+    """``sys.stdout`` while a command runs: a failed write raises ``_OutputError``, which tells it apart from
+    an ``OSError`` of the command's own (a config.json it cannot read is the user's input, not the output)."""
+
+    def __init__(self, stream: Any):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._call("write", text)
+
+    def flush(self) -> None:
+        self._call("flush")
+
+    def _call(self, method: str, *args: Any) -> Any:
+        if self._stream is None:  # started with standard output closed (mlsysim zoo >&-)
+            raise _OutputError(OSError(errno.EBADF, os.strerror(errno.EBADF)))
+        try:
+            return getattr(self._stream, method)(*args)
+        except OSError as err:
+            raise _OutputError(err) from err
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _discard_stdout() -> None:
+    """Point file descriptor 1 at /dev/null, so that the interpreter's flush at exit finds nothing to complain of."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # no descriptor (a StringIO, pytest's capture): nothing to flush
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+
+
+def _say(line: str) -> None:
+    """One line on standard error, which may itself be gone."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        print(line, file=sys.stderr, flush=True)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _run(argv: list[str] | None) -> int:
+    """Parse and run one command, writing through ``sys.stdout``; return the exit code."""
+    try:
+        args = parser().parse_args(argv)  # usage errors: a line on stderr and SystemExit(2)
+    except SystemExit as stop:
+        return stop.code if isinstance(stop.code, int) else 0 if stop.code is None else 2
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", PrecisionFallbackWarning)
             args.run(args)
         for w in caught:
-            print(f"warning: {w.message}", file=sys.stderr)
+            _say(f"warning: {_one_line(str(w.message))}")
     except MLSysimError as err:
-        print(f"mlsysim {args.command}: error: {err}", file=sys.stderr)
+        _say(f"mlsysim {args.command}: error: {err}")
         return 2
-    except BrokenPipeError:  # the reader went away (mlsysim assumptions | head): not an error
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+    except _OutputError:
+        raise
     except Exception as err:  # an internal bug: one line, not a traceback
-        print(f"mlsysim {args.command}: internal error: {type(err).__name__}: {err} "
-              "(please report it with the command you ran)", file=sys.stderr)
+        _say(f"mlsysim {args.command}: internal error: {type(err).__name__}: {_one_line(str(err))} "
+             "(please report it with the command you ran)")
         return 1
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code (see the module's docstring)."""
+    _writable(sys.stdout)
+    _writable(sys.stderr)
+    try:
+        with contextlib.redirect_stdout(_Stdout(sys.stdout)):
+            code = _run(argv)
+            sys.stdout.flush()  # now, where a failure can be told; not at the interpreter's exit
+    except _OutputError as err:
+        _discard_stdout()
+        if isinstance(err.error, BrokenPipeError):  # the reader went away (mlsysim zoo | head): not an error
+            return 0
+        _say(f"mlsysim: cannot write output: {err}")
+        return 1
+    except KeyboardInterrupt:  # Ctrl-C: the shell's code for SIGINT, no traceback
+        _say("mlsysim: interrupted")
+        try:
+            sys.stdout.flush()  # what was printed before the interruption, if anyone still reads it
+        except (OSError, ValueError, AttributeError):
+            _discard_stdout()
+        return 130
+    return code

@@ -1,11 +1,18 @@
-"""The ``mlsysim`` command, run as a user runs it: a subprocess, its output and its exit code."""
+"""The ``mlsysim`` command, run as a user runs it: a subprocess, its output and its exit code.
 
+The many option checks call ``cli.main`` in-process (the same code path, without a second of start-up each);
+pipes, full disks, locales and Ctrl-C need a real process.
+"""
+
+import argparse
 import json
 import re
 import subprocess
 import sys
 
 import pytest
+
+from mlsysim import cli
 
 pytestmark = pytest.mark.slow
 
@@ -206,3 +213,227 @@ def test_eval_serving_on_a_node_with_tensor_parallelism():
     assert done["feasible"] is True and done["tp_size"] == 8 and done["weights_size"]["value"] == 17.65
     alone = json.loads(mlsysim("eval", "Llama3_70B", "H100", "--mode", "serving", "--json").stdout)
     assert alone["feasible"] is False and "weights do not fit" in alone["reason"]
+
+
+# --- A Unix tool: bounded options, strict JSON, pipes, full disks, odd locales and Ctrl-C --------------------------
+
+BASE = {  # the shortest valid command line of each subcommand, to which one bad option is added
+    "eval": ["eval", "Llama3_8B", "H100"],
+    "serve": ["serve", "Llama3_8B", "H100", "--rate", "1"],
+    "plan-serving": ["plan-serving", "Llama3_8B", "--rate", "1"],
+    "optimize": ["optimize", "Llama3_8B", "--fleet", "Research_256"],
+    "carbon": ["carbon", "--fleet", "Research_256", "--days", "1", "--grid", "Quebec"],
+    "reliability": ["reliability", "--fleet", "Research_256", "--days", "1"],
+}
+
+
+def _options() -> list[tuple[str, str, object]]:
+    """Every option of every subcommand with its argparse ``type``: (command, flag, type)."""
+    sub = next(a for a in cli.parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return [(name, action.option_strings[-1], action.type) for name, p in sub.choices.items()
+            for action in p._actions if action.option_strings and action.type is not None]
+
+
+def _refused(capsys, args: list[str], flag: str) -> str:
+    code = cli.main(args)
+    err = capsys.readouterr().err
+    assert code == 2, (args, err)
+    assert "Traceback" not in err and "internal error" not in err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith(f"mlsysim {args[0]}: error: ") and flag in last, (args, err)
+    return last
+
+
+def test_every_typed_option_is_bounded():
+    """No option is parsed by a bare int or float: each has a converter that states and checks its range."""
+    options = _options()
+    assert {c for c, _, _ in options} >= set(BASE)
+    for command, flag, kind in options:
+        assert isinstance(kind, (cli._Whole, cli._Real, cli._Amount, cli._Names)) or kind is cli._plan, (command, flag)
+    untyped = {(name, a.option_strings[-1]) for name, p in
+               next(a for a in cli.parser()._actions if isinstance(a, argparse._SubParsersAction)).choices.items()
+               for a in p._actions if a.option_strings and a.type is None and a.nargs != 0 and a.choices is None}
+    # the rest are names the registries check (with 'did you mean'), not numbers
+    assert untyped == {("eval", "--precision"), ("serve", "--precision"), ("optimize", "--precision"),
+                       ("serve", "--draft-model"), ("plan-serving", "--draft-model"), ("plan-serving", "--grid"),
+                       ("optimize", "--fleet"), ("carbon", "--fleet"), ("carbon", "--grid"),
+                       ("reliability", "--fleet"), ("reliability", "--model")}
+
+
+NOT_NUMBERS = ["nan", "inf", "-inf", "1e400", "9" * 400, "abc", "", "0x10"]
+
+
+@pytest.mark.parametrize(("command", "flag"), [(c, f) for c, f, k in _options() if isinstance(k, (cli._Whole, cli._Real))])
+def test_every_numeric_option_refuses_non_finite_and_out_of_range_values(capsys, command, flag):
+    kind = dict(((c, f), k) for c, f, k in _options())[(command, flag)]
+    whole = isinstance(kind, cli._Whole)
+    outside = [str(kind.low - 1), str(kind.high + 1)] if whole else [f"{kind.high * 1.5:g}", "-1"]
+    if not whole and kind.low_open:
+        outside.append(f"{kind.low:g}")
+    for value in [*NOT_NUMBERS, *outside, *(["2.5", "1e3"] if whole else [])]:
+        last = _refused(capsys, [*BASE[command], f"{flag}={value}"], f"argument {flag}: ")
+        assert f"{kind.name}=" in last and kind.range in last, last  # names the parameter and the range
+        assert len(last) < 200
+    for value in [kind.low if whole or not kind.low_open else kind.high, kind.high if whole or not kind.high_open
+                  else kind.low]:  # the bounds a range includes parse
+        args = cli.parser().parse_args([*BASE[command], f"{flag}={value}"])
+        assert getattr(args, flag.lstrip("-").replace("-", "_")) == value
+
+
+@pytest.mark.parametrize(("args", "flag"), [
+    (["eval", "Llama3_8B", "H100", "--batch-size", "9" * 400], "--batch-size"),
+    (["eval", "Llama3_8B", "H100", "--batch-size", "1e300"], "--batch-size"),
+    (["eval", "Llama3_8B", "H100", "--seq-len", "0"], "--seq-len"),  # refused, not replaced by a default
+    (["optimize", "Llama3_8B", "--fleet", "Research_256", "--seq-len", "0"], "--seq-len"),
+    (["plan-serving", "Llama3_8B", "--rate", "1", "--top", "0"], "--top"),
+    (["optimize", "Llama3_8B", "--fleet", "Research_256", "--top=-1"], "--top"),
+    (["carbon", "--fleet", "Research_256", "--days", "nan", "--grid", "Quebec"], "--days"),
+    (["reliability", "--fleet", "Research_256", "--days", "1e300"], "--days"),
+    (["serve", "Llama3_8B", "H100", "--rate", "inf"], "--rate"),
+    (["plan-serving", "Llama3_8B", "--rate", "1e7"], "--rate"),
+    (["serve", "Llama3_8B", "H100", "--rate", "1", "--draft-tokens", "4", "--acceptance", "1.5"], "--acceptance"),
+    (["serve", "Llama3_8B", "H100", "--rate", "1", "--prefix-hit-rate", "1"], "--prefix-hit-rate"),
+    (["optimize", "Llama3_8B", "--fleet", "Research_256", "--compare", "tp=0"], "--compare"),
+    (["optimize", "Llama3_8B", "--fleet", "Research_256", "--compare", "tp=-1"], "--compare"),
+    (["optimize", "Llama3_8B", "--fleet", "Research_256", "--compare", "tp=" + "9" * 400], "--compare"),
+    (["optimize", "Llama3_8B", "--fleet", "Research_256", "--compare", "tp=8,tp=4"], "--compare"),
+    (["optimize", "Llama3_8B", "--fleet", "Research_256", "--compare", ","], "--compare"),
+    (["plan-serving", "Llama3_8B", "--rate", "1", "--nodes", ",,"], "--nodes"),
+    (["plan-serving", "Llama3_8B", "--rate", "1", "--precisions", ""], "--precisions"),
+])
+def test_bad_numbers_exit_2_naming_the_option(capsys, args, flag):
+    _refused(capsys, args, f"argument {flag}: ")
+
+
+@pytest.mark.parametrize("flag", ["--ttft-p99", "--itl", "--storage"])
+def test_quantity_options_need_the_right_unit_and_a_sane_amount(capsys, flag):
+    base = BASE["reliability"] if flag == "--storage" else BASE["serve"]
+    unit = "TB/s" if flag == "--storage" else "s"
+    wrong = "2 s" if flag == "--storage" else "2 TB/s"
+    for value in ["5", f"0 {unit}", f"-1 {unit}", f"nan {unit}", f"inf {unit}", f"1e400 {unit}", f"1e9 {unit}",
+                  "5 kg", wrong, "abc", "", f"9**9**9 {unit}", f"2*3 {unit}"]:  # pint would evaluate 9**9**9 for ever
+        _refused(capsys, [*base, f"{flag}={value}"], f"argument {flag}: ")
+    good = ["2 TB/s", "500GB/s", "1 EB/s"] if flag == "--storage" else ["50ms", "2 s", "1 day", "100 µs"]
+    for value in good:
+        parsed = getattr(cli.parser().parse_args([*base, f"{flag}={value}"]), flag.lstrip("-").replace("-", "_"))
+        assert parsed.magnitude > 0
+
+
+def test_json_is_strict_with_non_finite_numbers_as_null(capsys):
+    import numpy as np
+
+    from mlsysim.core.units import ureg
+
+    data = {"latency": ureg.Quantity(float("inf"), "ms"), "rate": float("nan"), "ok": True, "n": np.int64(3),
+            "rows": [np.float64("-inf"), 1.5, (2.5, float("inf"))], "name": "x"}
+    text = cli._json(data)
+    assert json.loads(text, parse_constant=lambda token: pytest.fail(f"{token} in JSON")) == {
+        "latency": {"value": None, "unit": "ms"}, "rate": None, "ok": True, "n": 3, "rows": [None, 1.5, [2.5, None]],
+        "name": "x"}
+    assert '"n": 3,' in text and '"ok": true' in text
+    cli._emit(data, True, "title")  # what every --json command prints through
+    assert json.loads(capsys.readouterr().out, parse_constant=lambda token: pytest.fail(token))["rate"] is None
+
+
+def test_errors_of_the_command_and_of_the_output_are_told_apart(capsys, monkeypatch):
+    import errno
+    import io
+
+    def boom(args):
+        raise RuntimeError("first line\nsecond line")
+
+    monkeypatch.setattr(cli, "cmd_zoo", boom)
+    assert cli.main(["zoo"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "internal error: RuntimeError: first line second line" in err
+
+    def unreadable(args):
+        raise PermissionError(errno.EACCES, "Permission denied", "config.json")
+
+    monkeypatch.setattr(cli, "cmd_zoo", unreadable)  # an OSError of the command's own is not an output error
+    assert cli.main(["zoo"]) == 1 and "internal error: PermissionError" in capsys.readouterr().err
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "cmd_zoo", interrupted)
+    assert cli.main(["zoo"]) == 130
+    assert capsys.readouterr().err == "mlsysim: interrupted\n"
+    monkeypatch.undo()
+
+    class Failing(io.StringIO):
+        def __init__(self, error: OSError):
+            super().__init__()
+            self.error = error
+
+        def write(self, text):
+            raise self.error
+
+    monkeypatch.setattr(sys, "stdout", Failing(OSError(errno.ENOSPC, "No space left on device")))
+    assert cli.main(["assumptions"]) == 1
+    assert capsys.readouterr().err == "mlsysim: cannot write output: No space left on device\n"
+    monkeypatch.setattr(sys, "stdout", Failing(BrokenPipeError(errno.EPIPE, "Broken pipe")))
+    assert cli.main(["assumptions"]) == 0 and capsys.readouterr().err == ""
+
+
+def _started(command: list[str], buffered: bool, **streams) -> subprocess.Popen:
+    """``python -m mlsysim COMMAND`` with block-buffered output (what a user has: the failure comes at the last
+    flush) or unbuffered (PYTHONUNBUFFERED=1: it comes at the first write)."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"} | ({} if buffered else
+                                                                              {"PYTHONUNBUFFERED": "1"})
+    return subprocess.Popen([sys.executable, "-m", "mlsysim", *command], env=env, text=True, **streams)
+
+
+def test_a_reader_that_stops_early_is_not_an_error():
+    """``mlsysim zoo hardware | head -1``: the reader closes the pipe at once; no message, exit 0."""
+    commands = [(["zoo", "hardware"], True), (["assumptions"], False), (["validate"], True),
+                (["zoo", "models", "--json"], False), (["eval", "Llama3_8B", "H100"], True), (["zoo", "--help"], False)]
+    running = [_started(c, buffered, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for c, buffered in commands]
+    for p in running:
+        p.stdout.close()  # before the command has written anything
+    for command, p in zip(commands, running, strict=True):
+        _, err = p.communicate(timeout=120)
+        assert p.returncode == 0 and err == "", (command, err)
+    shell = subprocess.run(["bash", "-c", f"'{sys.executable}' -m mlsysim zoo hardware | head -1; "
+                            "exit ${PIPESTATUS[0]}"], capture_output=True, text=True, timeout=120)
+    assert shell.returncode == 0 and shell.stderr == "" and shell.stdout.count("\n") == 1
+
+
+@pytest.mark.skipif(not __import__("os").path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_full_disk_is_one_clear_line():
+    commands = [(["assumptions"], True), (["zoo", "--help"], True), (["zoo", "--json"], False),
+                (["eval", "Llama3_8B", "H100"], False)]
+    with open("/dev/full", "w") as full:
+        running = [_started(c, buffered, stdout=full, stderr=subprocess.PIPE) for c, buffered in commands]
+        for command, p in zip(commands, running, strict=True):
+            _, err = p.communicate(timeout=120)
+            assert p.returncode == 1 and err == "mlsysim: cannot write output: No space left on device\n", (
+                command, err)
+
+
+@pytest.mark.parametrize("env", [{"PYTHONIOENCODING": "ascii"},
+                                 {"LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}])
+def test_an_ascii_terminal_gets_ascii_output(env):
+    import os
+
+    done = subprocess.run([sys.executable, "-m", "mlsysim", "assumptions"], capture_output=True, timeout=120,
+                          env={**os.environ, **env})
+    assert done.returncode == 0, done.stderr
+    text = done.stdout.decode("ascii")  # every character is ASCII
+    assert "error" not in done.stderr.decode("ascii") and re.search(r"\d us\b", text)  # µs spelt us
+
+
+def test_ctrl_c_exits_130_without_a_traceback():
+    """SIGINT while a command runs (a stand-in for a slow one, so the signal cannot arrive during start-up)."""
+    import signal
+
+    script = ("import sys, time\nimport mlsysim.cli as cli\n"
+              "def slow(args):\n    print('started', flush=True)\n    time.sleep(60)\n"
+              "cli.cmd_validate = slow\nsys.exit(cli.main(['validate']))\n")
+    p = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert p.stdout.readline() == "started\n"
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=60)
+    assert p.returncode == 130 and "Traceback" not in err and err == "mlsysim: interrupted\n"

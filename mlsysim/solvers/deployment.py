@@ -214,6 +214,24 @@ def _splits(model, spec: SpeculativeDecoding | None, node: Node, tp: int, pp: in
     return True
 
 
+EXACT_REPLICAS = 256
+"""Up to this many replicas per design every count is tried; above it, the 128 counts from the least stable one
+and then steps of 1 % (so the search grows with the logarithm of the rate, and a fleet is at most 1 % larger
+than the fewest replicas that would do)."""
+
+
+def _replica_counts(least_stable: int, bound: int) -> np.ndarray:
+    """The replica counts tried for one design: every count up to ``bound`` when it is small; else the one below
+    the least stable count (the dearest that fails), the 128 from it, then 1 % steps up to ``bound``."""
+    if bound <= EXACT_REPLICAS:
+        return np.arange(1, bound + 1)
+    start = max(1, least_stable - 1)
+    dense = np.arange(start, min(bound, start + 128) + 1)
+    steps = math.ceil(math.log(bound / dense[-1]) / math.log(1.01)) if bound > dense[-1] else 0
+    sparse = np.unique(np.minimum(np.ceil(dense[-1] * 1.01 ** np.arange(1, steps + 1)), bound).astype(int))
+    return np.concatenate([dense, sparse[sparse > dense[-1]]])
+
+
 def _evaluate(designs: list[dict], rate: float, n_out: int, ttft_max: float, itl_max: float,
               gpu_hour: dict[str, float]) -> tuple[list[Deployment], Deployment | None, int]:
     """Every design × replica count, evaluated together: the feasible deployments ranked by price (each design
@@ -226,10 +244,13 @@ def _evaluate(designs: list[dict], rate: float, n_out: int, ttft_max: float, itl
     batch = np.array([c.batch_size for c in costs], dtype=float)
     gpus_per = np.array([d["tp"] * d["pp"] for d in designs])
     price_gpu = np.array([gpu_hour[d["node"]] for d in designs])
-    # replica counts from 1 to a bound the rate sets: four times the stable minimum, plus eight
-    bound = (4 * np.ceil(rate * g) + 8).astype(int)
-    idx = np.repeat(np.arange(len(designs)), bound)
-    replicas = np.concatenate([np.arange(1, n + 1) for n in bound]).astype(float)
+    # replica counts up to a bound the rate sets: four times the stable minimum (a replica must keep up with both
+    # its GPU time per request and, alone, its prefills), plus eight
+    least_stable = (np.floor(rate * np.maximum(g, prefill)) + 1).astype(int)
+    bound = 4 * least_stable + 8
+    counts = [_replica_counts(int(lo), int(hi)) for lo, hi in zip(least_stable, bound, strict=True)]
+    idx = np.repeat(np.arange(len(designs)), [c.size for c in counts])
+    replicas = np.concatenate(counts).astype(float)
     lam = rate / replicas
     busy = lam * prefill[idx]
     stable = fits[idx] & (lam * g[idx] < 1.0) & (busy < 1.0)
@@ -256,7 +277,7 @@ def _evaluate(designs: list[dict], rate: float, n_out: int, ttft_max: float, itl
             usd_per_hour=float(usd_hour[i]), usd_per_mtok=float(usd_mtok[i]), feasible=bool(ok[i]),
             reason="" if ok[i] else _violation(d, u, float(ttft[i]), float(mean_itl[i]), ttft_max, itl_max))
 
-    starts = np.concatenate([[0], np.cumsum(bound)])
+    starts = np.concatenate([[0], np.cumsum([c.size for c in counts])])
     keep = []
     for j in range(len(designs)):  # each design at its fewest replicas that meet everything
         good = np.flatnonzero(ok[starts[j]:starts[j + 1]])

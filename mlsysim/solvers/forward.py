@@ -72,7 +72,7 @@ class ForwardModel:
                                      assumptions=a, efficiency=efficiency)
         serving = None
         if isinstance(model, TransformerWorkload):
-            serving = serving_solver.solve(model, hw, seq_len=seq_len or min(a.seq_len, model.context_length),
+            serving = serving_solver.solve(model, hw, seq_len=min(a.seq_len, model.context_length) if seq_len is None else seq_len,
                                            batch_size=batch_size, precision=precision,
                                            assumptions=a, efficiency=efficiency)
         economics = EconomicsModel().solve(fleet, days, grid, activity="decode", utilization=u, assumptions=a)
