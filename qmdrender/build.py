@@ -1,57 +1,104 @@
-"""Render the whole site: execute pages in parallel, cache unchanged ones, check links, write ``_site/``."""
+"""Render the whole site: execute pages concurrently, cache unchanged ones, check links, publish ``_site/``."""
 
 from __future__ import annotations
 
-import concurrent.futures
-import hashlib
+import asyncio
 import html
 import json
 import re
 import shutil
+import signal
 import sys
 import time
 from pathlib import Path
 
-from . import config, markdown, page, pandoc, qmd
-from .execute import CellError, execute
+import yaml
+
+from . import cache, config, markdown, page, pandoc, publish, qmd
+from .execute import CellError, execute, run
 
 HERE = Path(__file__).parent
-CACHE_VERSION = "1"
 
 
 class BuildError(Exception):
     """The site cannot be built as written: the message names the page and the problem."""
 
 
-def _digest(paths) -> str:
-    h = hashlib.sha256(CACHE_VERSION.encode())
-    for p in sorted(paths):
-        h.update(p.as_posix().encode())
-        h.update(p.read_bytes())
-    return h.hexdigest()
-
-
-def environment_key(root: Path) -> str:
-    """What every page's output depends on besides its own text: the package, bibliography, renderer."""
-    files = [*root.glob("mlsysim/**/*.py"), *HERE.glob("*.py"), *HERE.glob("*.lua"), *HERE.glob("*.html")]
-    bib = root / "references.bib"
-    if bib.exists():
-        files.append(bib)
-    return _digest(files)
-
-
-def render_page(root: str, rel: str, execute_defaults: dict, bibliography: str | None) -> dict:
-    """Execute and convert one page (runs in a worker process)."""
+async def render_page(root: Path, rel: str, text: str, execute_defaults: dict, bibliography: str | None) -> dict:
+    """Execute and convert one page."""
     start = time.perf_counter()
-    rootp = Path(root)
-    parsed = qmd.parse(rel, (rootp / rel).read_text(encoding="utf-8"))
+    parsed = qmd.parse(rel, text)
     defaults = {**execute_defaults, **(parsed.meta.get("execute") or {})}
-    outputs, inline = execute(parsed, rootp, defaults)
+    outputs, inline = await execute(parsed, root, defaults)
     body_md = markdown.assemble(parsed, outputs, inline, defaults)
     toc = parsed.meta.get("toc", True) is not False
-    toc_html, body, css = pandoc.to_html(body_md, page=rel, bibliography=rootp / bibliography if bibliography else None,
-                                         toc=toc)
-    return {"meta": parsed.meta, "toc": toc_html, "body": body, "css": css, "seconds": time.perf_counter() - start}
+    toc_html, body, css = await asyncio.to_thread(
+        pandoc.to_html, body_md, page=rel, bibliography=root / bibliography if bibliography else None, toc=toc)
+    meta = json.loads(json.dumps(parsed.meta, default=str))  # as the cache will hold it (dates become strings)
+    return {"meta": meta, "toc": toc_html, "body": body, "css": css, "seconds": time.perf_counter() - start}
+
+
+async def _render_all(root: Path, cfg: config.SiteConfig, todo: dict[str, tuple[str, Path]], jobs: int,
+                      log) -> dict[str, dict]:
+    """Render the pages of ``todo`` (page → (text, cache entry)), ``jobs`` at a time, caching each result.
+
+    The first failure cancels the rest; a cancelled page shuts its kernel down before this returns."""
+    slots = asyncio.Semaphore(jobs)
+
+    async def one(rel: str) -> tuple[str, dict]:
+        async with slots:
+            return rel, await render_page(root, rel, todo[rel][0], cfg.execute, cfg.bibliography)
+
+    tasks = [asyncio.create_task(one(rel)) for rel in todo]
+    results: dict[str, dict] = {}
+    try:
+        for finished in asyncio.as_completed(tasks):
+            rel, result = await finished
+            cache.store(todo[rel][1], result)
+            results[rel] = result
+            log(f"  [{len(results)}/{len(todo)}] {rel} ({result['seconds']:.1f} s)")
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    return results
+
+
+def _read_page(root: Path, rel: str) -> str:
+    try:
+        return qmd.decode(rel, (root / rel).read_bytes())
+    except qmd.PageError as exc:
+        raise BuildError(str(exc)) from None
+
+
+def _render(root: Path, cfg: config.SiteConfig, cache_dir: Path, jobs: int, use_cache: bool,
+            log) -> tuple[dict[str, dict], int]:
+    """Every page's result, sorted by page (from the cache when unchanged), and how many were rendered."""
+    environment = cache.environment_key(root, cfg.bibliography)
+    texts = {rel: _read_page(root, rel) for rel in cfg.pages()}
+    results: dict[str, dict] = {}
+    todo: dict[str, tuple[str, Path]] = {}
+    for rel, text in texts.items():
+        entry = cache_dir / f"{cache.page_key(environment, rel, text)}.json"
+        cached = cache.load(entry) if use_cache else None
+        if cached is None:
+            todo[rel] = (text, entry)
+        else:
+            results[rel] = cached
+    log(f"rendering {len(todo)} of {len(texts)} pages ({len(results)} unchanged), {jobs} at a time")
+    if todo:
+        try:
+            results |= run(_render_all(root, cfg, todo, jobs, log))
+        except (CellError, pandoc.PandocError, qmd.PageError) as exc:
+            raise BuildError(str(exc)) from None
+    return {rel: results[rel] for rel in sorted(results)}, len(todo)
+
+
+def _load_config(root: Path) -> config.SiteConfig:
+    try:
+        return config.load(root)
+    except (OSError, yaml.YAMLError) as exc:
+        raise BuildError(f"{root / '_quarto.yml'}: cannot be read: {' '.join(str(exc).split())}") from None
 
 
 def _plain_text(markup: str) -> str:
@@ -61,57 +108,46 @@ def _plain_text(markup: str) -> str:
 
 
 def build(root: Path, out: Path | None = None, *, jobs: int = 2, use_cache: bool = True, log=print) -> dict:
-    """Render every page under ``root`` into ``out``; return timing and page counts."""
+    """Render every page under ``root`` into ``out`` (default: the output-dir); return timing and page counts.
+
+    One build of a project runs at a time: a second one waits for the first.  The site is written beside
+    ``out`` and checked there; only a site that passes replaces ``out``, so a failed, interrupted or killed
+    build leaves the previous site in place."""
+    if jobs < 1:
+        raise BuildError(f"jobs must be at least 1, got {jobs}")
     started = time.perf_counter()
-    cfg = config.load(root)
-    out = out or root / cfg.output_dir
+    cfg = _load_config(root)
+    out = Path(out or root / cfg.output_dir).resolve()
     cache_dir = root / ".cache" / "qmdrender"
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    env = environment_key(root)
-    pages = cfg.pages()
-    results: dict[str, dict] = {}
-    todo = []
-    for rel in pages:
-        key = hashlib.sha256((env + rel + (root / rel).read_text(encoding="utf-8")).encode()).hexdigest()
-        cached = cache_dir / f"{key}.json"
-        if use_cache and cached.exists():
-            results[rel] = json.loads(cached.read_text(encoding="utf-8"))
-        else:
-            todo.append((rel, cached))
-    log(f"rendering {len(todo)} of {len(pages)} pages ({len(pages) - len(todo)} unchanged) with {jobs} workers")
-    if todo:
-        with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(render_page, str(root), rel, cfg.execute, cfg.bibliography): (rel, cached)
-                       for rel, cached in todo}
-            done = 0
-            for future in concurrent.futures.as_completed(futures):
-                rel, cached = futures[future]
-                try:
-                    result = future.result()
-                except (CellError, pandoc.PandocError, ValueError) as exc:
-                    for f in futures:
-                        f.cancel()
-                    raise BuildError(str(exc)) from None
-                done += 1
-                log(f"  [{done}/{len(todo)}] {rel} ({result['seconds']:.1f} s)")
-                cached.write_text(json.dumps(result), encoding="utf-8")
-                results[rel] = result
-    _write_site(cfg, out, results)
-    problems = check_links(out)
-    if problems:
-        raise BuildError("broken internal links:\n" + "\n".join(problems))
+    with publish.lock(cache_dir / "build.lock", log):
+        publish.recover(out)
+        cache.sweep(cache_dir)
+        results, rendered = _render(root, cfg, cache_dir, jobs, use_cache, log)
+        _publish(cfg, out, results)
     seconds = time.perf_counter() - started
-    log(f"built {len(pages)} pages into {out} in {seconds:.1f} s")
-    return {"pages": len(pages), "rendered": len(todo), "seconds": seconds, "out": out}
+    log(f"built {len(results)} pages into {out} in {seconds:.1f} s")
+    return {"pages": len(results), "rendered": rendered, "seconds": seconds, "out": out}
+
+
+def _publish(cfg: config.SiteConfig, out: Path, results: dict[str, dict]) -> None:
+    """Write the site beside ``out``, check it, and swap it in only if every internal link resolves."""
+    new = publish.staging(out)
+    try:
+        _write_site(cfg, new, results)
+        problems = check_links(new)
+        if problems:
+            raise BuildError("broken internal links: " + "; ".join(problems))
+        publish.swap(new, out)
+    finally:
+        publish.recover(out)  # whatever stopped us, and wherever: the previous site or the new one is at ``out``
 
 
 def _write_site(cfg: config.SiteConfig, out: Path, results: dict[str, dict]) -> None:
-    if out.exists():
-        shutil.rmtree(out)
-    (out / "assets").mkdir(parents=True)
+    """Write the pages, assets and search index of ``results`` (sorted by page) into the empty directory ``out``."""
+    (out / "assets").mkdir()
     titles = {page.html_path(rel): str(r["meta"].get("title", rel)) for rel, r in results.items()}
     index = []
-    for rel, r in sorted(results.items()):
+    for rel, r in results.items():
         target = page.html_path(rel)
         dest = out / target
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -129,8 +165,9 @@ LINK = re.compile(r'(?:href|src)="([^"]+)"')
 
 
 def check_links(out: Path) -> list[str]:
-    """Every relative href/src in the output that points to a missing file or anchor."""
+    """Every relative href/src in the output that points to a missing file or anchor, or out of the site."""
     problems = []
+    site = out.resolve()
     ids: dict[Path, set[str]] = {}
     for file in sorted(out.rglob("*.html")):
         text = file.read_text(encoding="utf-8")
@@ -142,14 +179,26 @@ def check_links(out: Path) -> list[str]:
             path, _, anchor = target.partition("#")
             dest = (file.parent / html.unescape(path)).resolve() if path else file.resolve()
             rel = file.relative_to(out).as_posix()
-            if not dest.exists():
-                problems.append(f"  {rel}: {target} (no such file)")
+            if not dest.is_relative_to(site):
+                problems.append(f"{rel}: {target} (outside the site)")
+            elif not dest.exists():
+                problems.append(f"{rel}: {target} (no such file)")
             elif anchor and dest.suffix == ".html" and anchor not in ids.get(dest, set()):
-                problems.append(f"  {rel}: {target} (no element with id '{anchor}')")
+                problems.append(f"{rel}: {target} (no element with id '{anchor}')")
     return problems
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM: stops a build the way Ctrl-C does."""
+
+
+def _terminate(signum, frame):
+    raise Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
+    """The command line: 0 when the site was published, 1 with a one-line ``error:`` when it was not,
+    130 after Ctrl-C and 143 after SIGTERM (kernels stopped, previous site left in place)."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m qmdrender", description="Render the Quarto site without Quarto.")
@@ -158,10 +207,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="pages rendered in parallel (default 2)")
     parser.add_argument("--no-cache", action="store_true", help="execute every page even if unchanged")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         report = build(args.root.resolve(), args.out, jobs=args.jobs, use_cache=not args.no_cache)
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt as exc:
+        print("error: interrupted; the previous site was left in place", file=sys.stderr)
+        return 143 if isinstance(exc, Terminated) else 130
     print(f"open {report['out'] / 'index.html'}")
     return 0

@@ -12,12 +12,16 @@ INLINE = re.compile(r"`\{python\}\s+([^`]+)`")
 OPTION = re.compile(r"^#\|\s*([\w-]+)\s*:\s*(.*)$")
 
 
+class PageError(ValueError):
+    """The page cannot be read or parsed: the message names the file (and the line where there is one)."""
+
+
 @dataclasses.dataclass
 class Cell:
     index: int
     code: str
     options: dict
-    line: int
+    line: int  # of the opening fence, counted from the top of the .qmd file (1-based)
 
 
 @dataclasses.dataclass
@@ -27,6 +31,18 @@ class Page:
     chunks: list  # str (markdown) or Cell, in order
 
 
+def decode(path: str, data: bytes) -> str:
+    """The text of page ``path`` from its bytes; refuses pages that are not UTF-8 or have no content."""
+    try:
+        text = data.decode("utf-8-sig")  # a byte-order mark is not part of the text
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise PageError(f"{path}:{line}: not valid UTF-8 (byte {exc.start}); save the page as UTF-8") from None
+    if not text.strip():
+        raise PageError(f"{path}: the page is empty; give it content or delete it")
+    return text
+
+
 def _option_value(text: str):
     try:
         return yaml.safe_load(text)
@@ -34,16 +50,29 @@ def _option_value(text: str):
         return text.strip()
 
 
+def _front_matter(path: str, text: str) -> tuple[dict, int]:
+    """(metadata, number of lines it takes, closing ``---`` included); ({}, 0) when there is none."""
+    if not text.startswith("---"):
+        return {}, 0
+    end = text.find("\n---", 3)
+    if end == -1:
+        return {}, 0
+    try:
+        meta = yaml.safe_load(text[3:end]) or {}
+    except yaml.YAMLError as exc:
+        raise PageError(f"{path}: invalid YAML front matter: {' '.join(str(exc).split())}") from None
+    if not isinstance(meta, dict):
+        raise PageError(f"{path}: the front matter must be a YAML mapping, got {type(meta).__name__}")
+    return meta, text[:end + 4].count("\n") + 1
+
+
 def parse(path: str, text: str) -> Page:
     """Split ``text`` into front matter and an ordered list of markdown strings and cells."""
-    meta: dict = {}
-    body = text
-    if text.startswith("---"):
-        end = text.find("\n---", 3)
-        if end != -1:
-            meta = yaml.safe_load(text[3:end]) or {}
-            body = text[end + 4:].lstrip("\n")
-    lines = body.split("\n")
+    meta, skipped = _front_matter(path, text)
+    lines = text.split("\n")[skipped:]
+    while skipped and lines and not lines[0]:  # blank lines after the front matter are not part of the body
+        lines.pop(0)
+        skipped += 1
     chunks: list = []
     buf: list[str] = []
     i, count = 0, 0
@@ -58,7 +87,7 @@ def parse(path: str, text: str) -> Page:
                 code.append(lines[i])
                 i += 1
             if i == len(lines):
-                raise ValueError(f"{path}:{start + 1}: unclosed ```{{python}} cell")
+                raise PageError(f"{path}:{skipped + start + 1}: unclosed ```{{python}} cell")
             options = {}
             while code and OPTION.match(code[0]):
                 key, value = OPTION.match(code.pop(0)).groups()
@@ -67,7 +96,7 @@ def parse(path: str, text: str) -> Page:
                 chunks.append("\n".join(buf))
                 buf = []
             count += 1
-            chunks.append(Cell(index=count, code="\n".join(code), options=options, line=start + 1))
+            chunks.append(Cell(index=count, code="\n".join(code), options=options, line=skipped + start + 1))
         else:
             buf.append(lines[i])
         i += 1
