@@ -3,11 +3,14 @@
 Each region's cost and carbon per node-year come from ``EconomicsModel`` and
 ``SustainabilityModel`` (its grid's price, PUE and carbon intensity, at
 ``Assumptions.serving_utilization`` unless told); they are
-linear in the node count, so the best split puts the bulk of the nodes on at
-most two regions and one node on each other region redundancy asks for; the
-search tries every pair (O(R³) for R regions, at most 64; the node count only
-enters a closed form) and keeps the cheapest (or greenest) split meeting all
-constraints.  When none does, the result says
+linear in the node count, so the linear programme's optimum puts the bulk of
+the nodes on at most two regions and one node on each other region redundancy
+asks for; the search tries every pair (O(R³) for R regions, at most 64; the
+node count only enters a closed form) and keeps the cheapest (or greenest)
+split meeting all constraints.  In whole nodes, with one of the budget and the
+carbon cap, it finds a split whenever one exists, within one node's spread of
+the optimum (checked against enumerating every split); with both, a split that
+meets them only by spreading over three or more regions can be missed.  When none does, the result says
 which constraint cannot be met and by how much.
 """
 
