@@ -474,9 +474,9 @@ TTFT_SLA = _Amount("ttft_p99", "s", MAX_SLA, "2s")
 ITL_SLA = _Amount("itl", "s", MAX_SLA, "50ms")
 
 
-def _serving_options(p: argparse.ArgumentParser, max_rate: float) -> None:
+def _serving_options(p: argparse.ArgumentParser) -> None:
     """The request shape, SLAs and speculation shared by ``serve`` and ``plan-serving``."""
-    rate = _Real("rate", 0, max_rate, "requests per second")
+    rate = _Real("rate", 0, MAX_RATE, "requests per second")
     inp, out = _Whole("input_len", 1, MAX_TOKENS, "tokens"), _Whole("output_len", 1, MAX_TOKENS, "tokens")
     draft = _Whole("draft_tokens", 1, MAX_DRAFT_TOKENS, "tokens")
     acceptance = _Real("acceptance_rate", 0, 1, "probability", low_open=False)
@@ -528,7 +528,7 @@ def parser() -> argparse.ArgumentParser:
                         epilog=EXAMPLES["serve"], formatter_class=fmt)
     se.add_argument("model", help=f"a transformer, e.g. {', '.join(Models.names()[:4])}")
     se.add_argument("hardware", help="a device (H100) or a node (DGX_H100) whose GPUs one replica splits")
-    _serving_options(se, MAX_RATE)
+    _serving_options(se)
     se.add_argument("--batch-size", type=BATCH, help=f"requests a replica runs at once, {BATCH.range} "
                     f"({_default('replica_concurrency')})")
     se.add_argument("--precision", help=f"e.g. fp16, fp8, int4 ({_default('precision')})")
@@ -547,7 +547,7 @@ def parser() -> argparse.ArgumentParser:
     ps = sub.add_parser("plan-serving", help="search nodes x precision x TP x PP x batch x replicas for the cheapest "
                         "deployment meeting a rate and SLAs", epilog=EXAMPLES["plan-serving"], formatter_class=fmt)
     ps.add_argument("model", help=f"a transformer, e.g. {', '.join(Models.names()[:4])}")
-    _serving_options(ps, MAX_RATE)
+    _serving_options(ps)
     ps.add_argument("--nodes", type=_Names("DGX_H100,DGX_A100"), help="comma-separated nodes (default: every "
                     f"priced node: {', '.join(Systems.Nodes.names())})")
     ps.add_argument("--precisions", type=_Names("fp8,bf16"), help="comma-separated "

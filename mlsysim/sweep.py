@@ -82,14 +82,6 @@ MAX_SWEEP_STEPS = 100_000
 """The most decode steps one sweep prices (each is a cost-core solve of some microseconds; grids are free)."""
 
 
-def _each(name: str, values, cls, what: str) -> list:
-    """``values`` as a list of ``cls`` instances, or an error naming ``name``."""
-    listed = validate.items(name, values, what)
-    for v in listed:
-        validate.instance(f"{name}[…]", v, cls, what)
-    return listed
-
-
 def sweep_serving(models, nodes, precisions, batch_sizes, seq_lens, grids, *, efficiency=None,
                   utilization: float | None = None, assumptions: Assumptions | None = None) -> SweepResult:
     """Every model × node × precision × batch × context × grid for one-GPU serving replicas; a context longer
@@ -102,9 +94,9 @@ def sweep_serving(models, nodes, precisions, batch_sizes, seq_lens, grids, *, ef
     power figure.
     """
     assumptions = resolve(assumptions)
-    models = _each("models", models, TransformerWorkload, "transformers such as [Models.Llama3_8B]")
-    nodes = _each("nodes", nodes, Node, "nodes such as [Systems.Nodes.DGX_H100]")
-    grids = _each("grids", grids, (GridProfile, Datacenter), "grids such as [Infra.Quebec]")
+    models = validate.instances("models", models, TransformerWorkload, "transformers such as [Models.Llama3_8B]")
+    nodes = validate.instances("nodes", nodes, Node, "nodes such as [Systems.Nodes.DGX_H100]")
+    grids = validate.instances("grids", grids, (GridProfile, Datacenter), "grids such as [Infra.Quebec]")
     precisions = [check_precision(p, "precisions")
                   for p in validate.items("precisions", precisions, "precision names, e.g. ['fp16', 'fp8']")]
     batch = np.asarray(validate.positive_ints("batch_sizes", batch_sizes), dtype=float)

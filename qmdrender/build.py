@@ -168,12 +168,10 @@ def check_links(out: Path) -> list[str]:
     """Every relative href/src in the output that points to a missing file or anchor, or out of the site."""
     problems = []
     site = out.resolve()
-    ids: dict[Path, set[str]] = {}
-    for file in sorted(out.rglob("*.html")):
-        text = file.read_text(encoding="utf-8")
-        ids[file.resolve()] = set(re.findall(r'\sid="([^"]+)"', text))
-    for file in sorted(out.rglob("*.html")):
-        for target in LINK.findall(file.read_text(encoding="utf-8")):
+    texts = {file: file.read_text(encoding="utf-8") for file in sorted(out.rglob("*.html"))}
+    ids = {file.resolve(): set(re.findall(r'\sid="([^"]+)"', text)) for file, text in texts.items()}
+    for file, text in texts.items():
+        for target in LINK.findall(text):
             if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) or target.startswith("//"):
                 continue
             path, _, anchor = target.partition("#")

@@ -433,16 +433,10 @@ class Assumptions:
             Precisions.from_shorthand(getattr(self, name))
         for name in self.deployment_precisions.split(","):
             Precisions.from_shorthand(name.strip())
-        for name in ("batch_size", "tensor_parallel", "pipeline_parallel", "plans_ranked", "seq_len",
-                     "global_batch", "micro_batch", "request_input_tokens", "request_output_tokens",
-                     "replica_concurrency", "kv_block_tokens", "virtual_stages", "context_parallel"):
-            value = getattr(self, name)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise InvalidArgumentError(name, value, "a positive whole number")
         for name in ("serving_memory_reserve", "pruning_sparsity", "training_memory_reserve"):
             if not 0.0 <= getattr(self, name) < 1.0:
                 raise InvalidArgumentError(name, getattr(self, name), "a fraction in [0, 1)")
-        if not (isinstance(self.moe_imbalance, (int, float)) and 1.0 <= self.moe_imbalance < float("inf")):
+        if self.moe_imbalance < 1.0:  # finite and a number: _check_types
             raise InvalidArgumentError("moe_imbalance", self.moe_imbalance, "a finite ratio of at least 1")
         if self.fleet_activity not in ACTIVITIES:
             raise UnknownNameError("fleet_activity", str(self.fleet_activity), ACTIVITIES)
@@ -451,7 +445,7 @@ class Assumptions:
             raise InvalidArgumentError("accelerator_power_fractions", self.accelerator_power_fractions,
                                        f"one fraction of TDP in (0, 1] for each of {', '.join(ACTIVITIES)}")
         rates = dict(self.component_failures_per_1000_days)
-        if set(rates) != set(FAILURE_COMPONENTS) or not all(0.0 <= v < float("inf") for v in rates.values()):
+        if set(rates) != set(FAILURE_COMPONENTS):  # each rate finite and non-negative: _check_types
             raise InvalidArgumentError("component_failures_per_1000_days", self.component_failures_per_1000_days,
                                        f"one finite, non-negative rate for each of {', '.join(FAILURE_COMPONENTS)}")
         inf = float("inf")
@@ -474,7 +468,7 @@ class Assumptions:
             raise InvalidArgumentError("distillation_size_ratio", self.distillation_size_ratio, "a fraction in (0, 1)")
         for name in ("kernel_launch_s", "kernel_gap_s"):
             table = dict(getattr(self, name))
-            if set(table) != set(DEVICE_CLASSES) or any(v < 0 for v in table.values()):
+            if set(table) != set(DEVICE_CLASSES):  # each time finite and non-negative: _check_types
                 raise InvalidArgumentError(name, getattr(self, name),
                                            f"one non-negative time in seconds for each of {', '.join(DEVICE_CLASSES)}")
         object.__setattr__(self, "_per_kernel", (dict(self.kernel_launch_s), dict(self.kernel_gap_s)))

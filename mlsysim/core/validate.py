@@ -78,6 +78,14 @@ def items(name: str, values: Any, what: str) -> list:
     return listed
 
 
+def instances(name: str, values: Any, cls: type | tuple[type, ...], what: str) -> list:
+    """``values`` as a list (see :func:`items`) whose every entry is a ``cls``, or an error naming ``name``."""
+    listed = items(name, values, what)
+    for value in listed:
+        instance(f"{name}[…]", value, cls, what)
+    return listed
+
+
 def mapping(name: str, value: Any, expected: str) -> dict:
     """``value`` if it is a dict, else an error naming ``name``."""
     if not isinstance(value, dict):

@@ -128,8 +128,8 @@ class DeploymentSearch:
         if speculative is not None:
             validate.instance("speculative", speculative, SpeculativeDecoding, "SpeculativeDecoding(4, 0.7) or None")
         specs: list[SpeculativeDecoding | None] = [None] if speculative is None else [None, speculative]
-        designs_asked = (len(node_list) * len(precs) * len(tp_list or range(8)) * len(pp_list or range(2))
-                         * len(batch_list) * len(specs))
+        designs_asked = sum(len(tp_list or _default_tps(n)) for n in node_list) * len(pp_list or DEFAULT_PPS) \
+            * len(precs) * len(batch_list) * len(specs)
         if designs_asked > MAX_DESIGNS:
             raise InvalidArgumentError("batches", f"{designs_asked:,} designs", f"at most {MAX_DESIGNS:,} designs "
                                        "(nodes × precisions × tp_sizes × pp_sizes × batches): narrow a list")
@@ -167,10 +167,7 @@ def _nodes(nodes) -> list[Node]:
         return [n for _, n in Nodes.items() if n.unit_cost is not None or n.accelerator.unit_cost is not None]
     if isinstance(nodes, Node):
         nodes = [nodes]
-    out = validate.items("nodes", nodes, "nodes such as [Systems.Nodes.DGX_H100]")
-    for n in out:
-        validate.instance("nodes[…]", n, Node, "a node such as Systems.Nodes.DGX_H100")
-    return out
+    return validate.instances("nodes", nodes, Node, "nodes such as [Systems.Nodes.DGX_H100]")
 
 
 def _names(name: str, given, default: str) -> list[str]:
@@ -185,13 +182,22 @@ def _usd_per_gpu_hour(node: Node, site, a: Assumptions) -> float:
                                   assumptions=a).usd_per_gpu_hour
 
 
+DEFAULT_PPS = (1, 2)
+"""Pipeline stages tried when the caller names none."""
+
+
+def _default_tps(node: Node) -> list[int]:
+    """Tensor-parallel sizes tried when the caller names none: the powers of two up to the node's GPUs."""
+    gpus = node.accelerators_per_node
+    return [2 ** k for k in range(gpus.bit_length()) if 2 ** k <= gpus]
+
+
 def _price_designs(model, nodes, precs, tp_sizes, pp_sizes, batches, specs, n_in, n_out, efficiency, a) -> list[dict]:
     """Every valid design priced once by the request cost (replica counts come later, vectorized)."""
     designs = []
     for node, prec in itertools.product(nodes, precs):
-        gpus = node.accelerators_per_node
-        tps = tp_sizes or [2 ** k for k in range(gpus.bit_length()) if 2 ** k <= gpus]
-        pps = pp_sizes or [1, 2]
+        tps = tp_sizes or _default_tps(node)
+        pps = pp_sizes or DEFAULT_PPS
         for tp, pp, spec in itertools.product(tps, pps, specs):
             if not _splits(model, spec, node, tp, pp):
                 continue
@@ -249,7 +255,8 @@ def _evaluate(designs: list[dict], rate: float, n_out: int, ttft_max: float, itl
     least_stable = (np.floor(rate * np.maximum(g, prefill)) + 1).astype(int)
     bound = 4 * least_stable + 8
     counts = [_replica_counts(int(lo), int(hi)) for lo, hi in zip(least_stable, bound, strict=True)]
-    idx = np.repeat(np.arange(len(designs)), [c.size for c in counts])
+    sizes = [c.size for c in counts]
+    idx = np.repeat(np.arange(len(designs)), sizes)
     replicas = np.concatenate(counts).astype(float)
     lam = rate / replicas
     busy = lam * prefill[idx]
@@ -277,7 +284,7 @@ def _evaluate(designs: list[dict], rate: float, n_out: int, ttft_max: float, itl
             usd_per_hour=float(usd_hour[i]), usd_per_mtok=float(usd_mtok[i]), feasible=bool(ok[i]),
             reason="" if ok[i] else _violation(d, u, float(ttft[i]), float(mean_itl[i]), ttft_max, itl_max))
 
-    starts = np.concatenate([[0], np.cumsum([c.size for c in counts])])
+    starts = np.concatenate([[0], np.cumsum(sizes)])
     keep = []
     for j in range(len(designs)):  # each design at its fewest replicas that meet everything
         good = np.flatnonzero(ok[starts[j]:starts[j + 1]])

@@ -46,7 +46,7 @@ import numpy as np
 from .. import formulas
 from ..core import validate
 from ..core.assumptions import DP_ALGORITHMS, RECOMPUTES, SHARDINGS, Assumptions, resolve
-from ..core.errors import InvalidArgumentError, UnknownNameError
+from ..core.errors import InvalidArgumentError
 from ..core.precision import Precisions
 from ..core.units import BYTES_LADDER, Quantity, quantity, readable, ureg
 from ..cost import price, step_cost
@@ -167,8 +167,7 @@ def prepare(model, fleet, batch_size, seq_len, precision, efficiency, overlap_co
     eff = validate.optional_fraction("efficiency", efficiency)
     optimizer = a.optimizer if optimizer is None else optimizer
     validate.choice("optimizer", optimizer, formulas.OPTIMIZER_STATE_BYTES)
-    if dp_algorithm not in DP_ALGORITHMS:
-        raise UnknownNameError("dp_algorithm", str(dp_algorithm), DP_ALGORITHMS)
+    validate.choice("dp_algorithm", dp_algorithm, DP_ALGORITHMS)
     if overlap_comm is None or isinstance(overlap_comm, bool):
         overlap = a.dp_overlap if overlap_comm in (None, True) else 0.0
     else:
@@ -201,10 +200,8 @@ def check_plan(s: _Setup, *, tp_size=None, pp_size=None, dp_size=None, cp_size=N
     mbs = validate.positive_int("micro_batch_size", a.micro_batch if micro_batch_size is None else micro_batch_size)
     recompute = a.recompute if recompute is None else recompute
     sharding = a.optimizer_sharding if optimizer_sharding is None else optimizer_sharding
-    if recompute not in RECOMPUTES:
-        raise UnknownNameError("recompute", str(recompute), RECOMPUTES)
-    if sharding not in SHARDINGS:
-        raise UnknownNameError("optimizer_sharding", str(sharding), SHARDINGS)
+    validate.choice("recompute", recompute, RECOMPUTES)
+    validate.choice("optimizer_sharding", sharding, SHARDINGS)
     if tp > node.accelerators_per_node:
         raise InvalidArgumentError("tp_size", tp, f"at most {node.accelerators_per_node}, the GPUs in one {node.name} "
                                    "(tensor parallelism stays on the intra-node link)")
@@ -239,8 +236,7 @@ def check_plan(s: _Setup, *, tp_size=None, pp_size=None, dp_size=None, cp_size=N
     v = validate.positive_int("virtual_stages", a.virtual_stages if virtual_stages is None else virtual_stages)
     if schedule is None:
         schedule = "interleaved" if v > 1 else a.pipeline_schedule
-    if schedule not in SCHEDULES:
-        raise UnknownNameError("schedule", str(schedule), SCHEDULES)
+    validate.choice("schedule", schedule, SCHEDULES)
     if schedule == "interleaved":
         if v < 2:
             raise InvalidArgumentError("virtual_stages", v, "at least 2 for the interleaved schedule")

@@ -81,11 +81,10 @@ class PlacementOptimizer:
         need = validate.positive_int("min_regions", min_regions)
         if objective not in ("cost", "carbon"):
             raise InvalidArgumentError("objective", objective, "'cost' or 'carbon'")
-        grids = validate.items("regions", regions, "grids or datacenters, e.g. [Infra.Quebec, Infra.US_Avg]")
+        grids = validate.instances("regions", regions, (GridProfile, Datacenter),
+                                   "grids or datacenters, e.g. [Infra.Quebec, Infra.US_Avg]")
         if len(grids) > MAX_REGIONS:
             raise InvalidArgumentError("regions", f"{len(grids)} regions", f"at most {MAX_REGIONS} regions")
-        for g in grids:
-            validate.instance("regions[…]", g, (GridProfile, Datacenter), "a grid or datacenter such as Infra.Quebec")
         if need > len(grids) or need > total:
             raise InvalidArgumentError("min_regions", need, f"at most {min(len(grids), total)} (regions and nodes available)")
         names = [g.region_name for g in grids]

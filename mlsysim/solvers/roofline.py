@@ -27,7 +27,7 @@ from typing import Literal
 
 from ..core import validate
 from ..core.assumptions import Assumptions, resolve
-from ..core.errors import InvalidArgumentError, UnknownNameError
+from ..core.errors import InvalidArgumentError
 from ..core.precision import Precisions
 from ..core.units import BYTES_LADDER, ENERGY_LADDER, Quantity, quantity, readable
 from ..cost import StepBreakdown, StepCost, step_cost
@@ -121,8 +121,7 @@ class SingleNodeModel:
         batch = validate.positive_int("batch_size", a.batch_size if batch_size is None else batch_size)
         eff = validate.optional_fraction("efficiency", efficiency)
         mem_eff = validate.optional_fraction("memory_efficiency", memory_efficiency)
-        if mode not in ("inference", "training"):
-            raise UnknownNameError("mode", str(mode), ["inference", "training"])
+        validate.choice("mode", mode, ("inference", "training"))
         optimizer = a.optimizer if optimizer is None else optimizer
         validate.choice("optimizer", optimizer, OPTIMIZER_STATE_BYTES)
         tax = hardware.si.dispatch_tax if dispatch_tax is None else validate.quantity_in(

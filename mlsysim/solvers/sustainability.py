@@ -26,7 +26,7 @@ import dataclasses
 from .. import formulas
 from ..core import validate
 from ..core.assumptions import ACTIVITIES, Assumptions, resolve
-from ..core.errors import InvalidArgumentError, UnknownNameError
+from ..core.errors import InvalidArgumentError
 from ..core.units import Quantity, quantity, si
 from ..infra.types import Datacenter, GridProfile
 from ..systems.types import Fleet, Node
@@ -119,8 +119,7 @@ def node_draw_w(node: Node, activity: str, assumptions: Assumptions | None = Non
         (5600, 7752)
     """
     a = resolve(assumptions)
-    if activity not in ACTIVITIES:
-        raise UnknownNameError("activity", str(activity), ACTIVITIES)
+    validate.choice("activity", activity, ACTIVITIES)
     rated, tdp = node_power_w(node, a), node.accelerator.si.tdp
     if rated is None or tdp is None:
         raise InvalidArgumentError("fleet", node.name, "a node whose accelerator has a TDP")

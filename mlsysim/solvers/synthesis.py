@@ -16,7 +16,7 @@ import warnings
 
 from ..core import validate
 from ..core.assumptions import Assumptions, resolve
-from ..core.errors import InvalidArgumentError, UnknownNameError
+from ..core.errors import InvalidArgumentError
 from ..core.precision import Precisions, check_precision
 from ..core.units import BANDWIDTH_LADDER, BYTES_LADDER, FLOP_RATE_LADDER, Quantity, readable
 from ..cost import totals
@@ -64,8 +64,7 @@ class SynthesisSolver:
         eff = a.gemm_efficiency.ceiling if efficiency is None else validate.fraction("efficiency", efficiency)
         mem_eff = (a.memory_efficiency.ceiling if memory_efficiency is None
                    else validate.fraction("memory_efficiency", memory_efficiency))
-        if mode not in ("inference", "training"):
-            raise UnknownNameError("mode", str(mode), ["inference", "training"])
+        validate.choice("mode", mode, ("inference", "training"))
         if isinstance(model, TransformerWorkload):
             seq: int | None = seq_length(model, seq_len, a)
         elif seq_len is not None:
