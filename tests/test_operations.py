@@ -156,7 +156,7 @@ def test_embodied_carbon_of_one_node_and_of_blooms_training():
     r = sustain.solve(node, days, Infra.France)
     # 150 kg per GPU and 2,500 kg per server over 6 years at 85 % use: 3.64 t + 7.57 t as published
     assert r.embodied_carbon.to("t").magnitude == pytest.approx(11.2, abs=0.05)
-    assert r.total_carbon == r.carbon_footprint + r.embodied_carbon
+    assert r.total_carbon == r.operational_carbon + r.embodied_carbon
 
 
 def test_tco_adds_up_and_depreciates():

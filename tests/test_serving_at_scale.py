@@ -169,7 +169,7 @@ def test_pipeline_chains_stages_and_calls_back():
 
 def test_explainer_terms_add_up_to_the_total():
     def carbon(grid, days):
-        return SustainabilityModel().solve(Systems.Clusters.Research_256, days, grid).carbon_footprint
+        return SustainabilityModel().solve(Systems.Clusters.Research_256, days, grid).operational_carbon
 
     r = explain(carbon, {"grid": Infra.US_Avg, "days": 30}, {"grid": Infra.Quebec, "days": 60})
     total = sum((t["contribution"] for t in r.terms), 0 * r.total_change)

@@ -191,3 +191,55 @@ def parse_quantity(text: str) -> pint.Quantity:
     except pint.PintError as exc:
         raise ValueError(str(exc)) from None
     return ureg.Quantity(float(match["number"]), units)
+
+
+class NumberIn(float):
+    """A plain float in the unit its field's name carries, that can still convert.
+
+    Result fields named for a unit (``total_energy_kwh``, ``carbon_footprint_kg``,
+    ``water_usage_liters``) hold one of these: it formats and computes as the
+    number in that unit, so ``f"{r.total_energy_kwh:,.0f} kWh"`` reads
+    ``282,198 kWh``, and it converts on request, so ``r.total_energy_kwh.to("MWh")``
+    is a Quantity.  The result's unit-free field beside it (``total_energy``)
+    is the Quantity itself.
+
+    Example:
+        >>> from mlsysim.core.units import NumberIn
+        >>> e = NumberIn(282198.4, "kWh")
+        >>> f"{e:,.0f} kWh", f"{e.to('MWh'):.1f}", e.magnitude
+        ('282,198 kWh', '282.2 MWh', 282198.4)
+    """
+
+    __slots__ = ("_unit",)
+    _unit: str
+
+    def __new__(cls, value: float, unit: str) -> NumberIn:
+        number = super().__new__(cls, value)
+        number._unit = unit
+        return number
+
+    def __reduce__(self):
+        return NumberIn, (float(self), self._unit)
+
+    @property
+    def magnitude(self) -> float:
+        """The number itself, as a plain float (what ``Quantity.magnitude`` gives)."""
+        return float(self)
+
+    @property
+    def units(self) -> pint.Unit:
+        """The unit the number is in."""
+        return ureg.Unit(self._unit)
+
+    @property
+    def quantity(self) -> pint.Quantity:
+        """The number with its unit."""
+        return quantity(float(self), self._unit)
+
+    def to(self, units: str) -> pint.Quantity:
+        """The Quantity in ``units``: ``NumberIn(1500, "kWh").to("MWh")`` is 1.5 MWh."""
+        return self.quantity.to(units)
+
+    def m_as(self, units: str) -> float:
+        """The magnitude in ``units``, as a float."""
+        return float(self.quantity.m_as(units))

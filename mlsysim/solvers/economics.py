@@ -23,7 +23,7 @@ from .. import formulas
 from ..core import validate
 from ..core.assumptions import Assumptions, resolve
 from ..core.errors import InvalidArgumentError
-from ..core.units import si
+from ..core.units import NumberIn, Quantity, quantity, si
 from ..systems.types import Fleet, Node
 from .result import Result
 from .sustainability import activity_and_utilization, fleet_energy, node_power_w, resolve_site
@@ -43,10 +43,11 @@ class EconomicsResult(Result):
     capex_usd: float
     opex_energy_usd: float
     opex_maintenance_usd: float
-    tco_usd: float
+    tco: Quantity  # total cost of ownership over the duration, as a Quantity in USD
+    tco_usd: NumberIn
     usd_per_gpu_hour: float  # TCO over the accelerator-hours of the duration, comparable with cloud prices
-    energy_kwh: float
-    carbon_footprint_kg: float
+    energy_kwh: NumberIn
+    carbon_footprint_kg: NumberIn
 
     def usd_per_million_tokens(self, tokens_per_gpu_second: float) -> float:
         """TCO per million tokens when each accelerator produces ``tokens_per_gpu_second`` on average over the
@@ -153,8 +154,9 @@ class EconomicsModel:
             capex_usd=capex,
             opex_energy_usd=opex_energy,
             opex_maintenance_usd=opex_maint,
-            tco_usd=tco,
+            tco=quantity(tco, "USD"),
+            tco_usd=NumberIn(tco, "USD"),
             usd_per_gpu_hour=tco / (fleet.total_accelerators * days * 24.0),
-            energy_kwh=energy,
-            carbon_footprint_kg=formulas.carbon_emissions(energy, site.grid.kg_co2e_per_kwh),
+            energy_kwh=NumberIn(energy, "kWh"),
+            carbon_footprint_kg=NumberIn(formulas.carbon_emissions(energy, site.grid.kg_co2e_per_kwh), "kg"),
         )

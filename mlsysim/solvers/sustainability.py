@@ -27,7 +27,7 @@ from .. import formulas
 from ..core import validate
 from ..core.assumptions import ACTIVITIES, Assumptions, resolve
 from ..core.errors import InvalidArgumentError
-from ..core.units import Quantity, quantity, si
+from ..core.units import NumberIn, Quantity, quantity, si
 from ..infra.types import Datacenter, GridProfile
 from ..systems.types import Fleet, Node
 from .result import Result
@@ -35,7 +35,13 @@ from .result import Result
 
 @dataclasses.dataclass(frozen=True)
 class SustainabilityResult(Result):
-    """Energy (kWh: accelerators, IT, facility), carbon (kg and t CO2e) and water (L) of a fleet over a duration."""
+    """Energy (accelerators, IT, facility), carbon (operational and embodied) and water of a fleet over a duration.
+
+    Fields whose names carry a unit are plain numbers in that unit (``total_energy_kwh`` in kWh,
+    ``carbon_footprint_kg`` in kg, ``carbon_footprint`` in tonnes, ``water_usage_liters`` in litres), so
+    ``f"{r.total_energy_kwh:,.0f} kWh"`` reads right; each also converts (``r.total_energy_kwh.to("MWh")``).
+    The Quantity sits beside it under a unit-free name (``total_energy``, ``operational_carbon``, ``water_usage``).
+    """
 
     region_name: str
     facility: str
@@ -43,17 +49,22 @@ class SustainabilityResult(Result):
     activity: str
     utilization: float
     average_it_power: Quantity
-    accelerator_energy_kwh: Quantity
-    it_energy_kwh: Quantity
-    total_energy_kwh: Quantity
+    accelerator_energy: Quantity  # the accelerators alone
+    it_energy: Quantity  # the whole nodes: accelerators, hosts, network
+    total_energy: Quantity  # the facility: IT × PUE
+    accelerator_energy_kwh: NumberIn
+    it_energy_kwh: NumberIn
+    total_energy_kwh: NumberIn
     pue: float
     carbon_intensity: Quantity
-    carbon_footprint_kg: float
-    carbon_footprint: Quantity
+    operational_carbon: Quantity  # facility energy × the grid's life-cycle intensity
+    carbon_footprint_kg: NumberIn
+    carbon_footprint: NumberIn  # tonnes
     direct_carbon_footprint: Quantity | None
     embodied_carbon: Quantity  # manufacturing emissions this duration of use carries
-    total_carbon: Quantity  # operational (carbon_footprint) + embodied
-    water_usage_liters: float
+    total_carbon: Quantity  # operational + embodied
+    water_usage: Quantity
+    water_usage_liters: NumberIn
     mfu: float | None
     energy_per_model_flop: Quantity | None
 
@@ -171,8 +182,8 @@ class SustainabilityModel:
 
         Example:
             >>> r = SustainabilityModel().solve(Systems.Clusters.Research_256, 30, Infra.Quebec)
-            >>> f"{r.total_energy_kwh:,.0f}"
-            '282,198 kWh'
+            >>> f"{r.total_energy_kwh:,.0f} kWh", f"{r.total_energy.to('MWh'):.0f}"
+            ('282,198 kWh', '282 MWh')
         """
         a = resolve(assumptions)
         validate.instance("fleet", fleet, Fleet, "a fleet such as Systems.Clusters.Research_256")
@@ -191,6 +202,7 @@ class SustainabilityModel:
             per_flop = quantity(e.facility_kwh * 3.6e6 / useful * 1e12, "pJ/flop")
         embodied_kg = formulas.embodied_carbon(node_embodied_kg(fleet.node, a), fleet.count, days,
                                                a.embodied_lifetime_years, a.embodied_usage_fraction)
+        water = formulas.water_use(e.it_kwh, site.liters_per_kwh)
         return SustainabilityResult(
             region_name=site.region_name,
             facility=site.facility.name if site.facility else site.name,
@@ -198,18 +210,23 @@ class SustainabilityModel:
             activity=act,
             utilization=u,
             average_it_power=quantity(e.it_w / 1e3, "kW"),
-            accelerator_energy_kwh=quantity(e.accelerator_kwh, "kWh"),
-            it_energy_kwh=quantity(e.it_kwh, "kWh"),
-            total_energy_kwh=quantity(e.facility_kwh, "kWh"),
+            accelerator_energy=quantity(e.accelerator_kwh, "kWh"),
+            it_energy=quantity(e.it_kwh, "kWh"),
+            total_energy=quantity(e.facility_kwh, "kWh"),
+            accelerator_energy_kwh=NumberIn(e.accelerator_kwh, "kWh"),
+            it_energy_kwh=NumberIn(e.it_kwh, "kWh"),
+            total_energy_kwh=NumberIn(e.facility_kwh, "kWh"),
             pue=site.site_pue,
             carbon_intensity=grid.carbon_intensity,
-            carbon_footprint_kg=carbon_kg,
-            carbon_footprint=quantity(carbon_kg / 1e3, "t"),
+            operational_carbon=quantity(carbon_kg / 1e3, "t"),
+            carbon_footprint_kg=NumberIn(carbon_kg, "kg"),
+            carbon_footprint=NumberIn(carbon_kg / 1e3, "t"),
             direct_carbon_footprint=(None if direct is None else quantity(
                 formulas.carbon_emissions(e.facility_kwh, direct.to("kg/kWh").magnitude) / 1e3, "t")),
             embodied_carbon=quantity(embodied_kg / 1e3, "t"),
             total_carbon=quantity((carbon_kg + embodied_kg) / 1e3, "t"),
-            water_usage_liters=formulas.water_use(e.it_kwh, site.liters_per_kwh),
+            water_usage=quantity(water, "L"),
+            water_usage_liters=NumberIn(water, "L"),
             mfu=m,
             energy_per_model_flop=per_flop,
         )
