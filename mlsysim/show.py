@@ -14,6 +14,10 @@ from typing import Any, cast
 
 from .core.units import ureg
 
+# Eight colours that stay distinct for readers with any common colour-vision deficiency, in the order figures use
+# them for series: black, orange, sky blue, bluish green, yellow, blue, vermilion, reddish purple [@okabe2008color].
+COLORS = ("#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
+
 
 def format_value(value: Any) -> str:
     """A short, readable string for a Quantity, number, bool or text."""

@@ -1,4 +1,4 @@
-"""Every page's copyable code runs pasted in order into a fresh interpreter, using only the public API."""
+"""Every page's copyable code runs pasted in order into the standard Python REPL, using only the public API."""
 
 from __future__ import annotations
 
@@ -49,17 +49,41 @@ def all_code(page: str) -> str:
     return "\n\n".join(c.code if isinstance(c, qmd.Cell) else "\n".join(DISPLAY_BLOCK.findall(c)) for c in parsed.chunks)
 
 
+# Feeds stdin to Python's own interactive console line by line, as a paste into the standard REPL does:
+# a blank line ends an indented block, and a statement right after a block without one is a syntax error.
+REPL = """
+import code, sys
+
+class Console(code.InteractiveConsole):
+    failed = False
+
+    def showtraceback(self):
+        super().showtraceback()
+        Console.failed = True
+
+    def showsyntaxerror(self, filename=None, **kwargs):
+        super().showsyntaxerror(filename)
+        Console.failed = True
+
+console = Console()
+for number, line in enumerate(sys.stdin.read().splitlines(), 1):
+    console.push(line)
+    if Console.failed:
+        sys.exit(f"the paste failed at line {number}: {line!r}")
+console.push("")
+sys.exit(1 if Console.failed else 0)
+"""
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("page", PAGES)
-def test_copyable_code_runs_in_a_fresh_interpreter(page, tmp_path):
+def test_copyable_code_runs_pasted_into_the_python_repl(page):
     code = copyable_code(page)
     if not code.strip():
         pytest.skip(f"{page} shows no code")
-    script = tmp_path / "snippets.py"
-    script.write_text(code, encoding="utf-8")
     env = {**os.environ, "MPLBACKEND": "Agg"}
-    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, cwd=ROOT / Path(page).parent,
-                          env=env, timeout=300)
+    done = subprocess.run([sys.executable, "-c", REPL], input=code + "\n", capture_output=True, text=True,
+                          cwd=ROOT / Path(page).parent, env=env, timeout=300)
     assert done.returncode == 0, f"{page}: pasted code failed:\n{done.stderr[-3000:]}"
 
 
