@@ -1,8 +1,12 @@
-"""Shared fixtures: the registries' entries, and the bibliography's keys."""
+"""Shared fixtures: the bibliography's keys, the built site, and the site served to Debian's Chromium."""
 
 from __future__ import annotations
 
+import functools
+import http.server
 import re
+import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -24,6 +28,38 @@ def site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("site")
     build.build(ROOT, out, jobs=2, log=lambda _msg: None)
     return out
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(site):
+    """The built site served over HTTP on a free local port, for the browser tests."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's chromium driven by Playwright (never a browser download)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(executable).exists():
+        pytest.fail("Debian's chromium is not installed: run `make browser` (apt-get install chromium)")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
