@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 
 ## site: render the website into _site/ (quarto when installed, the bundled renderer otherwise)
 site: $(STAMP)
-	@if command -v quarto >/dev/null 2>&1; then quarto render; \
+	@if command -v quarto >/dev/null 2>&1; then PATH="$(CURDIR)/$(BIN):$$PATH" quarto render; \
 	else $(BIN)/python -m qmdrender; fi
 
 ## serve: preview _site/ on http://$(HOST):$(PORT)/
@@ -38,7 +38,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy mlsysim
 
-## bench: microseconds per solve; bench-site: cold and unchanged site builds
+## bench: microseconds per solve; bench-site: cold and unchanged site builds (pre-render and Pagefind included)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_solvers.py
 
@@ -46,4 +46,4 @@ bench-site: $(STAMP)
 	$(BIN)/python benchmarks/bench_site.py
 
 clean:
-	rm -rf $(VENV) _site .cache .pytest_cache .ruff_cache .mypy_cache .hypothesis
+	rm -rf $(VENV) _site .cache .pytest_cache .ruff_cache .mypy_cache .hypothesis test-output

@@ -1,6 +1,8 @@
-"""Seconds for a cold site build (every page executed) and for an unchanged rebuild (all cached).
+"""Seconds for a cold site build (pre-render commands, every page executed, Pagefind indexing) and for an
+unchanged rebuild (the pre-render commands again; every page and the search index from the cache).
 
-Run with ``make bench-site``.  Targets on a 2-core machine: < 60 s cold, < 3 s unchanged.
+Run with ``make bench-site``.  Targets on a 2-core machine: < 60 s cold for the hand-written pages (each
+generated API page adds a kernel start), < 3 s unchanged plus the pre-render commands' own time.
 """
 
 from __future__ import annotations

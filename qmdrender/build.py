@@ -1,4 +1,5 @@
-"""Render the whole site: execute pages concurrently, cache unchanged ones, check links, publish ``_site/``."""
+"""Render the whole site: run the pre-render commands, execute pages concurrently (unchanged ones come from the
+cache), check links, index the site with Pagefind, publish ``_site/``."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from . import cache, config, markdown, page, pandoc, publish, qmd
+from . import cache, config, markdown, page, pandoc, prerender, publish, qmd, search
 from .execute import CellError, execute, run
 
 HERE = Path(__file__).parent
@@ -24,16 +25,22 @@ class BuildError(Exception):
     """The site cannot be built as written: the message names the page and the problem."""
 
 
-async def render_page(root: Path, rel: str, text: str, execute_defaults: dict, bibliography: str | None) -> dict:
+FOLD_OPTIONS = ("code-fold", "code-summary")  # format options that act on each cell, as its `#|` options can
+
+
+async def render_page(root: Path, rel: str, text: str, cfg: config.SiteConfig) -> dict:
     """Execute and convert one page."""
     start = time.perf_counter()
     parsed = qmd.parse(rel, text)
-    defaults = {**execute_defaults, **(parsed.meta.get("execute") or {})}
+    defaults = {**cfg.execute, **(parsed.meta.get("execute") or {})}
     outputs, inline = await execute(parsed, root, defaults)
-    body_md = markdown.assemble(parsed, outputs, inline, defaults)
-    toc = parsed.meta.get("toc", True) is not False
+    fold = {k: v for k in FOLD_OPTIONS if (v := config.format_option(parsed.meta, cfg.html, k)) is not None}
+    body_md = markdown.assemble(parsed, outputs, inline, {**defaults, **fold})
+    toc = config.format_option(parsed.meta, cfg.html, "toc", False) not in (False, None, "false")
+    depth = config.format_option(parsed.meta, cfg.html, "toc-depth", 3)
+    bibliography = root / cfg.bibliography if cfg.bibliography else None
     toc_html, body, css = await asyncio.to_thread(
-        pandoc.to_html, body_md, page=rel, bibliography=root / bibliography if bibliography else None, toc=toc)
+        pandoc.to_html, body_md, page=rel, bibliography=bibliography, toc=toc, toc_depth=int(depth))
     meta = json.loads(json.dumps(parsed.meta, default=str))  # as the cache will hold it (dates become strings)
     return {"meta": meta, "toc": toc_html, "body": body, "css": css, "seconds": time.perf_counter() - start}
 
@@ -47,7 +54,7 @@ async def _render_all(root: Path, cfg: config.SiteConfig, todo: dict[str, tuple[
 
     async def one(rel: str) -> tuple[str, dict]:
         async with slots:
-            return rel, await render_page(root, rel, todo[rel][0], cfg.execute, cfg.bibliography)
+            return rel, await render_page(root, rel, todo[rel][0], cfg)
 
     tasks = [asyncio.create_task(one(rel)) for rel in todo]
     results: dict[str, dict] = {}
@@ -97,22 +104,17 @@ def _render(root: Path, cfg: config.SiteConfig, cache_dir: Path, jobs: int, use_
 def _load_config(root: Path) -> config.SiteConfig:
     try:
         return config.load(root)
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, yaml.YAMLError, ValueError) as exc:
         raise BuildError(f"{root / '_quarto.yml'}: cannot be read: {' '.join(str(exc).split())}") from None
-
-
-def _plain_text(markup: str) -> str:
-    text = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", markup, flags=re.S)
-    text = re.sub(r"<[^>]+>", " ", text)
-    return re.sub(r"\s+", " ", html.unescape(text)).strip()
 
 
 def build(root: Path, out: Path | None = None, *, jobs: int = 2, use_cache: bool = True, log=print) -> dict:
     """Render every page under ``root`` into ``out`` (default: the output-dir); return timing and page counts.
 
-    One build of a project runs at a time: a second one waits for the first.  The site is written beside
-    ``out`` and checked there; only a site that passes replaces ``out``, so a failed, interrupted or killed
-    build leaves the previous site in place."""
+    One build of a project runs at a time: a second one waits for the first.  ``project: pre-render:`` runs
+    first, so the pages it writes are rendered too.  The site is written beside ``out``, checked and indexed for
+    search there; only a site that passes replaces ``out``, so a failed, interrupted or killed build leaves the
+    previous site in place.  ``use_cache=False`` executes every page and runs Pagefind again."""
     if jobs < 1:
         raise BuildError(f"jobs must be at least 1, got {jobs}")
     started = time.perf_counter()
@@ -122,42 +124,49 @@ def build(root: Path, out: Path | None = None, *, jobs: int = 2, use_cache: bool
     with publish.lock(cache_dir / "build.lock", log):
         publish.recover(out)
         cache.sweep(cache_dir)
+        try:
+            prerender.run(root, cfg.pre_render, cfg.output_dir, log)
+        except prerender.PreRenderError as exc:
+            raise BuildError(str(exc)) from None
         results, rendered = _render(root, cfg, cache_dir, jobs, use_cache, log)
-        _publish(cfg, out, results)
+        _publish(cfg, out, results, cache_dir, use_cache, log)
     seconds = time.perf_counter() - started
     log(f"built {len(results)} pages into {out} in {seconds:.1f} s")
     return {"pages": len(results), "rendered": rendered, "seconds": seconds, "out": out}
 
 
-def _publish(cfg: config.SiteConfig, out: Path, results: dict[str, dict]) -> None:
-    """Write the site beside ``out``, check it, and swap it in only if every internal link resolves."""
+def _publish(cfg: config.SiteConfig, out: Path, results: dict[str, dict], cache_dir: Path, use_cache: bool,
+             log) -> None:
+    """Write the site beside ``out``, check it, index it for search, and swap it in only if every internal
+    link resolves and Pagefind indexed it."""
     new = publish.staging(out)
     try:
         _write_site(cfg, new, results)
         problems = check_links(new)
         if problems:
             raise BuildError("broken internal links: " + "; ".join(problems))
+        try:
+            search.index(new, cache_dir, log, reuse=use_cache)
+        except search.SearchError as exc:
+            raise BuildError(str(exc)) from None
         publish.swap(new, out)
     finally:
         publish.recover(out)  # whatever stopped us, and wherever: the previous site or the new one is at ``out``
 
 
 def _write_site(cfg: config.SiteConfig, out: Path, results: dict[str, dict]) -> None:
-    """Write the pages, assets and search index of ``results`` (sorted by page) into the empty directory ``out``."""
+    """Write the pages and assets of ``results`` (sorted by page) into the empty directory ``out``."""
     (out / "assets").mkdir()
     titles = {page.html_path(rel): str(r["meta"].get("title", rel)) for rel, r in results.items()}
-    index = []
     for rel, r in results.items():
         target = page.html_path(rel)
         dest = out / target
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_text(page.render(cfg, target, r["meta"], r["toc"], r["body"], titles), encoding="utf-8")
-        index.append({"title": titles[target], "href": target, "text": _plain_text(r["body"])[:20000]})
     for asset in (HERE / "assets").iterdir():
         shutil.copy(asset, out / "assets" / asset.name)
     css = next((r["css"] for r in results.values() if r["css"]), "")
     (out / "assets" / "highlight.css").write_text(css, encoding="utf-8")
-    (out / "assets" / "search-index.js").write_text("window.QR_SEARCH = " + json.dumps(index) + ";\n", encoding="utf-8")
     (out / ".nojekyll").write_text("", encoding="utf-8")
 
 
@@ -203,7 +212,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="project root holding _quarto.yml")
     parser.add_argument("--out", type=Path, default=None, help="output directory (default: project output-dir)")
     parser.add_argument("--jobs", type=int, default=2, help="pages rendered in parallel (default 2)")
-    parser.add_argument("--no-cache", action="store_true", help="execute every page even if unchanged")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="execute every page and index the site again, even if unchanged")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _terminate)
     try:

@@ -136,6 +136,21 @@ def merge_streams(outputs: list) -> list:
     return merged
 
 
+KERNEL_TMP = re.compile(r"[^\s\"'()]*/ipykernel_\d+/")
+
+
+def tidy_stderr(outputs: list, root: Path) -> list:
+    """``outputs`` with the build machine's paths cut out of what cells wrote to stderr (warnings name the file
+    that raised them): the project root, and the kernel's per-process directory, whose name changes every run."""
+    prefix = str(root).rstrip("/") + "/"
+    tidied = []
+    for out in outputs:
+        if out.get("output_type") == "stream" and out.get("name") == "stderr":
+            out = {**out, "text": KERNEL_TMP.sub("", out["text"].replace(prefix, ""))}
+        tidied.append(out)
+    return tidied
+
+
 async def execute(page: Page, root: Path, execute_defaults: dict) -> tuple[dict[int, list], list[list[str]]]:
     """Execute ``page``; return outputs per cell index and the inline values per markdown chunk."""
     nb, plan = _notebook(page, execute_defaults)
@@ -146,7 +161,7 @@ async def execute(page: Page, root: Path, execute_defaults: dict) -> tuple[dict[
     await _run_notebook(page, root, nb, plan, _timeout(page, execute_defaults))
     for item, cell in zip(plan[1:], nb.cells[1:], strict=True):
         if isinstance(item, Cell):
-            outputs[item.index] = merge_streams(cell.outputs)
+            outputs[item.index] = tidy_stderr(merge_streams(cell.outputs), root)
         else:
             inline[item[0]].append("".join(o.get("text", "") for o in cell.outputs
                                            if o.output_type == "stream" and o.name == "stdout"))

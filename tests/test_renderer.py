@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from qmdrender import build, cache, publish, qmd
-from qmdrender.execute import merge_streams
+from qmdrender import build, cache, config, nav, publish, qmd, search
+from qmdrender.execute import merge_streams, tidy_stderr
 
 ROOT = Path(__file__).resolve().parents[1]
 QUIET = {"log": lambda _msg: None}
@@ -184,6 +184,20 @@ def test_the_cache_key_covers_config_package_data_bibliography_and_renderer(tmp_
     assert key() == before
 
 
+def test_an_unchanged_site_is_not_indexed_again(tmp_path, monkeypatch):
+    root = _project(tmp_path, {"index.qmd": "# Home\n\nA pipeline bubble.\n"})
+    runs = []
+    index = search._run_pagefind
+    monkeypatch.setattr(search, "_run_pagefind", lambda site: (runs.append(site), index(site)))
+    build.build(root, **QUIET)
+    first = _files(root / "_site/pagefind")
+    assert build.build(root, **QUIET)["rendered"] == 0 and len(runs) == 1
+    assert _files(root / "_site/pagefind") == first  # the same index, from the cache
+    (root / "index.qmd").write_text("# Home\n\nSomething else.\n")
+    build.build(root, **QUIET)
+    assert len(runs) == 2 and _files(root / "_site/pagefind") != first
+
+
 # --- 3. publishing --------------------------------------------------------------------------
 
 def test_a_broken_link_leaves_the_previous_site_untouched(tmp_path):
@@ -223,9 +237,9 @@ def test_concurrent_builds_queue_and_end_with_one_complete_site(tmp_path):
     for proc in procs:
         _out, err = proc.communicate(timeout=60)
         assert proc.returncode == 0, err
-    assert sorted(_files(root / "_site")) == [".nojekyll", "assets/highlight.css", "assets/search-index.js",
-                                              "assets/site.css", "assets/site.js", "index.html", "p0.html",
-                                              "p1.html", "p2.html", "p3.html"]
+    files = sorted(_files(root / "_site"))
+    assert [f for f in files if f.endswith(".html")] == ["index.html", "p0.html", "p1.html", "p2.html", "p3.html"]
+    assert {"assets/site.css", "assets/search.js", "pagefind/pagefind.js", ".nojekyll"} <= set(files)
     assert _leftovers(root) == []
 
 
@@ -269,7 +283,7 @@ def test_identical_builds_give_byte_identical_html(tmp_path, monkeypatch):
     assert build.build(root, use_cache=False, **QUIET)["rendered"] == 2
     assert _files(root / "_site") == first
     html = first["index.html"].decode()
-    assert html.count('<pre class="cell-output">') == 1 and "\nafter a pause" in html  # the two writes, merged
+    assert html.count('class="cell-output cell-output-stdout"') == 1 and "\nafter a pause" in html  # writes merged
 
 
 def test_consecutive_streams_of_the_same_name_are_merged():
@@ -309,3 +323,38 @@ def test_the_command_line_reports_a_failure_in_one_line(tmp_path):
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 1
     assert err.startswith("error: index.qmd:1: not valid UTF-8") and err.count("\n") == 1
+
+
+# --- 9. pieces that need no kernel: stderr, navigation order -----------------------------------
+
+def test_stderr_loses_the_build_machines_paths(tmp_path):
+    out = {"output_type": "stream", "name": "stderr",
+           "text": f"/tmp/ipykernel_4242/3208438427.py:2: UserWarning: careful\n"
+                   f"{tmp_path}/mlsysim/hardware/types.py:9: PrecisionFallbackWarning: slow\n"}
+    [tidied] = tidy_stderr([out], tmp_path)
+    assert tidied["text"] == ("3208438427.py:2: UserWarning: careful\n"
+                              "mlsysim/hardware/types.py:9: PrecisionFallbackWarning: slow\n")
+
+
+def test_sidebar_order_lists_each_page_once_with_its_sections(tmp_path):
+    (tmp_path / "_quarto.yml").write_text(textwrap.dedent("""\
+        website:
+          sidebar:
+            contents:
+              - index.qmd
+              - section: "Guide"
+                href: guide/index.qmd
+                contents:
+                  - text: "All of it"
+                    href: guide/index.qmd
+                  - guide/a.qmd
+              - section: "More"
+                contents:
+                  - index.qmd
+                  - text: "Elsewhere"
+                    href: https://example.org
+                  - guide/b.qmd
+        """))
+    entries = nav.entries(config.load(tmp_path).sidebar)
+    assert [(e.path, [s.text for s in e.sections]) for e in entries] == [
+        ("index.html", []), ("guide/index.html", []), ("guide/a.html", ["Guide"]), ("guide/b.html", ["More"])]
