@@ -1,4 +1,4 @@
-"""``python -m mlsysim``: the command line."""
+"""`python -m mlsysim`: the command line."""
 
 import sys
 

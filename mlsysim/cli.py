@@ -1,22 +1,22 @@
-"""The ``mlsysim`` command: evaluate a model on a device, serve it under load, plan a serving deployment, list
+"""The `mlsysim` command: evaluate a model on a device, serve it under load, plan a serving deployment, list
 the zoo, search a training plan, price the carbon, and recompute the published measurements the engine is
 validated against.
 
-Options left out take the solver's default, which comes from ``Assumptions``;
-``mlsysim assumptions`` lists every one with its source.
+Options left out take the solver's default, which comes from `Assumptions`;
+`mlsysim assumptions` lists every one with its source.
 
 Exit codes: 0 success, 2 usage or input error (with the reason and, for a
 misspelt name, the nearest names), 1 internal error (one line, and a hint
 to report it) or output that could not be written (one line with the
-reason, e.g. ``mlsysim: cannot write output: No space left on device``),
-130 interrupted (Ctrl-C).  A reader that stops early (``mlsysim zoo | head``)
+reason, e.g. `mlsysim: cannot write output: No space left on device`),
+130 interrupted (Ctrl-C).  A reader that stops early (`mlsysim zoo | head`)
 is not an error: the command stops quietly with 0.
 
 Every numeric option is checked before anything runs: a value that is not
-a finite number inside the range its help states (the ``MAX_*`` bounds) exits
-with 2 and a line naming the option.  ``--json`` output is strict JSON: a
+a finite number inside the range its help states (the `MAX_*` bounds) exits
+with 2 and a line naming the option.  `--json` output is strict JSON: a
 number that is infinite or not a number (an unstable queue's latency) is
-written as ``null``.  Where the terminal's encoding cannot show a character
+written as `null`.  Where the terminal's encoding cannot show a character
 such as µ, ·, × or ≥, it is spelt in ASCII (u, ., x, >=) or escaped.
 """
 
@@ -84,7 +84,7 @@ EXAMPLES = {
 
 
 def _jsonable(value: Any) -> Any:
-    """``value`` as JSON data: a Quantity as ``{"value", "unit"}``, a non-finite number as None (``null``)."""
+    """`value` as JSON data: a Quantity as `{"value", "unit"}`, a non-finite number as None (`null`)."""
     if isinstance(value, ureg.Quantity):
         return {"value": _jsonable(value.magnitude), "unit": f"{value.units:~P}"}
     if isinstance(value, dict):
@@ -101,12 +101,12 @@ def _jsonable(value: Any) -> Any:
 
 
 def _json(value: Any) -> str:
-    """``value`` as strict JSON (no ``Infinity`` or ``NaN`` tokens), indented; other objects as their text."""
+    """`value` as strict JSON (no `Infinity` or `NaN` tokens), indented; other objects as their text."""
     return json.dumps(_jsonable(value), indent=2, default=str, allow_nan=False)
 
 
 def _given(**options: Any) -> dict[str, Any]:
-    """The options the user gave; the others are left to the solver (and so to ``Assumptions``)."""
+    """The options the user gave; the others are left to the solver (and so to `Assumptions`)."""
     return {k: v for k, v in options.items() if v is not None}
 
 
@@ -121,7 +121,7 @@ def _emit(result: Result | dict, as_json: bool, title: str, extra: dict | None =
 
 
 def _model(name: str) -> Any:
-    """A registry model by name, or a model of your own from a local Hugging Face ``config.json``."""
+    """A registry model by name, or a model of your own from a local Hugging Face `config.json`."""
     if name.endswith(".json") or "/" in name or Path(name, "config.json").is_file():
         return Models.from_hf_config(name)
     return Models.get(name)
@@ -361,17 +361,17 @@ MAX_SPLIT = 10**6
 MAX_DRAFT_TOKENS = 1024
 """Most tokens a speculative step may draft (deployed drafters propose fewer than 16)."""
 MAX_ROWS = 10**6
-"""Most rows ``--top`` lists."""
+"""Most rows `--top` lists."""
 MAX_RATE = 1e6
-"""Highest arrival rate ``serve`` and ``plan-serving`` take, requests per second."""
+"""Highest arrival rate `serve` and `plan-serving` take, requests per second."""
 MAX_DAYS = 36_500
-"""Longest period ``--days`` takes: a century."""
+"""Longest period `--days` takes: a century."""
 MAX_PAUSE_S = 86_400
 """Longest checkpoint or restart pause, in seconds: a day."""
 MAX_SLA = "1 day"
-"""Longest latency SLA (``--ttft-p99``, ``--itl``)."""
+"""Longest latency SLA (`--ttft-p99`, `--itl`)."""
 MAX_BANDWIDTH = "1 EB/s"
-"""Highest checkpoint write bandwidth (``--storage``)."""
+"""Highest checkpoint write bandwidth (`--storage`)."""
 
 _WHOLE = re.compile(r"[+-]?[0-9]{1,30}")
 
@@ -389,7 +389,7 @@ def _figure(x: float) -> str:
 
 
 class _Whole:
-    """An argparse ``type``: a whole number in ``[low, high]``, or an error naming the parameter and the range."""
+    """An argparse `type`: a whole number in `[low, high]`, or an error naming the parameter and the range."""
 
     def __init__(self, name: str, low: int, high: int, unit: str):
         self.name, self.low, self.high, self.unit = name, low, high, unit
@@ -404,7 +404,7 @@ class _Whole:
 
 
 class _Real:
-    """An argparse ``type``: a finite number in an interval (open or closed at each end), or an error naming it."""
+    """An argparse `type`: a finite number in an interval (open or closed at each end), or an error naming it."""
 
     def __init__(self, name: str, low: float, high: float, unit: str, *, low_open: bool = True,
                  high_open: bool = False):
@@ -427,7 +427,7 @@ class _Real:
 
 
 class _Amount:
-    """An argparse ``type``: a Quantity such as '50 ms' or '2 TB/s' in ``units``, above 0 and at most ``high``."""
+    """An argparse `type`: a Quantity such as '50 ms' or '2 TB/s' in `units`, above 0 and at most `high`."""
 
     def __init__(self, name: str, units: str, high: str, example: str):
         self.name, self.units, self.example = name, units, example
@@ -447,7 +447,7 @@ class _Amount:
 
 
 class _Names:
-    """An argparse ``type``: comma-separated names ('DGX_H100,DGX_A100'), none of them empty; the solver checks
+    """An argparse `type`: comma-separated names ('DGX_H100,DGX_A100'), none of them empty; the solver checks
     that each exists."""
 
     def __init__(self, example: str):
@@ -475,7 +475,7 @@ ITL_SLA = _Amount("itl", "s", MAX_SLA, "50ms")
 
 
 def _serving_options(p: argparse.ArgumentParser) -> None:
-    """The request shape, SLAs and speculation shared by ``serve`` and ``plan-serving``."""
+    """The request shape, SLAs and speculation shared by `serve` and `plan-serving`."""
     rate = _Real("rate", 0, MAX_RATE, "requests per second")
     inp, out = _Whole("input_len", 1, MAX_TOKENS, "tokens"), _Whole("output_len", 1, MAX_TOKENS, "tokens")
     draft = _Whole("draft_tokens", 1, MAX_DRAFT_TOKENS, "tokens")
@@ -497,7 +497,7 @@ def _serving_options(p: argparse.ArgumentParser) -> None:
 
 
 def parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``mlsysim`` command."""
+    """The argument parser of the `mlsysim` command."""
     top = argparse.ArgumentParser(prog="mlsysim", description="First-principles models of ML systems.",
                                   epilog="Run 'mlsysim COMMAND --help' for a command's options and examples.")
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -625,7 +625,7 @@ ASCII = {"µ": "u", "μ": "u", "·": ".", "×": "x", "≥": ">=", "≤": "<=", "
 
 
 def _spell(err: UnicodeError) -> tuple[str, int]:
-    """A codec error handler: the characters an encoding cannot write, in ASCII (see ``ASCII``)."""
+    """A codec error handler: the characters an encoding cannot write, in ASCII (see `ASCII`)."""
     if not isinstance(err, UnicodeEncodeError):
         raise err
     bad = err.object[err.start:err.end]
@@ -633,7 +633,7 @@ def _spell(err: UnicodeError) -> tuple[str, int]:
 
 
 def _writable(stream: Any) -> None:
-    """Make ``stream`` write what its encoding lacks (LC_ALL=C, PYTHONIOENCODING=ascii) instead of failing."""
+    """Make `stream` write what its encoding lacks (LC_ALL=C, PYTHONIOENCODING=ascii) instead of failing."""
     reconfigure = getattr(stream, "reconfigure", None)
     if reconfigure is not None and getattr(stream, "errors", None) in ("strict", "surrogateescape", "backslashreplace"):
         codecs.register_error("mlsysim.spell", _spell)
@@ -649,8 +649,8 @@ class _OutputError(Exception):
 
 
 class _Stdout:
-    """``sys.stdout`` while a command runs: a failed write raises ``_OutputError``, which tells it apart from
-    an ``OSError`` of the command's own (a config.json it cannot read is the user's input, not the output)."""
+    """`sys.stdout` while a command runs: a failed write raises `_OutputError`, which tells it apart from
+    an `OSError` of the command's own (a config.json it cannot read is the user's input, not the output)."""
 
     def __init__(self, stream: Any):
         self._stream = stream
@@ -695,7 +695,7 @@ def _one_line(text: str) -> str:
 
 
 def _run(argv: list[str] | None) -> int:
-    """Parse and run one command, writing through ``sys.stdout``; return the exit code."""
+    """Parse and run one command, writing through `sys.stdout`; return the exit code."""
     try:
         args = parser().parse_args(argv)  # usage errors: a line on stderr and SystemExit(2)
     except SystemExit as stop:
@@ -719,7 +719,36 @@ def _run(argv: list[str] | None) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit code (see the module's docstring)."""
+    """Run the `mlsysim` command line with `argv` (the shell's arguments when None); return the exit code.
+
+    The commands: `eval` (the roofline or serving report of a model on a device or node), `serve` (one
+    serving deployment under load), `plan-serving` (the cheapest deployment meeting a rate and SLAs), `zoo`
+    (the registries as tables), `optimize` (the best training plan of a cluster), `carbon` (energy, carbon,
+    water and cost), `reliability` (failures, checkpoints and goodput), `validate` (the published
+    measurements recomputed) and `assumptions` (every default, with its source).  `mlsysim COMMAND --help`
+    lists a command's options and examples; options left out take the solver's default, from `Assumptions`.
+
+    Exit codes: 0 success; 2 a usage or input error (with the reason and, for a misspelt name, the nearest
+    names); 1 an internal error or output that could not be written (one line with the reason); 130
+    interrupted.  `--json` output is strict JSON (an unbounded latency is `null`).
+
+    Args:
+        argv: the arguments after `mlsysim`, such as `["eval", "Llama3_8B", "H100"]`.
+
+    Returns:
+        The exit code.
+
+    Example:
+        >>> import mlsysim
+        >>> mlsysim.cli.main(["--help"])
+        usage: mlsysim [-h] COMMAND ...
+        ...
+        0
+        >>> mlsysim.cli.main(["eval", "Llama3_8B", "H100", "--batch-size", "1"])
+        Llama-3-8B on NVIDIA H100 SXM5 80GB (inference)
+        ...
+        0
+    """
     _writable(sys.stdout)
     _writable(sys.stderr)
     try:

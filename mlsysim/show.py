@@ -1,7 +1,7 @@
 """Display helpers: rich HTML in a notebook or rendered page, aligned text in a terminal.
 
-``table``, ``info`` and ``banner`` are what pages and snippets call; results
-use :func:`format_value` for their own ``str()`` and HTML views.  This is the
+`table`, `info` and `banner` are what pages and snippets call; results
+use `format_value` for their own `str()` and HTML views.  This is the
 only module that prints.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any
 
 from .core.units import ureg
 
@@ -20,7 +20,23 @@ COLORS = ("#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D5
 
 
 def format_value(value: Any) -> str:
-    """A short, readable string for a Quantity, number, bool or text."""
+    """A short, readable string for a Quantity, number, bool or text: what tables and results print.
+
+    Quantities print in short form (`0.54 ms`); large numbers get thousands separators, very large or
+    very small ones an exponent, others four significant figures.
+
+    Args:
+        value: a Quantity, a number, a bool, None, a dict (shown as `key=value` pairs) or anything else
+            (shown with `str`).
+
+    Returns:
+        The text.
+
+    Example:
+        >>> from mlsysim import Q_, show
+        >>> show.format_value(Q_(0.5432, "ms")), show.format_value(1843.27), show.format_value(2.5e-7)
+        ('0.5432 ms', '1,843', '2.500e-07')
+    """
     if isinstance(value, ureg.Quantity):
         return f"{_number(value.magnitude)} {value.units:~P}".strip()
     if isinstance(value, bool) or value is None:
@@ -65,7 +81,7 @@ def _emit(text: str, markup: str) -> None:
 
 
 def table_text(headers: Sequence[str], rows: Sequence[Sequence[Any]], align: str | None = None) -> str:
-    """The table as aligned plain text (``align``: one of ``<``, ``>``, ``^`` per column)."""
+    """The table as aligned plain text (`align`: one of `<`, `>`, `^` per column)."""
     cells = [[format_value(c) for c in row] for row in rows]
     widths = [max(len(str(h)), *(len(r[i]) for r in cells)) if cells else len(str(h)) for i, h in enumerate(headers)]
     marks = _alignments(align, cells, len(headers))
@@ -76,7 +92,7 @@ def table_text(headers: Sequence[str], rows: Sequence[Sequence[Any]], align: str
 
 
 def table_html(headers: Sequence[str], rows: Sequence[Sequence[Any]], align: str | None = None) -> str:
-    """The table as an HTML ``<table class="mlsysim-table">``."""
+    """The table as an HTML `<table class="mlsysim-table">`."""
     cells = [[format_value(c) for c in row] for row in rows]
     css = {"<": "left", ">": "right", "^": "center"}
     marks = [css[m] for m in _alignments(align, cells, len(headers))]
@@ -112,12 +128,44 @@ def _numeric(text: str) -> bool:
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], align: str | None = None) -> None:
-    """Show a table: HTML in a notebook or page, aligned text in a terminal."""
+    """Show a table: HTML in a notebook or a rendered page, aligned text in a terminal.
+
+    Cells are formatted with `format_value`; numbers are right-aligned and text left-aligned unless
+    `align` says otherwise.
+
+    Args:
+        headers: one header per column.
+        rows: the rows, each with one cell per header.
+        align: one character per column, `<` (left), `>` (right) or `^` (centre); default by content.
+
+    Raises:
+        InvalidArgumentError: a row with the wrong number of cells, or a bad `align`.
+
+    Example:
+        >>> from mlsysim import Q_, show
+        >>> show.table(["Region", "Carbon"], [["Quebec", Q_(1.5, "t")], ["Poland", Q_(61.2, "t")]])
+        Region  Carbon
+        ------  ------
+        Quebec   1.5 t
+        Poland  61.2 t
+    """
     _emit(table_text(headers, rows, align), table_html(headers, rows, align))
 
 
 def info(title: str | None = None, **fields: Any) -> None:
-    """Show ``name: value`` pairs under an optional title; underscores in names become spaces."""
+    """Show `name: value` pairs under an optional title; underscores in names become spaces.
+
+    Args:
+        title: a caption above the pairs.
+        **fields (Any): the pairs to show, values formatted with `format_value`.
+
+    Example:
+        >>> from mlsysim import Q_, show
+        >>> show.info("Fleet", GPUs=512, step_time=Q_(0.54, "ms"))
+        Fleet
+          GPUs: 512
+          step time: 0.54 ms
+    """
     rows = [(k.replace("_", " "), v) for k, v in fields.items()]
     text = "\n".join(([title] if title else []) + [f"  {k}: {format_value(v)}" for k, v in rows])
     items = "".join(
@@ -128,86 +176,44 @@ def info(title: str | None = None, **fields: Any) -> None:
 
 
 def banner(text: str) -> None:
-    """Show a heading line that separates sections of output."""
+    """Show a heading line that separates sections of output.
+
+    Args:
+        text: the heading.
+
+    Example:
+        >>> from mlsysim import show
+        >>> show.banner("Domain: Node")
+        == Domain: Node ==
+    """
     _emit(f"== {text} ==", f'<div class="mlsysim-banner"><strong>{html.escape(text)}</strong></div>')
 
 
 def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], align: str | None = None) -> str:
-    """The table as Markdown (a pipe table), for pages that print it with ``#| output: asis``.
+    """The table as Markdown (a pipe table), for pages that print it from a cell with `output: asis`.
 
-    Cells are formatted with :func:`format_value`; a ``[@key]`` in a cell
+    Cells are formatted with `format_value`; a citation key in brackets in a cell
     becomes a citation when the page is rendered.
+
+    Args:
+        headers: one header per column.
+        rows: the rows, each with one cell per header.
+        align: one character per column, `<`, `>` or `^`; default by content.
+
+    Returns:
+        The Markdown text, ending in a newline.
+
+    Example:
+        >>> from mlsysim import Q_, show
+        >>> print(show.markdown_table(["GPU", "Bandwidth"], [["H100", Q_(3.35, "TB/s")]]))
+        | GPU | Bandwidth |
+        |:--|--:|
+        | H100 | 3.35 TB/s |
+        <BLANKLINE>
     """
     cells = [[format_value(c).replace("|", "\\|") for c in row] for row in rows]
     marks = _alignments(align, cells, len(headers))
     rule = {"<": ":--", ">": "--:", "^": ":-:"}
-    lines = ["| " + " | ".join(str(h) for h in headers) + " |", "|" + "|".join(rule[m] for m in marks) + "|"]
+    lines = ["| " + " | ".join(str(h).replace("|", "\\|") for h in headers) + " |", "|" + "|".join(rule[m] for m in marks) + "|"]
     lines += ["| " + " | ".join(r) + " |" for r in cells]
     return "\n".join(lines) + "\n"
-
-
-def describe(obj: Any, name: str | None = None) -> str:
-    """Markdown documentation of a public class or function: signature, docstring, fields.
-
-    Used by the API reference page; in a notebook, ``print(describe(Engine))``
-    reads like ``help()``.
-    """
-    import inspect
-
-    name = cast(str, name or getattr(obj, "__qualname__", getattr(obj, "__name__", repr(obj))))
-    anchor = name.replace(".", "-").lower()
-    parts = [f"### `{name}` {{#{anchor}}}\n"]
-    target = obj.solve if inspect.isclass(obj) and hasattr(obj, "solve") else obj
-    fields = getattr(obj, "model_fields", None) if inspect.isclass(obj) else None
-    if fields:
-        parts.append(f"```python\n{name}({', '.join(fields)})\n```\n")
-    elif callable(target):
-        try:
-            sig = str(inspect.signature(target)).replace("(self, ", "(").replace("(self)", "()")
-            call = f"{name}().solve" if target is not obj else name
-            parts.append(f"```python\n{call}{sig}\n```\n")
-        except (TypeError, ValueError):
-            pass
-    parts.append(_docstring_markdown(inspect.getdoc(obj) or ""))
-    if target is not obj and (target_doc := inspect.getdoc(target)):
-        parts.append(_docstring_markdown(target_doc))
-    if fields:
-        rows = [(f"`{k}`", _type_name(f.annotation), "required" if f.is_required() else format_value(f.default))
-                for k, f in fields.items()]
-        parts.append(markdown_table(["field", "type", "default"], rows, "<<<"))
-    return "\n".join(parts) + "\n"
-
-
-def _type_name(annotation: Any) -> str:
-    text = getattr(annotation, "__name__", None) or str(annotation)
-    for noise in ("typing.", "mlsysim.", "core.spec.", "hardware.types.", "models.types.", "systems.types.", "infra.types."):
-        text = text.replace(noise, "")
-    if "PlainValidator" in text:
-        return "Quantity"
-    return text.replace("|", "or")
-
-
-def _docstring_markdown(doc: str) -> str:
-    """Docstring text to Markdown: ``Args:``/``Example:`` headings, doctest lines as code."""
-    out: list[str] = []
-    code: list[str] = []
-    for line in doc.splitlines():
-        stripped = line.strip()
-        if stripped.startswith((">>>", "...")):
-            code.append(stripped[4:])
-            continue
-        if code:
-            if stripped and not stripped.endswith(":"):
-                code.append(f"# → {stripped}")
-                continue
-            out.append("```python\n" + "\n".join(code) + "\n```")
-            code = []
-        if stripped in ("Args:", "Example:", "Examples:", "Returns:"):
-            out.append(f"\n**{stripped[:-1]}**\n")
-        elif line.startswith("    ") and out and out[-1].startswith("**Args**"):
-            out.append(f"- {stripped}")
-        else:
-            out.append(line)
-    if code:
-        out.append("```python\n" + "\n".join(code) + "\n```")
-    return "\n".join(out) + "\n"

@@ -1,10 +1,10 @@
 """Vectorized design-space sweeps: thousands of serving configurations in one pass of numpy.
 
-``sweep_serving`` evaluates every combination of model × node × precision ×
-batch × context × region with the same formulas as ``ServingModel`` (decode
+`sweep_serving` evaluates every combination of model × node × precision ×
+batch × context × region with the same formulas as `ServingModel` (decode
 step roofline, GQA KV cache, memory feasibility), vectorized over precision,
-batch and context, and prices each point with ``EconomicsModel`` and
-``SustainabilityModel`` per node-year.  ``pareto_front`` keeps the points no
+batch and context, and prices each point with `EconomicsModel` and
+`SustainabilityModel` per node-year.  `pareto_front` keeps the points no
 other point beats on both objectives.
 """
 
@@ -32,7 +32,23 @@ from .systems.types import Fleet, Node
 
 @dataclasses.dataclass(frozen=True)
 class SweepResult:
-    """Columns of equal length, one entry per configuration."""
+    """Columns of equal length, one entry per configuration: what `sweep_serving` returns.
+
+    `len(result)` is the number of configurations.
+
+    Attributes:
+        columns: each column's name and its NumPy array.
+
+    Example:
+        >>> from mlsysim import Infra, Models, Systems
+        >>> from mlsysim.sweep import sweep_serving
+        >>> r = sweep_serving([Models.Llama3_8B], [Systems.Nodes.DGX_H100], ["fp16", "fp8"], [1, 32], [4096],
+        ...                   [Infra.Quebec])
+        >>> len(r), len(r.where(r.columns["precision"] == "fp8"))
+        (4, 2)
+        >>> [row["batch"] for row in r.pareto_front(("itl_ms", "usd_per_mtok")).rows()]
+        [1, 32]
+    """
 
     columns: dict[str, np.ndarray]
 
@@ -40,17 +56,25 @@ class SweepResult:
         return len(next(iter(self.columns.values())))
 
     def rows(self) -> list[dict]:
-        """The configurations as dicts (slow for very large sweeps: prefer ``columns``)."""
+        """The configurations as dicts, one per configuration (slow for very large sweeps: prefer `columns`)."""
         keys = list(self.columns)
         lists = [v.tolist() for v in self.columns.values()]
         return [dict(zip(keys, values, strict=True)) for values in zip(*lists, strict=True)]
 
     def where(self, mask: np.ndarray) -> SweepResult:
-        """The configurations where ``mask`` is true."""
+        """The configurations where `mask` is true.
+
+        Args:
+            mask: a boolean array, one entry per configuration.
+        """
         return SweepResult({k: v[mask] for k, v in self.columns.items()})
 
     def pareto_front(self, minimize: tuple[str, str]) -> SweepResult:
-        """Points not dominated on the two columns to minimize (ties kept once)."""
+        """Points not dominated on the two columns to minimize (ties kept once), sorted by the first.
+
+        Args:
+            minimize: the names of two numeric columns.
+        """
         a, b = (self.columns[c].astype(float) for c in minimize)
         order = np.lexsort((b, a))
         keep, best_b = [], np.inf
@@ -84,14 +108,35 @@ MAX_SWEEP_STEPS = 100_000
 
 def sweep_serving(models, nodes, precisions, batch_sizes, seq_lens, grids, *, efficiency=None,
                   utilization: float | None = None, assumptions: Assumptions | None = None) -> SweepResult:
-    """Every model × node × precision × batch × context × grid for one-GPU serving replicas; a context longer
-    than a model's own is left out of that model's rows.
+    """Every model × node × precision × batch × context × grid for one-GPU serving replicas, vectorized;
+    a context longer than a model's own is left out of that model's rows.
 
     Columns: model, node, precision, region (str); batch, seq_len (int); itl_ms, tokens_per_s, memory_gb,
     fits (bool); usd_per_mtok, gco2_per_ktok (per generated token, from a node-year of cost and carbon at
-    ``utilization``, default ``assumptions.serving_utilization``); usd_per_mtok is NaN for a node the zoo
-    has no price for (neither the node nor its accelerator has a ``unit_cost``), gco2_per_ktok for one with no
-    power figure.
+    `utilization`); usd_per_mtok is NaN for a node the zoo has no price for (neither the node nor its
+    accelerator has a `unit_cost`), gco2_per_ktok for one with no power figure.
+
+    Args:
+        models (list[TransformerWorkload]): the models.
+        nodes (list[Node]): the nodes (one GPU of each serves a replica).
+        precisions (list[str]): precision names.
+        batch_sizes (list[int]): concurrent requests per replica.
+        seq_lens (list[int]): tokens of context per request.
+        grids (list[GridProfile]): the grids that price energy and carbon.
+        efficiency (float | None): a flat fraction of the dense peak; default None: the size-dependent curves.
+        utilization: the fraction of a year the node is busy; default `Assumptions.serving_utilization`.
+        assumptions: the modelling defaults; default `Assumptions()`.
+
+    Returns:
+        One row per configuration.
+
+    Example:
+        >>> from mlsysim import Infra, Models, Systems
+        >>> from mlsysim.sweep import sweep_serving
+        >>> r = sweep_serving([Models.Llama3_8B, Models.Llama3_70B], [Systems.Nodes.DGX_H100], ["fp8"],
+        ...                   [1, 8, 64], [2048, 8192], [Infra.Quebec, Infra.Poland])
+        >>> len(r), sorted(set(r.columns["region"].tolist()))
+        (24, ['Poland', 'Quebec'])
     """
     assumptions = resolve(assumptions)
     models = validate.instances("models", models, TransformerWorkload, "transformers such as [Models.Llama3_8B]")

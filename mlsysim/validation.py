@@ -1,10 +1,10 @@
 """The engine against published measurements: the dataset, its schema, and the comparison.
 
-``load()`` reads ``mlsysim/data/validation.json`` (validated against
-:class:`Measurement`); ``evaluate()`` runs the matching solver on each entry's
+`load()` reads `mlsysim/data/validation.json` (validated against
+`Measurement`); `evaluate()` runs the matching solver on each entry's
 conditions, with the engine's documented defaults, and returns prediction,
-measurement and relative error.  Entries marked ``calibration`` may inform
-the defaults; ``held-out`` entries never do.
+measurement and relative error.  Entries marked `calibration` may inform
+the defaults; `held-out` entries never do.
 """
 
 from __future__ import annotations
@@ -39,7 +39,26 @@ Solver = Literal["single-node", "serving", "distributed", "reliability", "sustai
 
 
 class Measurement(BaseModel):
-    """One published measurement and the conditions it was taken under."""
+    """One published measurement and the conditions it was taken under: an entry of the validation dataset.
+
+    Attributes:
+        id: the entry's identifier.
+        solver: the solver that predicts it ("single-node", "serving", "distributed", "reliability" or
+            "sustainability").
+        split: "calibration" (may set a default) or "held-out" (never used to set one).
+        quantity: what was measured.
+        unit: the unit of `measured`.
+        measured: the published value.
+        source: the bibliography key of the publication.
+        location: where in the publication (table, figure, section).
+        conditions: the configuration the solver is given (model, hardware, batch, …).
+
+    Example:
+        >>> from mlsysim import validation
+        >>> entry = validation.load()[0]
+        >>> entry.split in ("calibration", "held-out"), entry.measured > 0
+        (True, True)
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -56,7 +75,18 @@ class Measurement(BaseModel):
 
 @dataclasses.dataclass(frozen=True)
 class Comparison:
-    """A measurement next to the engine's prediction; ``error`` = predicted / measured − 1."""
+    """A measurement next to the engine's prediction; `error` = predicted / measured − 1.
+
+    Attributes:
+        entry: the measurement.
+        predicted: the engine's prediction, in the measurement's unit.
+
+    Example:
+        >>> from mlsysim import validation
+        >>> c = validation.evaluate(validation.load()[:1])[0]
+        >>> c.error == c.predicted / c.entry.measured - 1
+        True
+    """
 
     entry: Measurement
     predicted: float
@@ -72,12 +102,27 @@ def _dataset() -> dict:
 
 
 def load() -> list[Measurement]:
-    """Every entry of the validation dataset."""
+    """Every entry of the validation dataset, the published measurements of the Accuracy page.
+
+    Returns:
+        The entries, in the dataset's order.
+
+    Example:
+        >>> from mlsysim import validation
+        >>> sorted({e.solver for e in validation.load()})
+        ['distributed', 'reliability', 'serving', 'single-node', 'sustainability']
+    """
     return [Measurement(**e) for e in _dataset()["entries"]]
 
 
 def dataset_version() -> str:
-    """The dataset's version string."""
+    """The validation dataset's version string.
+
+    Example:
+        >>> from mlsysim import validation
+        >>> isinstance(validation.dataset_version(), str)
+        True
+    """
     return _dataset()["version"]
 
 
@@ -193,14 +238,41 @@ PREDICTORS = {
 
 
 def evaluate(entries: list[Measurement] | None = None) -> list[Comparison]:
-    """The engine's prediction for every entry, with its documented defaults."""
+    """The engine's prediction for every entry, with its documented defaults.
+
+    Args:
+        entries: the measurements to predict; default every entry (`load()`).
+
+    Returns:
+        One comparison per entry.
+
+    Example:
+        >>> from mlsysim import validation
+        >>> comparisons = validation.evaluate()
+        >>> len(comparisons) == len(validation.load())
+        True
+    """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PrecisionFallbackWarning)
         return [Comparison(e, PREDICTORS[e.solver](e.conditions)) for e in (entries or load())]
 
 
 def summary(comparisons: list[Comparison], split: str = "held-out") -> dict[str, dict[str, float]]:
-    """Per solver: count, median and worst absolute relative error on ``split``."""
+    """Per solver: count, median and worst absolute relative error on `split`.
+
+    Args:
+        comparisons: what `evaluate` returns.
+        split: "held-out" or "calibration".
+
+    Returns:
+        For each solver with entries in the split, a dict of "n", "median" and "worst".
+
+    Example:
+        >>> from mlsysim import validation
+        >>> s = validation.summary(validation.evaluate())
+        >>> sorted(s["distributed"])
+        ['median', 'n', 'worst']
+    """
     out: dict[str, dict[str, float]] = {}
     for solver in PREDICTORS:
         errors = [abs(c.error) for c in comparisons if c.entry.solver == solver and c.entry.split == split]

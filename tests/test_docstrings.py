@@ -1,4 +1,4 @@
-"""Every ``>>>`` example in the package's docstrings runs and prints what it claims."""
+"""Every `>>>` example in the package's docstrings runs and prints what it claims."""
 
 import doctest
 import importlib

@@ -1,9 +1,9 @@
-"""Named collections of specs: ``Hardware.Cloud.H100``, ``Models.Llama3_8B``…
+"""Named collections of specs: `Hardware.Cloud.H100`, `Models.Llama3_8B`…
 
-A :class:`Catalog` holds entries (and nested catalogs).  Attribute access
+A `Catalog` holds entries (and nested catalogs).  Attribute access
 finds an entry in the catalog or, failing that, in any nested catalog, so
-``Hardware.H100`` and ``Hardware.Cloud.H100`` are the same object.  An
-unknown name raises :class:`~mlsysim.core.errors.UnknownNameError` with the
+`Hardware.H100` and `Hardware.Cloud.H100` are the same object.  An
+unknown name raises `UnknownNameError` with the
 closest known names.
 """
 
@@ -16,7 +16,24 @@ from .errors import UnknownNameError
 
 
 class Catalog:
-    """An attribute namespace of specs with lookup, iteration and suggestions."""
+    """An attribute namespace of specs with lookup, iteration and suggestions: the type of `Hardware`,
+    `Models`, `Systems` and `Infra`.
+
+    Attribute access finds an entry in the catalog or, failing that, in any nested catalog, so
+    `Hardware.H100` and `Hardware.Cloud.H100` are the same object.  An unknown name raises
+    `UnknownNameError` with the closest known names.  `len()`, `in` and iteration (over entries) work.
+
+    Args:
+        kind: what the entries are, for error messages ("hardware").
+        entries: the entries by name.
+        **groups (Catalog): nested catalogs by name.
+
+    Example:
+        >>> from mlsysim import Catalog, Hardware
+        >>> mine = Catalog("device", {"fast": Hardware.H100, "slow": Hardware.T4})
+        >>> mine.fast.name, len(mine), "slow" in mine
+        ('NVIDIA H100 SXM5 80GB', 2, True)
+    """
 
     def __init__(self, kind: str, entries: dict[str, Any] | None = None, **groups: Catalog):
         self._kind = kind
@@ -46,7 +63,14 @@ class Catalog:
         return None
 
     def get(self, name: str) -> Any:
-        """The entry called ``name`` (case-insensitive), or an error naming the closest ones."""
+        """The entry called `name` (case-insensitive), or an error naming the closest ones.
+
+        Args:
+            name: the entry's name, such as "H100" or "h100".
+
+        Raises:
+            UnknownNameError: no entry has that name.
+        """
         if not isinstance(name, str):
             raise UnknownNameError(self._kind, str(name)[:60], self.names())
         found = self._find(name)
@@ -58,7 +82,7 @@ class Catalog:
         raise UnknownNameError(self._kind, name, self.names())
 
     def items(self) -> list[tuple[str, Any]]:
-        """Every ``(name, entry)`` pair, nested catalogs included, in registry order."""
+        """Every `(name, entry)` pair, nested catalogs included, in registry order."""
         out = list(self._entries.items())
         for group in self._groups.values():
             out.extend(group.items())
@@ -70,7 +94,7 @@ class Catalog:
 
     @property
     def groups(self) -> dict[str, Catalog]:
-        """The nested catalogs by name (e.g. ``Cloud``, ``Edge``, ``Tiny``)."""
+        """The nested catalogs by name (e.g. `Cloud`, `Edge`, `Tiny`)."""
         return dict(self._groups)
 
     def __iter__(self) -> Iterator[Any]:

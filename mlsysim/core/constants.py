@@ -4,7 +4,7 @@ Interconnect conventions differ by vendor and are easy to mix up by 2×:
 
 * NVLink figures are the **bidirectional total per GPU** as NVIDIA quotes
   them (H100: 900 GB/s = 450 GB/s each way).  Collective-time formulas use
-  one direction: see :func:`per_direction`.
+  one direction: see `per_direction`.
 * AMD Infinity Fabric (MI300X) and Google TPU ICI figures follow NVLink's
   convention: the **bidirectional total per accelerator** over all of its
   scale-up links, as the vendors quote them.

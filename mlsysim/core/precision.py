@@ -3,7 +3,7 @@
 A precision names how a value is *stored* (bytes per element) and, where
 the hardware supports it, how it is *computed*.  When a device has no
 native math for a precision, the computation falls back along
-``COMPUTE_FALLBACK`` to the next precision it does run natively; the
+`COMPUTE_FALLBACK` to the next precision it does run natively; the
 values keep their storage size (e.g. INT4 weights are dequantized to FP16
 inside the kernel, as in weight-only quantization [@lin2024awq]).
 """
@@ -48,7 +48,7 @@ PRECISIONS: tuple[str, ...] = tuple(BYTES_PER_VALUE)
 
 
 def check_precision(precision: object, argument: str = "precision") -> str:
-    """Return ``precision`` normalized to lower case, or raise with the allowed names."""
+    """Return `precision` normalized to lower case, or raise with the allowed names."""
     if isinstance(precision, str):
         key = precision.strip().lower()
         if key in BYTES_PER_VALUE:
@@ -57,7 +57,7 @@ def check_precision(precision: object, argument: str = "precision") -> str:
 
 
 def bytes_per_value(precision: str) -> float:
-    """Storage bytes of one value at ``precision`` (e.g. 2.0 for fp16)."""
+    """Storage bytes of one value at `precision` (e.g. 2.0 for fp16)."""
     return BYTES_PER_VALUE[check_precision(precision)]
 
 
@@ -70,14 +70,14 @@ QUANT_GROUP_SIZE = 128
 
 
 def quantized_bits(bits: float, group_size: int = QUANT_GROUP_SIZE) -> float:
-    """Bits one ``bits``-bit weight costs in memory: below 8 bits, one 16-bit scale per ``group_size`` weights."""
+    """Bits one `bits`-bit weight costs in memory: below 8 bits, one 16-bit scale per `group_size` weights."""
     return quantized_bits_per_weight(bits, group_size, QUANT_SCALE_BITS) if bits < 8 else float(bits)
 
 
 def stored_bits_per_weight(precision: str, group_size: int = QUANT_GROUP_SIZE) -> float:
-    """Bits one weight costs in memory at ``precision``, group scales included.
+    """Bits one weight costs in memory at `precision`, group scales included.
 
-    Sub-8-bit formats (int4, fp4) store one 16-bit scale per ``group_size``
+    Sub-8-bit formats (int4, fp4) store one 16-bit scale per `group_size`
     weights: 4 + 16/128 = 4.125 bits.  Wider formats store no scale.  This is
     the one definition of a quantized weight's size; every solver uses it.
 
@@ -93,12 +93,12 @@ def stored_bits_per_weight(precision: str, group_size: int = QUANT_GROUP_SIZE) -
 class Precisions:
     """The precision of each role a value plays in a step.
 
-    ``weights`` are stored (with group scales below 8 bits), ``math`` is what
-    the matrix units are asked to run (the device may fall back), ``kv_cache``,
-    ``activations``, ``gradients``, ``master_weights``, ``optimizer_state`` and
-    ``communication`` (the payload of collectives) each have their own.
+    `weights` are stored (with group scales below 8 bits), `math` is what
+    the matrix units are asked to run (the device may fall back), `kv_cache`,
+    `activations`, `gradients`, `master_weights`, `optimizer_state` and
+    `communication` (the payload of collectives) each have their own.
 
-    A seed-style string is a shorthand, expanded by :meth:`from_shorthand` with
+    A precision name ("fp16", "int4", …) is a shorthand, expanded by `from_shorthand` with
     the defaults of practice:
 
     * inference at 8 bits and above: every role at that precision;
@@ -109,8 +109,19 @@ class Precisions:
       (Megatron's distributed optimizer: 6 + 12/d bytes per parameter);
     * fp8 training: only the GEMM math is fp8; the rest as bf16 training.
 
+    Attributes:
+        weights: the weights' storage precision.
+        math: the precision the matrix units are asked to run.
+        activations: the activations' precision.
+        kv_cache: the KV cache's precision.
+        gradients: the gradients' precision.
+        master_weights: the optimizer's copy of the weights.
+        optimizer_state: the optimizer's moments.
+        communication: the payload of collectives.
+        group_size: weights sharing one 16-bit scale below 8 bits.
+
     Example:
-        >>> from mlsysim.core.precision import Precisions
+        >>> from mlsysim import Precisions
         >>> p = Precisions.from_shorthand("int4")
         >>> p.weights, p.math, p.kv_cache, p.weight_bits
         ('int4', 'int4', 'fp16', 4.125)
@@ -138,7 +149,20 @@ class Precisions:
     @classmethod
     def from_shorthand(cls, precision: str | Precisions, *, training: bool = False,
                        kv_precision: str | None = None) -> Precisions:
-        """Expand a seed-style precision string (or pass a ``Precisions`` through)."""
+        """Expand a precision name into a precision per role (a `Precisions` passes through).
+
+        Args:
+            precision: a precision name ("fp32", "bf16", "fp16", "fp8", "int8", "int4", "fp4", …) or a
+                `Precisions`.
+            training: whether the step is training (fp32 gradients, master weights and optimizer state).
+            kv_precision: the KV cache's precision; default the inference rules above.
+
+        Returns:
+            The precision of every role.
+
+        Raises:
+            UnknownNameError: an unknown precision name.
+        """
         if isinstance(precision, Precisions):
             return precision
         if not isinstance(precision, str) or not isinstance(kv_precision, (str, type(None))):
@@ -162,11 +186,16 @@ class Precisions:
 
     @property
     def weight_bits(self) -> float:
-        """Stored bits per weight, group scales included (:func:`stored_bits_per_weight`)."""
+        """Stored bits per weight, group scales included (4.125 for int4 in groups of 128)."""
         return stored_bits_per_weight(self.weights, self.group_size)
 
     def bytes(self, role: str) -> float:
-        """Bytes per value of ``role`` (weights include their group scales)."""
+        """Bytes per value of `role` (weights include their group scales).
+
+        Args:
+            role: a field name: "weights", "math", "activations", "kv_cache", "gradients", "master_weights",
+                "optimizer_state" or "communication".
+        """
         if role == "weights":
             return self.weight_bits / 8
         return BYTES_PER_VALUE[getattr(self, role)]
@@ -176,18 +205,27 @@ class Precisions:
 
         Megatron's mixed precision: 2 (bf16 weights) + 4 (fp32 gradients) + 4 (fp32
         master) + 4 + 4 (Adam's two moments) = 18; in fp32 there is no master copy.
+
+        Args:
+            optimizer_state_values: moments the optimizer keeps per parameter (2 for Adam, 1 for SGD
+                with momentum).
         """
         return (self.bytes("weights") + self.bytes("gradients")
                 + self.optimizer_bytes_per_param(optimizer_state_values))
 
     def optimizer_bytes_per_param(self, optimizer_state_values: int = 2) -> float:
         """Bytes per parameter the optimizer itself holds: the master copy (none when it would equal the
-        weights) and ``optimizer_state_values`` moments. What ZeRO stage 1 shards: 12 for Megatron's Adam."""
+        weights) and `optimizer_state_values` moments; what ZeRO stage 1 shards: 12 for Megatron's Adam
+        [@rajbhandari2020zero].
+
+        Args:
+            optimizer_state_values: moments the optimizer keeps per parameter (2 for Adam).
+        """
         master = 0.0 if self.master_weights == self.weights else self.bytes("master_weights")
         return master + optimizer_state_values * self.bytes("optimizer_state")
 
 
 @functools.lru_cache(maxsize=256)
 def _expanded(precision: str, training: bool, kv_precision: str | None) -> Precisions:
-    """:meth:`Precisions.from_shorthand` for a string, memoized (a ``Precisions`` is frozen, so sharing is safe)."""
+    """`Precisions.from_shorthand` for a string, memoized (a `Precisions` is frozen, so sharing is safe)."""
     return Precisions._expand(precision, training, kv_precision)

@@ -1,8 +1,8 @@
 """Typed building blocks for specs: a frozen pydantic base and Quantity fields.
 
-A field annotated ``Bandwidth`` accepts a pint Quantity (or a string such as
-``"3.35 TB/s"``) whose dimension is ``[information] / [time]``, and nothing
-else: a capacity, a frequency (``5 /s``), a percentage or a bare number
+A field annotated `Bandwidth` accepts a pint Quantity (or a string such as
+`"3.35 TB/s"`) whose dimension is `[information] / [time]`, and nothing
+else: a capacity, a frequency (`5 /s`), a percentage or a bare number
 passed where a bandwidth belongs fails at construction with the field
 named.  Each spec caches the SI magnitudes its solvers need, so a solve is
 float arithmetic.
@@ -73,7 +73,7 @@ else:
 
 
 class Spec(BaseModel):
-    """Frozen, strict base for every spec; bad fields raise :class:`SpecError`."""
+    """Frozen, strict base for every spec; bad fields raise `SpecError`."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
@@ -86,7 +86,7 @@ class Spec(BaseModel):
     @pydantic.model_validator(mode="before")
     @classmethod
     def _no_huge_collections(cls, data: Any) -> Any:
-        """Refuse lazy or huge collections before pydantic expands them: ``range(10**12)`` given for a shape
+        """Refuse lazy or huge collections before pydantic expands them: `range(10**12)` given for a shape
         would otherwise become a tuple of a trillion entries."""
         if isinstance(data, dict):
             for name, value in data.items():
@@ -107,7 +107,7 @@ class Spec(BaseModel):
 
     def out_of_range(self) -> str | None:
         """Which field, if any, holds a number beyond what the solvers' arithmetic can carry: every whole-number
-        field is at most a billion, every float field finite and at most 1e30 (see ``validate.MAX_COUNT``)."""
+        field is at most a billion, every float field finite and at most 1e30 (see `validate.MAX_COUNT`)."""
         for name in type(self).model_fields:
             value = getattr(self, name)
             if isinstance(value, bool):
@@ -124,7 +124,7 @@ class Spec(BaseModel):
         return hash((type(self).__name__, getattr(self, "name", None)))
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
-        """A variant of this spec with ``update`` applied, validated like a new one."""
+        """A variant of this spec with `update` applied, validated like a new one."""
         # Overrides pydantic's copy, which skips validation: variants go through validation and caching.
         if not update:
             return self

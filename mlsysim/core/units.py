@@ -1,16 +1,16 @@
 """The package's one pint unit registry and the domain's counted units.
 
-Every physical quantity in MLSys·im is a ``pint.Quantity`` from ``ureg``.
+Every physical quantity in MLSys·im is a `pint.Quantity` from `ureg`.
 Counted things get their own base dimension so that they cannot be mixed
-by accident: ``bit`` (``[information]``; ``byte`` = 8 bit), ``flop``
-(floating-point or integer operations), ``param`` (model parameters),
-``token``, ``sample`` (one input to a model: an image, an utterance, a
-sequence) and ``USD``.  Adding dollars to parameters, or a bandwidth, a
+by accident: `bit` (`[information]`; `byte` = 8 bit), `flop`
+(floating-point or integer operations), `param` (model parameters),
+`token`, `sample` (one input to a model: an image, an utterance, a
+sequence) and `USD`.  Adding dollars to parameters, or a bandwidth, a
 frequency or a percentage where a capacity belongs, raises a
-``DimensionalityError``.
+`DimensionalityError`.
 
 Quantities print with pint's short pretty format by default, so
-``f"{q:.2f}"`` reads ``0.54 ms`` and ``f"{q:~P}"`` reads ``3.35 TB/s``.
+`f"{q:.2f}"` reads `0.54 ms` and `f"{q:~P}"` reads `3.35 TB/s`.
 """
 
 from __future__ import annotations
@@ -26,13 +26,13 @@ if TYPE_CHECKING:
 
 
 def _definitions() -> list[str]:
-    """pint's default definitions, with ``bit`` a base unit of ``[information]``.
+    """pint's default definitions, with `bit` a base unit of `[information]`.
 
-    pint ships ``bit = []`` (dimensionless), which would let ``80 %`` or
-    ``5 /s`` pass for a capacity or a bandwidth (hgrecco/pint#593, #674).
+    pint ships `bit = []` (dimensionless), which would let `80 %` or
+    `5 /s` pass for a capacity or a bandwidth (hgrecco/pint#593, #674).
     We load its own definition files with that one base-unit line changed;
-    every unit derived from ``bit`` (``byte``/``B``, ``kB``…``GiB``, ``baud``)
-    follows.  The ``@import`` of the constants file is inlined because pint
+    every unit derived from `bit` (`byte`/`B`, `kB`…`GiB`, `baud`)
+    follows.  The `@import` of the constants file is inlined because pint
     resolves imports only for definitions read from a file.
     """
     files = resources.files("pint")
@@ -51,6 +51,19 @@ def _definitions() -> list[str]:
 
 
 ureg: pint.UnitRegistry = pint.UnitRegistry(_definitions(), on_redefinition="ignore")
+"""The package's one pint unit registry, set as pint's application registry.
+
+Besides pint's units it defines `flop` (FLOP), `param` (with `Kparam`, `Mparam`, `Bparam`, `Tparam`),
+`token`, `sample` and `USD` as base dimensions of their own, so that dollars cannot be added to
+parameters; bytes are bytes (`B`, `GB`, `GiB`), and quantities print in the short `~P` form.
+
+Example:
+    >>> from mlsysim import ureg
+    >>> print(f"{(2 * ureg.Bparam).to('Mparam'):~P}")
+    2000.0 Mparam
+    >>> ureg.USD.dimensionality == ureg.param.dimensionality
+    False
+"""
 # pint aliases "bps" to the baud; network rates read better as bits per second.
 ureg.define("bps = bit / second")
 ureg.define("flop = [flop] = FLOP = FLOPs = flops")
@@ -68,6 +81,16 @@ ureg.separate_format_defaults = True
 pint.set_application_registry(ureg)
 
 Q_ = ureg.Quantity
+"""The Quantity constructor of the package's registry (`ureg`): `Q_(3.35, "TB/s")` or `Q_("3.35 TB/s")`.
+
+Every physical input and output of the package is such a Quantity; `f"{q:~P}"` prints it in short form.
+
+Example:
+    >>> from mlsysim import Q_
+    >>> bw = Q_(3.35, "TB/s")
+    >>> print(f"{bw:~P}", f"{(Q_(16, 'GB') / bw).to('ms'):.2f~P}")
+    3.35 TB/s 4.78 ms
+"""
 if TYPE_CHECKING:
     # For annotations: ``ureg.Quantity`` is a class pint builds at runtime (a subclass of
     # ``pint.Quantity`` bound to ``ureg``), which a type checker cannot use as a type.
@@ -80,10 +103,10 @@ _QUANTITY_CLASS = type(Q_(0.0, "s"))
 
 
 def quantity(magnitude: float, units: str) -> pint.Quantity:
-    """Build ``magnitude * units`` without re-parsing ``units`` on each call.
+    """Build `magnitude * units` without re-parsing `units` on each call.
 
     The solvers compute in plain floats and wrap their outputs here; the
-    unit string is parsed once and cached.  Equivalent to ``Q_(magnitude, units)``.
+    unit string is parsed once and cached.  Equivalent to `Q_(magnitude, units)`.
     """
     q = object.__new__(_QUANTITY_CLASS)
     q._magnitude = magnitude
@@ -108,11 +131,11 @@ _BITS_PER_BYTE = ureg.Quantity(1.0, "byte").to("bit").magnitude
 
 
 def si(q: pint.Quantity) -> float:
-    """The magnitude of ``q`` in SI base units, counting information in bytes.
+    """The magnitude of `q` in SI base units, counting information in bytes.
 
-    pint's base unit of ``[information]`` is the bit; each power of
-    information in ``q``'s dimension is rescaled to the byte, so
-    ``si(Q_(400, "Gbps")) == 50e9`` (B/s) and ``si(Q_(8, "bit")) == 1.0``.
+    pint's base unit of `[information]` is the bit; each power of
+    information in `q`'s dimension is rescaled to the byte, so
+    `si(Q_(400, "Gbps")) == 50e9` (B/s) and `si(Q_(8, "bit")) == 1.0`.
     """
     key = q._units
     try:
@@ -126,9 +149,9 @@ def si(q: pint.Quantity) -> float:
 
 
 def readable(magnitude_si: float, ladder: tuple[tuple[float, str], ...]) -> pint.Quantity:
-    """Express an SI magnitude in the largest unit of ``ladder`` it reaches.
+    """Express an SI magnitude in the largest unit of `ladder` it reaches.
 
-    ``ladder`` lists ``(factor, unit)`` from small to large, where ``factor``
+    `ladder` lists `(factor, unit)` from small to large, where `factor`
     converts the unit to SI.  A value below every rung uses the smallest.
     """
     factor, unit = ladder[0]
@@ -152,7 +175,7 @@ BANDWIDTH_LADDER = ((1.0, "B/s"), (1e6, "MB/s"), (1e9, "GB/s"), (1e12, "TB/s"), 
 
 
 MAX_QUANTITY_TEXT = 64
-"""The longest unit string :func:`parse_quantity` reads; nothing a person types is longer."""
+"""The longest unit string `parse_quantity` reads; nothing a person types is longer."""
 
 _QUANTITY_TEXT = re.compile(
     r"^\s*(?P<number>[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|[+-]?(?:nan|inf|infinity))?"
@@ -164,12 +187,12 @@ _UNIT_TEXT = re.compile(rf"^[^\W\d][\w°%]*(?:{_EXPONENT})?(?:\s*[*/·⋅ ]\s*(?
 
 
 def parse_quantity(text: str) -> pint.Quantity:
-    """Read ``"<number> <unit>"`` (``"50 ms"``, ``"3.35 TB/s"``, ``"2e12 B/s"``) as a Quantity.
+    """Read `"<number> <unit>"` (`"50 ms"`, `"3.35 TB/s"`, `"2e12 B/s"`) as a Quantity.
 
-    Unlike ``Q_(text)``, nothing is evaluated as arithmetic: the number is read by ``float``,
-    and the unit must be names joined by ``*``, ``/`` or spaces, each with at most a two-digit
-    exponent (``m**2``, ``1/s`` is written ``/s``), so ``"10**10**8 s"`` is refused at once instead
-    of computing a number with a hundred million digits.  Raises ``ValueError`` for anything else.
+    Unlike `Q_(text)`, nothing is evaluated as arithmetic: the number is read by `float`,
+    and the unit must be names joined by `*`, `/` or spaces, each with at most a two-digit
+    exponent (`m**2`, `1/s` is written `/s`), so `"10**10**8 s"` is refused at once instead
+    of computing a number with a hundred million digits.  Raises `ValueError` for anything else.
 
     Example:
         >>> from mlsysim.core.units import parse_quantity
@@ -196,11 +219,11 @@ def parse_quantity(text: str) -> pint.Quantity:
 class NumberIn(float):
     """A plain float in the unit its field's name carries, that can still convert.
 
-    Result fields named for a unit (``total_energy_kwh``, ``carbon_footprint_kg``,
-    ``water_usage_liters``) hold one of these: it formats and computes as the
-    number in that unit, so ``f"{r.total_energy_kwh:,.0f} kWh"`` reads
-    ``282,198 kWh``, and it converts on request, so ``r.total_energy_kwh.to("MWh")``
-    is a Quantity.  The result's unit-free field beside it (``total_energy``)
+    Result fields named for a unit (`total_energy_kwh`, `carbon_footprint_kg`,
+    `water_usage_liters`) hold one of these: it formats and computes as the
+    number in that unit, so `f"{r.total_energy_kwh:,.0f} kWh"` reads
+    `282,198 kWh`, and it converts on request, so `r.total_energy_kwh.to("MWh")`
+    is a Quantity.  The result's unit-free field beside it (`total_energy`)
     is the Quantity itself.
 
     Example:
@@ -223,7 +246,7 @@ class NumberIn(float):
 
     @property
     def magnitude(self) -> float:
-        """The number itself, as a plain float (what ``Quantity.magnitude`` gives)."""
+        """The number itself, as a plain float (what `Quantity.magnitude` gives)."""
         return float(self)
 
     @property
@@ -237,9 +260,9 @@ class NumberIn(float):
         return quantity(float(self), self._unit)
 
     def to(self, units: str) -> pint.Quantity:
-        """The Quantity in ``units``: ``NumberIn(1500, "kWh").to("MWh")`` is 1.5 MWh."""
+        """The Quantity in `units`: `NumberIn(1500, "kWh").to("MWh")` is 1.5 MWh."""
         return self.quantity.to(units)
 
     def m_as(self, units: str) -> float:
-        """The magnitude in ``units``, as a float."""
+        """The magnitude in `units`, as a float."""
         return float(self.quantity.m_as(units))

@@ -26,9 +26,9 @@ MIN_MAGNITUDE = 1e-30
 
 
 def real(value: Any) -> float | None:
-    """``value`` as a finite float if it is a real number (NumPy scalars included, ``bool`` excluded), else None.
+    """`value` as a finite float if it is a real number (NumPy scalars included, `bool` excluded), else None.
 
-    Huge Python ints (``10**400``) that no float can hold give None instead of ``OverflowError``.
+    Huge Python ints (`10**400`) that no float can hold give None instead of `OverflowError`.
     """
     if isinstance(value, bool) or not isinstance(value, Real):
         return None
@@ -40,7 +40,7 @@ def real(value: Any) -> float | None:
 
 
 def positive_int(name: str, value: Any, *, upper: int = MAX_COUNT) -> int:
-    """``value`` as an int in [1, ``upper``] (a whole float such as ``8.0`` counts), or an error naming ``name``."""
+    """`value` as an int in [1, `upper`] (a whole float such as `8.0` counts), or an error naming `name`."""
     if isinstance(value, Integral) and not isinstance(value, bool):
         whole = int(value)  # exact for any size; NumPy integers included
         if 1 <= whole <= upper:
@@ -58,14 +58,14 @@ MAX_CHOICES = 4096
 
 
 def positive_ints(name: str, values: Any) -> list[int]:
-    """``values`` (an iterable of whole numbers ≥ 1) sorted without repeats, or an error naming ``name``."""
+    """`values` (an iterable of whole numbers ≥ 1) sorted without repeats, or an error naming `name`."""
     chosen = items(name, values, "positive whole numbers, e.g. [8, 32, 128]")
     return sorted({positive_int(name, v) for v in chosen})
 
 
 def items(name: str, values: Any, what: str) -> list:
-    """``values`` (a list, tuple or other iterable that is not a string, mapping or Quantity) as a list of 1 to
-    4,096 entries, or an error naming ``name`` and saying ``what`` belongs in it."""
+    """`values` (a list, tuple or other iterable that is not a string, mapping or Quantity) as a list of 1 to
+    4,096 entries, or an error naming `name` and saying `what` belongs in it."""
     expected = f"a list of 1 to {MAX_CHOICES:,} {what}"
     if isinstance(values, (str, bytes, dict, ureg.Quantity)):
         raise InvalidArgumentError(name, _shown(values), expected)
@@ -79,7 +79,7 @@ def items(name: str, values: Any, what: str) -> list:
 
 
 def instances(name: str, values: Any, cls: type | tuple[type, ...], what: str) -> list:
-    """``values`` as a list (see :func:`items`) whose every entry is a ``cls``, or an error naming ``name``."""
+    """`values` as a list (see `items`) whose every entry is a `cls`, or an error naming `name`."""
     listed = items(name, values, what)
     for value in listed:
         instance(f"{name}[…]", value, cls, what)
@@ -87,21 +87,21 @@ def instances(name: str, values: Any, cls: type | tuple[type, ...], what: str) -
 
 
 def mapping(name: str, value: Any, expected: str) -> dict:
-    """``value`` if it is a dict, else an error naming ``name``."""
+    """`value` if it is a dict, else an error naming `name`."""
     if not isinstance(value, dict):
         raise InvalidArgumentError(name, _shown(value), expected)
     return value
 
 
 def choice(kind: str, value: Any, known) -> str:
-    """``value`` if it is one of the strings ``known``, else an :class:`UnknownNameError` listing them."""
+    """`value` if it is one of the strings `known`, else an `UnknownNameError` listing them."""
     if not isinstance(value, str) or value not in known:
         raise UnknownNameError(kind, _shown(value), known)
     return value
 
 
 def probability(name: str, value: Any, expected: str, *, closed: bool = True) -> float:
-    """``value`` as a float in [0, 1] (``closed``) or [0, 1), or an error naming ``name``."""
+    """`value` as a float in [0, 1] (`closed`) or [0, 1), or an error naming `name`."""
     number = real(value)
     if number is None or not 0.0 <= number <= 1.0 or (not closed and number == 1.0):
         raise InvalidArgumentError(name, _shown(value), expected)
@@ -114,7 +114,7 @@ and times would overflow to infinity."""
 
 
 def fraction(name: str, value: Any) -> float:
-    """``value`` as a float in [1e-6, 1], or an error naming ``name``."""
+    """`value` as a float in [1e-6, 1], or an error naming `name`."""
     number = real(value)
     if number is None or not (MIN_FRACTION <= number <= 1.0):
         raise InvalidArgumentError(name, _shown(value),
@@ -123,12 +123,12 @@ def fraction(name: str, value: Any) -> float:
 
 
 def optional_fraction(name: str, value: Any) -> float | None:
-    """``None`` (use the size-dependent curve), or ``value`` checked by :func:`fraction`."""
+    """`None` (use the size-dependent curve), or `value` checked by `fraction`."""
     return None if value is None else fraction(name, value)
 
 
 def positive_number(name: str, value: Any, *, allow_zero: bool = False, upper: float = MAX_MAGNITUDE) -> float:
-    """``value`` as a float in [1e-30, ``upper``] (or 0 when ``allow_zero``), or an error naming ``name``."""
+    """`value` as a float in [1e-30, `upper`] (or 0 when `allow_zero`), or an error naming `name`."""
     number = real(value)
     if number is None or not in_range(number, allow_zero=allow_zero, upper=upper):
         raise InvalidArgumentError(name, _shown(value),
@@ -137,21 +137,21 @@ def positive_number(name: str, value: Any, *, allow_zero: bool = False, upper: f
 
 
 def in_range(number: float, *, allow_zero: bool = False, upper: float = MAX_MAGNITUDE) -> bool:
-    """Whether ``number`` is 0 (when allowed) or within [1e-30, ``upper``]."""
+    """Whether `number` is 0 (when allowed) or within [1e-30, `upper`]."""
     return (number == 0 and allow_zero) or MIN_MAGNITUDE <= number <= upper
 
 
 def instance(name: str, value: Any, cls: type | tuple[type, ...], expected: str) -> Any:
-    """``value`` if it is a ``cls``, else an error naming ``name`` and what belongs there."""
+    """`value` if it is a `cls`, else an error naming `name` and what belongs there."""
     if not isinstance(value, cls):
         raise InvalidArgumentError(name, _shown(value), expected)
     return value
 
 
 def quantity_in(name: str, value: Any, units: str, example: str, *, allow_zero: bool = False) -> float:
-    """The magnitude of ``value`` in ``units``, checking its dimension and sign.
+    """The magnitude of `value` in `units`, checking its dimension and sign.
 
-    Accepts a Quantity or a string like ``"50 ms"``; a bare number is refused
+    Accepts a Quantity or a string like `"50 ms"`; a bare number is refused
     because its unit would be a guess.
     """
     if isinstance(value, str):
@@ -176,7 +176,7 @@ def quantity_in(name: str, value: Any, units: str, example: str, *, allow_zero: 
 
 
 def _shown(value: Any) -> Any:
-    """``value`` itself when it prints short, else its type's name (an error message stays one line)."""
+    """`value` itself when it prints short, else its type's name (an error message stays one line)."""
     return value if _short(value) else type(value).__name__
 
 

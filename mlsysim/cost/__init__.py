@@ -1,11 +1,11 @@
 """The cost core: the one place that counts a step's work and turns it into time.
 
-* :mod:`.ops` — :class:`Op`, one operator's FLOPs, bytes by role, saved activations, collective;
-* :mod:`.transformer`, :mod:`.cnn` — a workload's step as operators (prefill, decode, training);
-* :mod:`.timing` — :func:`price`: operators → time on a device (per-kernel cost,
+* `.ops` — `Op`, one operator's FLOPs, bytes by role, saved activations, collective;
+* `.transformer`, `.cnn` — a workload's step as operators (prefill, decode, training);
+* `.timing` — `price`: operators → time on a device (per-kernel cost,
   size-dependent efficiency, overlap);
-* :mod:`.breakdown` — :class:`StepBreakdown`, the per-operator result every step carries;
-* :mod:`.step` — :func:`step_cost`, the façade the solvers call.
+* `.breakdown` — `StepBreakdown`, the per-operator result every step carries;
+* `.step` — `step_cost`, the façade the solvers call.
 """
 
 from .breakdown import OpCost, StepBreakdown

@@ -1,4 +1,4 @@
-"""A step's cost, operator by operator: what every step result carries as ``breakdown``.
+"""A step's cost, operator by operator: what every step result carries as `breakdown`.
 
 Totals are plain SI floats computed once; rows, per-group sums and tables are
 built on demand, so carrying a breakdown costs a solve almost nothing.
@@ -37,11 +37,31 @@ class OpCost:
 
 @dataclass(frozen=True)
 class StepBreakdown:
-    """Every operator of one step with its FLOPs, bytes, time and bound, and the step's totals (SI floats).
+    """Every operator of one step with its FLOPs, bytes, time and bound, and the step's totals (SI floats):
+    the `breakdown` of a solver's result.
 
-    ``str(b)`` is a per-operator table; :meth:`by_group` sums the layers, the
-    embedding and the LM head; ``time``, ``compute``, ``memory``, ``overhead`` and
-    ``network`` are step totals in seconds.
+    `str(b)` is a per-operator table; `by_group` sums the layers, the
+    embedding and the LM head; `time`, `compute`, `memory`, `overhead` and
+    `network` are step totals in seconds.
+
+    Attributes:
+        rows: one priced operator per kind of operator, its terms per execution (seconds).
+        device: the device's name.
+        time: the step's priced time, seconds.
+        compute: the operators' compute time, seconds.
+        memory: the operators' memory time, seconds.
+        overhead: fixed per-kernel costs, seconds.
+        network: collectives' time, seconds.
+        flops: the step's FLOPs.
+        bytes: the step's memory traffic, bytes.
+
+    Example:
+        >>> from mlsysim import Engine, Hardware, Models
+        >>> b = Engine.solve(Models.Llama3_8B, Hardware.H100).breakdown
+        >>> b.bound, list(b.by_group())
+        ('memory', ['embedding', 'layer', 'head'])
+        >>> print(b)
+        operator ...
     """
 
     rows: tuple[OpCost, ...]
@@ -94,8 +114,11 @@ class StepBreakdown:
     def by_group(self, term: Callable[[OpCost], float] = operator.attrgetter("time")) -> dict[str, float]:
         """Step totals per group of operators (embedding, layers, head, step), in step order.
 
-        ``term`` picks what is summed from each priced operator (per execution): its time by
-        default, or e.g. ``lambda r: r.t_comm`` or ``lambda r: r.op.saved_bytes``.
+        `term` picks what is summed from each priced operator (per execution): its time by
+        default, or e.g. `lambda r: r.t_comm` or `lambda r: r.op.saved_bytes`.
+
+        Args:
+            term: a function of a priced operator returning the number to sum.
         """
         out: dict[str, float] = {}
         for r in self.rows:

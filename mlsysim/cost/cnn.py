@@ -19,7 +19,7 @@ from .ops import Op
 
 @functools.lru_cache(maxsize=1024)
 def cnn_ops(model: CNNWorkload, batch: int, precisions: Precisions, *, training: bool = False) -> tuple[Op, ...]:
-    """The operators of one step of ``batch`` samples.
+    """The operators of one step of `batch` samples.
 
     Example:
         >>> from mlsysim import Models

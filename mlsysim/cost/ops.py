@@ -1,11 +1,11 @@
 """Operators: what one step of a workload does, counted once, in plain SI floats.
 
-An :class:`Op` is one kernel (or a fused group of them) repeated ``count`` times
+An `Op` is one kernel (or a fused group of them) repeated `count` times
 in a step: its FLOPs, the bytes it moves by role (weights, activations, KV
 cache), the activation bytes it keeps for the backward pass, and the collective
-its sharding implies.  Every number is *per execution*; multiply by ``count``
-for the step.  Workload modules (:mod:`.transformer`, :mod:`.cnn`) build op
-lists; :func:`mlsysim.cost.timing.price` turns them into time.
+its sharding implies.  Every number is *per execution*; multiply by `count`
+for the step.  Workload modules (`.transformer`, `.cnn`) build op
+lists; `mlsysim.cost.timing.price` turns them into time.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ Group = Literal["embedding", "layer", "head", "step"]
 
 @dataclass(frozen=True, slots=True)
 class Collective:
-    """A collective an operator's sharding implies: ``kind`` over ``ranks`` of ``payload`` bytes (the full message),
-    among the GPUs of one parallel ``group``: "tp" (tensor), "cp" (context) or "ep" (expert), each priced on its own
+    """A collective an operator's sharding implies: `kind` over `ranks` of `payload` bytes (the full message),
+    among the GPUs of one parallel `group`: "tp" (tensor), "cp" (context) or "ep" (expert), each priced on its own
     link."""
 
     kind: CollectiveKind
@@ -32,11 +32,11 @@ class Collective:
 
 @dataclass(frozen=True, slots=True)
 class Op:
-    """One operator of a step (per execution; ``count`` executions per step).
+    """One operator of a step (per execution; `count` executions per step).
 
-    ``matmul`` says whether the FLOPs run on the matrix units at the math
+    `matmul` says whether the FLOPs run on the matrix units at the math
     precision (GEMMs, attention) or on the vector path (norms, activations).
-    ``kernels`` is the number of kernel launches one execution takes.
+    `kernels` is the number of kernel launches one execution takes.
     """
 
     name: str
@@ -57,7 +57,7 @@ class Op:
 
     @property
     def backward(self) -> bool:
-        """Whether this is a backward pass (the cost core names it ``"<forward name> (bwd)"``)."""
+        """Whether this is a backward pass (the cost core names it `"<forward name> (bwd)"`)."""
         return self.name.endswith(" (bwd)")
 
     @property

@@ -1,4 +1,4 @@
-"""``step_cost``: a workload's step on a device, priced operator by operator, with its memory footprint.
+"""`step_cost`: a workload's step on a device, priced operator by operator, with its memory footprint.
 
 Every solver that times or sizes a step calls this function; none counts FLOPs or bytes itself.
 """
@@ -26,8 +26,8 @@ Phase = Literal["decode", "prefill", "inference", "training"]
 class StepCost:
     """One step priced on one device, and the memory it needs there (SI floats).
 
-    ``resident_bytes``: weights (inference) or weights, gradients, master copy and
-    optimizer state (training). ``activation_bytes``: the KV cache of the batch
+    `resident_bytes`: weights (inference) or weights, gradients, master copy and
+    optimizer state (training). `activation_bytes`: the KV cache of the batch
     (transformer inference), the activations of one sample batch (CNN inference),
     or the activations kept for the backward pass (training).
     """
@@ -50,7 +50,7 @@ def kv_bytes_per_token(model: TransformerWorkload, precisions: Precisions) -> fl
 
 
 def kv_cache_bytes(model: TransformerWorkload, context: float, precisions: Precisions, tp: int = 1) -> float:
-    """KV-cache bytes one sequence of ``context`` tokens holds on one of ``tp`` GPUs.
+    """KV-cache bytes one sequence of `context` tokens holds on one of `tp` GPUs.
 
     Sliding-window layers hold at most the window [@jiang2023mistral]; KV heads are split over the GPUs
     but replicated when there are fewer of them than GPUs, and a latent-attention cache is replicated whole.
@@ -68,8 +68,8 @@ def kv_cache_bytes(model: TransformerWorkload, context: float, precisions: Preci
 
 
 def resident_parameters(model: Workload, tp: int = 1, ep: int = 1) -> float:
-    """Parameters one GPU holds: all of them over ``tp``, the routed experts of a mixture of experts
-    further over ``ep``."""
+    """Parameters one GPU holds: all of them over `tp`, the routed experts of a mixture of experts
+    further over `ep`."""
     params = model.parameter_count
     if ep == 1 or not isinstance(model, TransformerWorkload) or not model.is_moe:
         return params / tp
@@ -81,9 +81,9 @@ def step_work(model: Workload, *, phase: Phase, batch: int, seq: int | None, pre
               assumptions: Assumptions, tp: int = 1, sequence_parallel: bool = False, recompute: str = "none",
               state_values: int = 2, query_tokens: int = 1, ep: int = 1, cp: int = 1
               ) -> tuple[tuple[Op, ...], float, str, float, float]:
-    """A step's operators before pricing: ``(ops, items produced, throughput unit, resident bytes, activation bytes)``.
+    """A step's operators before pricing: `(ops, items produced, throughput unit, resident bytes, activation bytes)`.
 
-    Device-independent: what :func:`step_cost` prices, and what the inverse roofline sizes a device for.
+    Device-independent: what `step_cost` prices, and what the inverse roofline sizes a device for.
     """
     training = phase == "training"
     ops: tuple[Op, ...]
@@ -122,13 +122,13 @@ def step_cost(model: Workload, device: HardwareNode, *, phase: Phase, batch: int
               link: tuple[float, float] | None = None, recompute: str = "none", warn: bool = True,
               state_values: int = 2, query_tokens: int = 1, ep: int = 1, cp: int = 1,
               group_links: tuple[tuple[str, tuple[float, float]], ...] = ()) -> StepCost:
-    """Price one step of ``model`` on ``device`` (one of ``tp`` GPUs when sharded; of ``tp × ep`` when a
-    mixture of experts also spreads its experts over ``ep`` GPUs; of ``tp × cp`` when context parallelism
-    splits each sequence over ``cp`` GPUs).  ``link`` prices the tensor-parallel collectives, ``group_links``
-    those of another group on another link (see :func:`mlsysim.cost.timing.price`).
+    """Price one step of `model` on `device` (one of `tp` GPUs when sharded; of `tp × ep` when a
+    mixture of experts also spreads its experts over `ep` GPUs; of `tp × cp` when context parallelism
+    splits each sequence over `cp` GPUs).  `link` prices the tensor-parallel collectives, `group_links`
+    those of another group on another link (see `mlsysim.cost.timing.price`).
 
-    ``phase``: "decode" (one token per sequence with ``seq`` tokens cached), "prefill"
-    (prompts of ``seq`` tokens), "inference" (a CNN forward pass, or a transformer decode
+    `phase`: "decode" (one token per sequence with `seq` tokens cached), "prefill"
+    (prompts of `seq` tokens), "inference" (a CNN forward pass, or a transformer decode
     step), "training" (forward, backward and optimizer step).
 
     Example:
@@ -154,7 +154,7 @@ def _priced_step(model: Workload, device: HardwareNode, phase: Phase, batch: int
                  recompute: str, state_values: int, rate: float, used: str, native: bool,
                  query_tokens: int = 1, ep: int = 1, cp: int = 1,
                  group_links: tuple[tuple[str, tuple[float, float]], ...] = ()) -> StepCost:
-    """:func:`step_cost` after the precision fallback, memoized: every argument is immutable, and a solve
+    """`step_cost` after the precision fallback, memoized: every argument is immutable, and a solve
     repeated with the same model, device, shape and assumptions (sweeps, searches, pages) reuses the priced step."""
     work = step_work(model, phase=phase, batch=batch, seq=seq, precisions=precisions, assumptions=assumptions,
                      tp=tp, sequence_parallel=sequence_parallel, recompute=recompute, state_values=state_values,

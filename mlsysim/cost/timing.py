@@ -1,11 +1,11 @@
 """The one function that turns an operator list into time on a device.
 
-For each operator (per execution, then × ``count``)::
+For each operator (per execution, then × `count`)::
 
     t_compute  = FLOPs / (peak × e_c)       e_c: gemm_efficiency(FLOPs / peak) for matrix ops (the device's
                                                  measured curve, else Assumptions'), × fused_attention_*_efficiency
                                                  for a fused attention kernel,
-                                                 vector_efficiency(FLOPs) otherwise, or a flat ``efficiency``
+                                                 vector_efficiency(FLOPs) otherwise, or a flat `efficiency`
     t_memory   = bytes / (bandwidth × e_m)  e_m: memory_efficiency(bytes) (the device's measured curve, else
                                                  Assumptions'), or a flat value
     body       = t_compute + t_memory  if overlap == "sum"  else  max(t_compute, t_memory)
@@ -15,8 +15,8 @@ For each operator (per execution, then × ``count``)::
     time       = max(kernels × launch, kernels × gap + body) + t_comm
     t_overhead = time − body − t_comm   (the fixed per-kernel cost: launch-bound or inter-kernel gaps)
 
-and ``bound`` names the largest term.  Sizes, sources and the overlap model are
-in :class:`~mlsysim.core.assumptions.Assumptions`.
+and `bound` names the largest term.  Sizes, sources and the overlap model are
+in `Assumptions`.
 """
 
 from __future__ import annotations
@@ -32,14 +32,14 @@ def price(ops: tuple[Op, ...], device: HardwareNode, math_rate: float, assumptio
           efficiency: float | None = None, memory_efficiency: float | None = None,
           link: tuple[float, float] | None = None,
           group_links: tuple[tuple[str, tuple[float, float]], ...] = ()) -> StepBreakdown:
-    """Time every operator of ``ops`` on ``device`` and sum them into a :class:`StepBreakdown`.
+    """Time every operator of `ops` on `device` and sum them into a `StepBreakdown`.
 
-    ``math_rate`` is the device's dense peak (flop/s) at the math precision of the
-    matrix operators; vector operators run at the device's fp32 rate.  ``efficiency``
-    and ``memory_efficiency``, when given, replace the size-dependent curves by flat
-    fractions (the first release's model; a flat ``efficiency`` alone brings
-    ``Assumptions.flat_memory_efficiency`` with it).  ``link`` is ``(bytes/s one direction,
-    latency s)`` of the scale-up link for collectives.
+    `math_rate` is the device's dense peak (flop/s) at the math precision of the
+    matrix operators; vector operators run at the device's fp32 rate.  `efficiency`
+    and `memory_efficiency`, when given, replace the size-dependent curves by flat
+    fractions (the first release's model; a flat `efficiency` alone brings
+    `Assumptions.flat_memory_efficiency` with it).  `link` is `(bytes/s one direction,
+    latency s)` of the scale-up link for collectives.
 
     Example:
         >>> from mlsysim import Models, Hardware

@@ -1,15 +1,15 @@
 """The operators of a decoder-only transformer step: prefill, decode, or training forward + backward.
 
-Per layer (sharded ``tp`` ways as Megatron-LM does [@shoeybi2019megatron]): the
+Per layer (sharded `tp` ways as Megatron-LM does [@shoeybi2019megatron]): the
 attention norm, the QKV projection (GQA-aware [@ainslie2023gqa]), attention
-scores and values (causal; one fused kernel with ``flash`` [@dao2022flashattention],
+scores and values (causal; one fused kernel with `flash` [@dao2022flashattention],
 else the score matrix goes through memory), the output projection and its
 collective, the MLP norm, the MLP (gated SwiGLU or standard) and its collective.
 Per step: the embedding gather (only the rows looked up are read), the final
 norm, the LM head and the logits.  Tensor parallelism all-reduces the
 activations after the output and down projections; with sequence parallelism
 [@korthikanti2022reducing] each all-reduce becomes a reduce-scatter plus an
-all-gather and the norms run on ``1/tp`` of the tokens.
+all-gather and the norms run on `1/tp` of the tokens.
 
 Closed forms this reproduces (tested): decode FLOPs per token 2·N + 4·L·ctx·d_attn
 [@kaplan2020scaling]; KV-cache bytes 2·L·kv_heads·head_dim·bytes per token;
@@ -39,21 +39,21 @@ def transformer_ops(model: TransformerWorkload, phase: Phase, batch: int, seq: i
                     tp: int = 1, sequence_parallel: bool = False, flash: bool = True, recompute: Recompute = "none",
                     logits_bytes: float = 4.0, flash_backward_factor: float = 2.5,
                     query_tokens: int = 1, ep: int = 1, moe_imbalance: float = 1.0, cp: int = 1) -> tuple[Op, ...]:
-    """The operators of one step on one of ``tp`` GPUs.
+    """The operators of one step on one of `tp` GPUs.
 
-    ``phase="decode"``: ``batch`` sequences with ``seq`` tokens of context each produce one token
-    (``query_tokens`` > 1: each checks that many drafted tokens in one step, as speculative decoding's
+    `phase="decode"`: `batch` sequences with `seq` tokens of context each produce one token
+    (`query_tokens` > 1: each checks that many drafted tokens in one step, as speculative decoding's
     verification does [@leviathan2023fast] — the cache is read once, every drafted token is computed
     and gets its logits).
-    ``phase="prefill"``: ``batch`` prompts of ``seq`` tokens, logits for the last token of each.
-    ``phase="training"``: forward and backward over ``batch × seq`` tokens (logits for all of them);
-    the optimizer step is :func:`optimizer_ops`.
-    ``ep``: a mixture of experts' experts are spread over ``ep`` GPUs, each with a ``batch`` of its own
-    (expert parallelism: an all-to-all before and after the experts); the busiest routes ``moe_imbalance`` ×
+    `phase="prefill"`: `batch` prompts of `seq` tokens, logits for the last token of each.
+    `phase="training"`: forward and backward over `batch × seq` tokens (logits for all of them);
+    the optimizer step is `optimizer_ops`.
+    `ep`: a mixture of experts' experts are spread over `ep` GPUs, each with a `batch` of its own
+    (expert parallelism: an all-to-all before and after the experts); the busiest routes `moe_imbalance` ×
     the mean.
-    ``cp``: context parallelism [@liu2023ringattention] — each of ``cp`` GPUs takes ``seq / cp`` tokens of every
+    `cp`: context parallelism [@liu2023ringattention] — each of `cp` GPUs takes `seq / cp` tokens of every
     sequence (prefill and training) and computes their attention against the whole sequence: the GPUs exchange
-    keys and values around a ring (``cp_exchange``, an all-gather; its backward also returns their gradients).
+    keys and values around a ring (`cp_exchange`, an all-gather; its backward also returns their gradients).
 
     Example:
         >>> from mlsysim import Models
@@ -82,7 +82,7 @@ def transformer_ops(model: TransformerWorkload, phase: Phase, batch: int, seq: i
 def _forward(model: TransformerWorkload, phase: str, batch: int, seq: int, p: Precisions, tp: int, sp: bool,
              flash: bool, logits_bytes: float, recompute: str = "none", query_tokens: int = 1, ep: int = 1,
              moe_imbalance: float = 1.0, cp: int = 1) -> tuple[Op, ...]:
-    """The forward operators; ``saved_bytes`` follow ``recompute`` (what the backward pass finds in memory)."""
+    """The forward operators; `saved_bytes` follow `recompute` (what the backward pass finds in memory)."""
     h, d, f, vocab, layers = model.hidden_size, model.head_dim, model.ffn_size, model.vocab_size, model.layers
     bw, ba, bk, bc = p.bytes("weights"), p.bytes("activations"), p.bytes("kv_cache"), p.bytes("communication")
     heads = model.attention_heads / tp
@@ -110,10 +110,10 @@ def _forward(model: TransformerWorkload, phase: str, batch: int, seq: int, p: Pr
 
     def gemm(name: str, n_in: float, n_out: float, collective=None, saved_extra=0.0, *, count: int = layers,
              rows: float = tokens, matrices: float = 1.0) -> Op:
-        """``rows`` tokens through ``matrices`` weight matrices of ``n_in × n_out`` (one, unless experts).
+        """`rows` tokens through `matrices` weight matrices of `n_in × n_out` (one, unless experts).
 
         Under sequence parallelism a GEMM fed by an all-gather keeps its input sharded over the sequence (the
-        backward pass gathers it again), and the dropout after a reduce-scatter works on ``1/tp`` of the tokens
+        backward pass gathers it again), and the dropout after a reduce-scatter works on `1/tp` of the tokens
         [@korthikanti2022reducing]."""
         kind = collective.kind if sp and collective is not None else None
         saved = rows * n_in * ba / (tp if kind == "all_gather" else 1) + saved_extra / (tp if kind == "reduce_scatter" else 1)
@@ -229,7 +229,7 @@ def _forward(model: TransformerWorkload, phase: str, batch: int, seq: int, p: Pr
 
 
 def _backward(op: Op, p: Precisions, flash_factor: float) -> Op:
-    """The backward of a forward operator: 2× FLOPs (fused attention recomputes its scores: ``flash_factor``)."""
+    """The backward of a forward operator: 2× FLOPs (fused attention recomputes its scores: `flash_factor`)."""
     name = f"{op.name} (bwd)"
     if op.kind == "gemm":  # input gradient and weight gradient; fp32 gradient accumulated in place
         grads = op.weight_bytes / p.bytes("weights") * 2 * p.bytes("gradients")
@@ -250,7 +250,7 @@ def _backward(op: Op, p: Precisions, flash_factor: float) -> Op:
 
 
 def optimizer_ops(parameters: float, p: Precisions, *, shards: int = 1, state_values: int = 2) -> tuple[Op, ...]:
-    """One optimizer step over ``parameters / shards`` parameters (Adam: ``state_values=2`` moments).
+    """One optimizer step over `parameters / shards` parameters (Adam: `state_values=2` moments).
 
     Reads the gradient, reads and writes the master weights and each moment, writes the
     working weights: about 12 FLOPs per parameter [@kingma2015adam].

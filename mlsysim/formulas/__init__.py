@@ -1,7 +1,7 @@
 """Pure formulas the solvers compose, one module per family.
 
 Each function is plain arithmetic, so it accepts pint Quantities (the tests
-call it that way, and a wrong unit raises ``DimensionalityError``) or floats
+call it that way, and a wrong unit raises `DimensionalityError`) or floats
 in SI units (the solvers call it that way, for speed).  Docstrings name the
 equation and its source.
 """

@@ -1,4 +1,4 @@
-"""Queueing formulas for a replica with ``c`` identical servers and Poisson arrivals [@harchol2013performance].
+"""Queueing formulas for a replica with `c` identical servers and Poisson arrivals [@harchol2013performance].
 
 M/M/c (Erlang C): with offered load a = λ/μ and utilization ρ = a/c < 1,
 P(wait) = C(c, a), and the waiting time is zero with probability 1 − C and
@@ -16,15 +16,23 @@ RECURSION_SERVERS = 1024
 
 
 def erlang_b(servers, offered_load):
-    """Probability all ``servers`` are busy in M/M/c/c (Erlang B): B(c, a) = P(X = c) / P(X ≤ c), X ~ Poisson(a).
+    """Probability all `servers` are busy in M/M/c/c (Erlang B): B(c, a) = P(X = c) / P(X ≤ c), X ~ Poisson(a).
 
     Up to 1,024 servers, the stable recursion B_k = a·B_{k−1} / (k + a·B_{k−1}); above, the Poisson ratio in
     log space with P(X ≤ c) from the series of the regularized incomplete gamma function, so the cost grows
-    with √c instead of c.
+    with √c instead of c [@harchol2013performance].
 
-    >>> from mlsysim.formulas import erlang_b
-    >>> round(erlang_b(2, 1.0), 4), round(erlang_b(5000, 4900.0), 6) == round(erlang_b(5000.0, 4900.0), 6)
-    (0.2, True)
+    Args:
+        servers (int): servers (c).
+        offered_load (float): arrival rate / service rate of one server (a = λ/μ, in erlangs).
+
+    Returns:
+        (float): the blocking probability, in [0, 1].
+
+    Example:
+        >>> from mlsysim.formulas import erlang_b
+        >>> round(erlang_b(2, 1.0), 4), round(erlang_b(5000, 4900.0), 6) == round(erlang_b(5000.0, 4900.0), 6)
+        (0.2, True)
     """
     c, a = int(servers), float(offered_load)
     if c <= RECURSION_SERVERS:
@@ -64,8 +72,21 @@ def _erlang_b_heavy(c: int, a: float) -> float:
 
 
 def erlang_c(servers, offered_load):
-    """Probability an arrival waits in M/M/c: C(c, a) = B / (1 − ρ + ρB) from Erlang B (:func:`erlang_b`);
-    1 where the load reaches the servers."""
+    """Probability an arrival waits in M/M/c (Erlang C): C(c, a) = B / (1 − ρ + ρB), from Erlang B
+    (`erlang_b`); 1 where the load reaches the servers [@harchol2013performance].
+
+    Args:
+        servers (int): servers (c).
+        offered_load (float): arrival rate / service rate of one server (a = λ/μ).
+
+    Returns:
+        (float): the probability of waiting, in [0, 1].
+
+    Example:
+        >>> from mlsysim.formulas import erlang_c
+        >>> round(erlang_c(4, 3.0), 4)  # four servers at 75 % utilization
+        0.5094
+    """
     if offered_load >= servers:
         return 1.0
     b = erlang_b(servers, offered_load)
@@ -74,9 +95,23 @@ def erlang_c(servers, offered_load):
 
 
 def erlang_c_array(servers, offered_load):
-    """:func:`erlang_c` over numpy arrays of server counts and offered loads at once: the recursion
-    vectorized for elements with up to 1,024 servers (each stopping at its own count), :func:`erlang_c`
-    element by element for larger ones; 1 where the load reaches the servers."""
+    """`erlang_c` over NumPy arrays of server counts and offered loads at once.
+
+    The recursion is vectorized for elements with up to 1,024 servers (each stopping at its own count),
+    and `erlang_c` runs element by element for larger ones; 1 where the load reaches the servers.
+
+    Args:
+        servers (ArrayLike): server counts (c), broadcast against `offered_load`.
+        offered_load (ArrayLike): offered loads (a = λ/μ).
+
+    Returns:
+        (ndarray): the probability of waiting for each element.
+
+    Example:
+        >>> from mlsysim.formulas import erlang_c_array
+        >>> erlang_c_array([1, 4], [0.5, 3.0]).round(4).tolist()
+        [0.5, 0.5094]
+    """
     servers, load = np.broadcast_arrays(np.asarray(servers, dtype=float), np.asarray(offered_load, dtype=float))
     small = servers <= RECURSION_SERVERS
     b = np.ones_like(load)
@@ -91,13 +126,43 @@ def erlang_c_array(servers, offered_load):
 
 
 def mmc_mean_wait(arrival_rate, service_rate, servers):
-    """Mean queueing delay W_q = C(c, a) / (cμ − λ).  For c = 1 this is ρ / (μ − λ)."""
+    """Mean queueing delay of M/M/c: W_q = C(c, a) / (cμ − λ); for c = 1 this is ρ / (μ − λ)
+    [@harchol2013performance].
+
+    Args:
+        arrival_rate (float): arrivals per second (λ).
+        service_rate (float): completions per second of one server (μ).
+        servers (int): servers (c).
+
+    Returns:
+        (float): seconds an arrival waits on average before service starts.
+
+    Example:
+        >>> from mlsysim.formulas import mmc_mean_wait
+        >>> round(mmc_mean_wait(3.0, 1.0, 4), 4)  # 3 requests/s, 1 s each, 4 slots
+        0.5094
+    """
     a = arrival_rate / service_rate
     return erlang_c(servers, a) / (servers * service_rate - arrival_rate)
 
 
 def mmc_wait_percentile(arrival_rate, service_rate, servers, p):
-    """The p-quantile of the M/M/c waiting time: max(0, ln(C / (1 − p)) / (cμ − λ))."""
+    """The p-quantile of the M/M/c waiting time: max(0, ln(C / (1 − p)) / (cμ − λ)) [@harchol2013performance].
+
+    Args:
+        arrival_rate (float): arrivals per second (λ).
+        service_rate (float): completions per second of one server (μ).
+        servers (int): servers (c).
+        p (float): the quantile, in (0, 1) (0.99 for P99).
+
+    Returns:
+        (float): seconds.
+
+    Example:
+        >>> from mlsysim.formulas import mmc_wait_percentile
+        >>> round(mmc_wait_percentile(3.0, 1.0, 4, 0.99), 3)  # P99 wait, seconds
+        3.931
+    """
     c_wait = erlang_c(servers, arrival_rate / service_rate)
     if c_wait <= 1 - p:
         return 0.0

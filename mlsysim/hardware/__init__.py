@@ -1,4 +1,4 @@
-"""Accelerator specs (:mod:`.types`) and the hardware zoo (:mod:`.registry`)."""
+"""Accelerator specs (`.types`) and the hardware zoo (`.registry`)."""
 
 from .registry import Hardware
 from .types import ComputeCore, HardwareNode, MemoryHierarchy, PrecisionFallbackWarning

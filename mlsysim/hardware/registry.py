@@ -1,8 +1,8 @@
 """The hardware zoo: datasheet figures, each entry citing its source.
 
 Adding a device is adding one entry here (and its source to
-``references.bib``); the zoo page and the CLI pick it up with no other edit.
-All FLOP/s are dense peaks; see :mod:`mlsysim.hardware.types` for the
+`references.bib`); the zoo page and the CLI pick it up with no other edit.
+All FLOP/s are dense peaks; see `mlsysim.hardware.types` for the
 conventions.
 """
 
@@ -466,4 +466,15 @@ Tiny = Catalog("tiny hardware", {
 })
 
 Hardware = Catalog("hardware", Cloud=Cloud, Edge=Edge, Tiny=Tiny)
-"""Every device, by group (``Hardware.Cloud.H100``) or directly (``Hardware.H100``)."""
+"""Every device (a `HardwareNode`), by group (`Hardware.Cloud.H100`) or directly (`Hardware.H100`).
+
+The groups are `Cloud` (datacenter accelerators), `Edge` (embedded and laptop parts) and `Tiny`
+(microcontrollers); every figure cites its datasheet.  The [hardware zoo](../zoo/hardware.qmd) lists them.
+
+Example:
+    >>> from mlsysim import Hardware
+    >>> Hardware.H100 is Hardware.Cloud.H100, Hardware.get("h100").name
+    (True, 'NVIDIA H100 SXM5 80GB')
+    >>> print(", ".join(Hardware.Tiny.names()))
+    ESP32_S3, nRF52840, STM32H7, MCXN947, STM32H7A3, Alif_Ensemble_E3, MAX78000
+"""

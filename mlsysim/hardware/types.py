@@ -3,10 +3,10 @@
 Conventions (typed, so a registry entry cannot blur them):
 
 * every FLOP/s figure is the **dense** peak (no 2:4 sparsity) from the
-  vendor datasheet; ``precision_flops`` maps a precision to that peak;
+  vendor datasheet; `precision_flops` maps a precision to that peak;
 * memory capacities are stated in the binary units the parts are built in
   (an "80 GB" HBM3 H100 holds 80 GiB); bandwidths are decimal (TB/s);
-* ``peak_flops`` is the headline rate used for precisions the device does
+* `peak_flops` is the headline rate used for precisions the device does
   not list: the fp16/bf16 tensor rate on GPUs, the fp32 rate on MCUs.
 """
 
@@ -25,12 +25,25 @@ from ..core.units import quantity, si
 
 
 class PrecisionFallbackWarning(UserWarning):
-    """A precision has no native math on a device; the solve uses a fallback."""
+    """Warned when a precision has no native math on a device and the solve uses a fallback.
+
+    The values stay in the asked precision in memory; the math runs at the fallback's rate (an A100 has no
+    fp8 tensor cores, so fp8 math runs at the fp16 rate).  Silence it with the `warnings` module.
+
+    Example:
+        >>> import warnings
+        >>> from mlsysim import Engine, Hardware, Models, PrecisionFallbackWarning
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter("always")
+        ...     r = Engine.solve(Models.Llama3_8B, Hardware.A100, precision="fp8")
+        >>> caught[0].category is PrecisionFallbackWarning, r.compute_precision
+        (True, 'fp16')
+    """
 
 
 @dataclass(frozen=True, slots=True)
 class DeviceSI:
-    """A device's figures as SI floats: what the cost core reads (``HardwareNode.si``)."""
+    """A device's figures as SI floats: what the cost core reads (`HardwareNode.si`)."""
 
     memory_capacity: float
     """bytes of the memory that holds the weights"""
@@ -49,8 +62,21 @@ class DeviceSI:
 class ComputeCore(Spec):
     """Peak arithmetic throughput: a headline peak and per-precision dense peaks.
 
-    ``peak_flops`` is quoted at ``peak_precision`` (fp32 unless stated);
-    ``precision_flops`` lists the other precisions the device runs natively.
+    `peak_flops` is quoted at `peak_precision` (fp32 unless stated);
+    `precision_flops` lists the other precisions the device runs natively.  Every figure is the
+    dense peak (no 2:4 sparsity) from the vendor's datasheet.
+
+    Attributes:
+        peak_flops: the headline dense peak (FLOP/s).
+        precision_flops: the dense peak of each precision the device runs natively.
+        peak_precision: the precision `peak_flops` is quoted at.
+
+    Example:
+        >>> from mlsysim import ComputeCore, Hardware, Q_
+        >>> Hardware.H100.compute.flops_for("fp8")
+        <Quantity(1978.9, 'teraflop / second')>
+        >>> ComputeCore(peak_flops=Q_("100 TFLOP/s"), peak_precision="fp16").resolve("fp8")  # falls back
+        (100000000000000.0, 'fp16', False)
     """
 
     peak_flops: FlopRate
@@ -78,12 +104,17 @@ class ComputeCore(Spec):
         self._peak = si(self.peak_flops)
 
     def resolve(self, precision: str) -> tuple[float, str, bool]:
-        """``(flop/s in SI, precision the math runs in, native?)`` for ``precision``.
+        """`(flop/s in SI, precision the math runs in, native?)` for `precision`.
 
-        A precision the device does not list (in ``precision_flops`` or as
-        ``peak_precision``) falls back along
-        :data:`mlsysim.core.precision.COMPUTE_FALLBACK` to the first one it
-        does, and finally to ``peak_flops``.
+        A precision the device does not list (in `precision_flops` or as
+        `peak_precision`) falls back along the package's fallback order (fp8 to fp16,
+        int4 to int8, …) to the first one it does, and finally to `peak_flops`.
+
+        Args:
+            precision: a precision name.
+
+        Returns:
+            The rate in FLOP/s, the precision the math runs in, and whether that is native.
         """
         try:
             return self._resolved[precision]
@@ -101,15 +132,36 @@ class ComputeCore(Spec):
         return out
 
     def flops_for(self, precision: str):
-        """The dense peak FLOP/s this device applies to math at ``precision``."""
+        """The dense peak FLOP/s this device applies to math at `precision` (after any fallback).
+
+        Args:
+            precision: a precision name.
+
+        Returns:
+            (Quantity): TFLOP/s.
+        """
         return quantity(self.resolve(precision)[0] / 1e12, "TFLOP/s")
 
 
 class MemoryHierarchy(Spec):
     """Main memory (capacity, bandwidth) and optional on-chip SRAM and flash tiers.
 
-    ``capacity``/``bandwidth`` describe the tier that holds the weights:
-    HBM on a GPU, flash or PSRAM on a microcontroller.
+    `capacity` and `bandwidth` describe the tier that holds the weights:
+    HBM on a GPU, flash or PSRAM on a microcontroller.  Capacities are in the binary units the parts
+    are built in (an "80 GB" HBM3 H100 holds 80 GiB); bandwidths are decimal (TB/s).
+
+    Attributes:
+        capacity: bytes of the tier that holds the weights.
+        bandwidth: its peak bandwidth.
+        sram_capacity: bytes of on-chip SRAM where activations must fit (microcontrollers).
+        sram_bandwidth: the SRAM's bandwidth.
+        flash_capacity: bytes of flash, when separate from `capacity`.
+        flash_bandwidth: the flash's bandwidth.
+
+    Example:
+        >>> from mlsysim import Hardware
+        >>> Hardware.H100.memory.capacity, Hardware.H100.memory.bandwidth
+        (<Quantity(80, 'gibibyte')>, <Quantity(3.35, 'terabyte / second')>)
     """
 
     capacity: Capacity
@@ -123,10 +175,32 @@ class MemoryHierarchy(Spec):
 class HardwareNode(Spec):
     """One accelerator or microcontroller, as its datasheet describes it.
 
-    Example::
+    Attributes:
+        name: the device's name.
+        compute: its peak arithmetic (a `ComputeCore`).
+        memory: its memory tiers (a `MemoryHierarchy`).
+        device_class: "gpu", "tpu", "npu", "dataflow" or "mcu" (it selects the per-kernel costs of
+            `Assumptions.kernel_launch_s` and `Assumptions.kernel_gap_s`).
+        gemm_efficiency: the device's own measured matmul efficiency curve, overriding
+            `Assumptions.gemm_efficiency`.
+        memory_efficiency: the device's own measured bandwidth efficiency curve, overriding
+            `Assumptions.memory_efficiency`.
+        release_year: the year it shipped.
+        vendor: who makes it.
+        tdp: thermal design power (the board's power limit).
+        dispatch_tax: fixed time per step (runtime dispatch), when measured.
+        unit_cost: price of one device.
+        source: the bibliography key of the figures.
+        notes: anything a reader should know about the entry.
 
-        HardwareNode(name="toy", compute=ComputeCore(peak_flops=Q_("1 TFLOP/s")),
-                     memory=MemoryHierarchy(capacity=Q_("1 GiB"), bandwidth=Q_("100 GB/s")))
+    Example:
+        >>> from mlsysim import ComputeCore, Hardware, HardwareNode, MemoryHierarchy, Q_
+        >>> toy = HardwareNode(name="toy", compute=ComputeCore(peak_flops=Q_("1 TFLOP/s")),
+        ...                    memory=MemoryHierarchy(capacity=Q_("1 GiB"), bandwidth=Q_("100 GB/s")))
+        >>> toy.ridge_point("fp32")
+        <Quantity(10.0, 'flop / byte')>
+        >>> Hardware.H100.supports("fp8"), Hardware.A100.supports("fp8")
+        (True, False)
     """
 
     name: str
@@ -162,20 +236,39 @@ class HardwareNode(Spec):
         return self.__pydantic_private__["_si"]  # type: ignore[index]
 
     def resolve_compute(self, precision: str, *, warn: bool = True) -> tuple[float, str, bool]:
-        """Like :meth:`ComputeCore.resolve`, warning when the math falls back."""
+        """Like `ComputeCore.resolve`, warning (`PrecisionFallbackWarning`) when the math falls back.
+
+        Args:
+            precision: a precision name.
+            warn: whether to warn on a fallback.
+
+        Returns:
+            The rate in FLOP/s, the precision the math runs in, and whether that is native.
+        """
         rate, used, native = self.compute.resolve(precision)
         if warn and not native:
             warnings.warn(fallback_note(self, precision, used, rate), PrecisionFallbackWarning, stacklevel=4)
         return rate, used, native
 
     def ridge_point(self, precision: str | None = None):
-        """Arithmetic intensity (flop/byte) where compute and memory time are equal at peak, at ``precision``
-        (default ``Assumptions().precision``)."""
+        """Arithmetic intensity (flop/byte) where compute and memory time are equal at peak, at `precision`
+        [@williams2009roofline].
+
+        Args:
+            precision: a precision name; default `Assumptions.precision`.
+
+        Returns:
+            (Quantity): FLOP/B.
+        """
         rate = self.compute.resolve(DEFAULTS.precision if precision is None else precision)[0]
         return quantity(rate / self._si.memory_bandwidth, "flop/B")
 
     def supports(self, precision: str) -> bool:
-        """True when the device lists native math for ``precision``."""
+        """True when the device lists native math for `precision`.
+
+        Args:
+            precision: a precision name.
+        """
         return self.compute.resolve(precision)[2]
 
 

@@ -1,4 +1,4 @@
-"""Grids, facility classes, datacenters and cloud prices (:mod:`.types`) and the infrastructure zoo (:mod:`.registry`)."""
+"""Grids, facility classes, datacenters and cloud prices (`.types`) and the infrastructure zoo (`.registry`)."""
 
 from .registry import CloudPrices, Datacenters, Facilities, Grids, Infra
 from .types import CloudPrice, Datacenter, Facility, GridProfile

@@ -1,11 +1,11 @@
 """The infrastructure zoo: regional grids, facility classes and named datacenters, every figure cited.
 
 A grid's carbon intensities are computed from its generation mix and the IPCC
-life-cycle and direct factors (:func:`grid_from_mix`), so every page that compares
+life-cycle and direct factors (`grid_from_mix`), so every page that compares
 regions uses one definition.  Facilities come in classes with cited PUE and WUE: the
 industry average [@uptime2023survey; @shehabi2016energy] and a hyperscale free-cooled
 one [@google2024environmental; @microsoft2022sustainability].  A solver given a bare
-grid puts the fleet in ``Assumptions.facility``'s class, so two grids compare like with
+grid puts the fleet in `Assumptions.facility`'s class, so two grids compare like with
 like.
 """
 
@@ -23,7 +23,7 @@ Hyperscale = Facility(name="Hyperscale", pue=1.10, wue=Q_(0.49, "L/kWh"), source
 
 
 def grid_from_mix(name, *, mix, price_usd_per_kwh, source):
-    """A grid whose life-cycle and direct intensities are Σ share × IPCC factor of its ``mix``."""
+    """A grid whose life-cycle and direct intensities are Σ share × IPCC factor of its `mix`."""
     return GridProfile(
         name=name,
         carbon_intensity=Q_(round(formulas.mix_intensity(mix, LIFECYCLE_G_PER_KWH), 1), "g/kWh"),
@@ -95,5 +95,17 @@ CloudPrices = Catalog("cloud price", {
 })
 
 Infra = Catalog("infrastructure", Grids=Grids, Facilities=Facilities, Datacenters=Datacenters, CloudPrices=CloudPrices)
-"""Grids, facility classes, datacenters and cloud prices: ``Infra.Grids.Quebec``, ``Infra.Quebec``,
-``Infra.Facilities.Hyperscale``, ``Infra.Datacenters.GCP_Iowa``, ``Infra.CloudPrices.AWS_p5``."""
+"""Grids, facility classes, datacenters and cloud prices: `Infra.Grids.Quebec`, `Infra.Quebec`,
+`Infra.Facilities.Hyperscale`, `Infra.Datacenters.GCP_Iowa`, `Infra.CloudPrices.AWS_p5`.
+
+`Grids` are regions' electricity (`GridProfile`), `Facilities` classes of building (`Facility`),
+`Datacenters` sites that publish their own figures (`Datacenter`), and `CloudPrices` dated on-demand
+offers.  The [infrastructure zoo](../zoo/infra.qmd) lists them.
+
+Example:
+    >>> from mlsysim import Infra
+    >>> Infra.Quebec is Infra.Grids.Quebec, sorted(Infra.groups)
+    (True, ['CloudPrices', 'Datacenters', 'Facilities', 'Grids'])
+    >>> Infra.Quebec.carbon_intensity < Infra.Poland.carbon_intensity
+    True
+"""

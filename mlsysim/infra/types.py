@@ -5,7 +5,7 @@ Carbon intensities are **life-cycle** figures (construction, fuel supply and ope
 IPCC AR5 medians [@schlomer2014annexiii]) of the region's generation mix, so hydro and
 nuclear are low but not zero; the **direct** figure (combustion only) is the second one.
 A **facility** class says how much overhead a building adds to the IT load (PUE) and how
-much water it evaporates per kWh of IT energy (WUE); a :class:`Datacenter` is a facility on
+much water it evaporates per kWh of IT energy (WUE); a `Datacenter` is a facility on
 a grid.  The two are independent: moving a cluster changes the grid, building it
 differently changes the facility.
 """
@@ -57,7 +57,23 @@ DIRECT_G_PER_KWH: dict[str, float] = {
 
 
 class GridProfile(Spec):
-    """A region's electricity: carbon intensity (life-cycle, and direct when known), price and generation mix."""
+    """A region's electricity: carbon intensity (life-cycle, and direct when known), price and generation mix.
+
+    Attributes:
+        name: the region's name.
+        carbon_intensity: life-cycle emissions per kWh (g CO2e/kWh).
+        electricity_price: price per kWh (USD/kWh).
+        primary_source: the largest source of generation ("hydro", "coal", …).
+        generation_mix: each source's share of generation, summing to 1, when known.
+        direct_carbon_intensity: combustion emissions per kWh only, when known.
+        source: the bibliography key of the figures.
+
+    Example:
+        >>> from mlsysim import Infra
+        >>> g = Infra.Quebec
+        >>> g.primary_source, g.carbon_intensity
+        ('hydro', <Quantity(25.4, 'gram / kilowatt_hour')>)
+    """
 
     name: str
     carbon_intensity: CarbonIntensity
@@ -85,7 +101,7 @@ class GridProfile(Spec):
 
     @property
     def region_name(self) -> str:
-        """The region's display name (same as ``name``)."""
+        """The region's display name (same as `name`)."""
         return self.name
 
     def model_post_init(self, _context: Any) -> None:
@@ -105,7 +121,20 @@ class GridProfile(Spec):
 
 
 class Facility(Spec):
-    """A class of datacenter building: its PUE (facility energy ÷ IT energy) and WUE (site water ÷ IT energy)."""
+    """A class of datacenter building: its PUE (facility energy ÷ IT energy) [@thegreengrid2012pue] and WUE
+    (site water ÷ IT energy) [@thegreengrid2011wue].
+
+    Attributes:
+        name: the class's name.
+        pue: power usage effectiveness, 1 to 3.
+        wue: water usage effectiveness (litres per kWh of IT energy).
+        source: the bibliography key of the figures.
+
+    Example:
+        >>> from mlsysim import Infra
+        >>> Infra.Facilities.Hyperscale.pue, Infra.Facilities.Hyperscale.liters_per_kwh
+        (1.1, 0.49)
+    """
 
     name: str
     pue: float = Field(ge=1.0, le=3.0)
@@ -119,8 +148,23 @@ class Facility(Spec):
 
 
 class Datacenter(Spec):
-    """A facility on a grid: ``facility`` gives its class's PUE and WUE; ``pue`` and ``wue`` override them where
-    the site publishes its own (one of the two ways must give each)."""
+    """A facility on a grid: `facility` gives its class's PUE and WUE; `pue` and `wue` override them where
+    the site publishes its own (one of the two ways must give each).
+
+    Attributes:
+        name: the site's name.
+        grid: the grid it draws from (a `GridProfile`).
+        facility: its class of building (a `Facility`), when the site publishes no figures of its own.
+        pue: the site's own PUE, overriding the facility class's.
+        wue: the site's own WUE, overriding the facility class's.
+        source: the bibliography key of the figures.
+
+    Example:
+        >>> from mlsysim import Datacenter, Infra
+        >>> dc = Datacenter(name="my site", grid=Infra.Norway, facility=Infra.Facilities.Hyperscale, pue=1.2)
+        >>> dc.site_pue, dc.liters_per_kwh
+        (1.2, 0.49)
+    """
 
     name: str
     grid: GridProfile
@@ -154,15 +198,22 @@ class Datacenter(Spec):
 
     @property
     def region_name(self) -> str:
-        """The site and its grid, e.g. ``GCP Iowa (Iowa)``; a typical facility on a grid is named by the grid."""
+        """The site and its grid, e.g. `GCP Iowa (Iowa)`; a typical facility on a grid is named by the grid."""
         return self.grid.name if self.name == self.grid.name else f"{self.name} ({self.grid.name})"
 
     @classmethod
     def typical(cls, grid: GridProfile, facility: Facility) -> Datacenter:
-        """A facility of class ``facility`` on ``grid`` (what a bare grid means to a solver).
+        """A facility of class `facility` on `grid` (what a bare grid means to a solver).
+
+        Args:
+            grid: the grid.
+            facility: the class of building.
+
+        Returns:
+            A datacenter named after the grid.
 
         Example:
-            >>> from mlsysim import Infra
+            >>> from mlsysim import Datacenter, Infra
             >>> dc = Datacenter.typical(Infra.Quebec, Infra.Facilities.Hyperscale)
             >>> dc.region_name, dc.site_pue
             ('Quebec', 1.1)

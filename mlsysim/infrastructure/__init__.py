@@ -1,1 +1,1 @@
-"""Compatibility path used by the tutorial slides: ``mlsysim.infrastructure.registry``."""
+"""Compatibility path used by the tutorial slides: `mlsysim.infrastructure.registry`."""

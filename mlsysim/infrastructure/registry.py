@@ -1,4 +1,4 @@
-"""Re-export of :mod:`mlsysim.infra.registry` under the slides' name ``Infrastructure``."""
+"""Re-export of `mlsysim.infra.registry` under the slides' name `Infrastructure`."""
 
 from ..infra.registry import Datacenters, Grids, Infra
 

@@ -1,4 +1,4 @@
-"""Workload specs (:mod:`.types`) and the model zoo (:mod:`.registry`)."""
+"""Workload specs (`.types`) and the model zoo (`.registry`)."""
 
 from .registry import Models
 from .types import CNNWorkload, TransformerWorkload, Workload

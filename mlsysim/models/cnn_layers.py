@@ -1,12 +1,12 @@
 """Layer tables of the registry's CNNs: the shapes the cost core prices one by one.
 
-Each :class:`Layer` gives, per sample, the elements it reads and writes, its
+Each `Layer` gives, per sample, the elements it reads and writes, its
 multiply-accumulates and its weights.  Shapes from He et al. (2016) Table 1 with
 torchvision's v1.5 strides [@he2016resnet], Sandler et al. (2018) Table 2
 [@sandler2018mobilenetv2], Howard et al. (2019) Table 1 [@howard2019mobilenetv3],
 Tan & Le (2019) Table 1 [@tan2019efficientnet], the Ultralytics YOLOv8 model file
 [@jocher2023yolov8], and the MLPerf Tiny reference models [@banbury2021mlperftiny].
-Identical consecutive blocks are one entry with a ``count``.  Batch norm is folded
+Identical consecutive blocks are one entry with a `count`.  Batch norm is folded
 into the convolutions, activations (ReLU, SiLU, hard-swish) and residual additions
 into their epilogues, and concatenations are free (each producer writes its slice of
 the joined tensor), as inference compilers do.
@@ -21,7 +21,7 @@ from typing import Literal
 
 @dataclass(frozen=True, slots=True)
 class Layer:
-    """One layer per sample: elements in and out, multiply-accumulates, weights; ``count`` repeats."""
+    """One layer per sample: elements in and out, multiply-accumulates, weights; `count` repeats."""
 
     name: str
     kind: Literal["conv", "gemm", "elementwise"]
@@ -47,7 +47,7 @@ def _pool(name: str, size_in: int, size_out: int, channels: int, count: int = 1)
 
 
 def _divisible(value: float, divisor: int = 8) -> int:
-    """Channels rounded to a multiple of ``divisor``, never more than 10 % below ``value`` (the MobileNet rule)."""
+    """Channels rounded to a multiple of `divisor`, never more than 10 % below `value` (the MobileNet rule)."""
     rounded = max(divisor, int(value + divisor / 2) // divisor * divisor)
     return rounded + divisor if rounded < 0.9 * value else rounded
 
@@ -61,7 +61,7 @@ def _squeeze_excite(name: str, size: int, channels: int, squeeze: int) -> list[L
 
 
 def _bottleneck_resnet(blocks: tuple[int, int, int, int]) -> tuple[Layer, ...]:
-    """A bottleneck ResNet v1.5 at 224×224 with ``blocks`` per stage (stride on the 3×3 convolution)."""
+    """A bottleneck ResNet v1.5 at 224×224 with `blocks` per stage (stride on the 3×3 convolution)."""
     layers = [_conv("stem 7x7", 224 * 224, 112 * 112, 3, 64, 49),
               Layer("max-pool", "elementwise", 112 * 112 * 64, 56 * 56 * 64, 0, 0)]
     size, c_in = 56, 64
@@ -181,7 +181,7 @@ def efficientnet_b0() -> tuple[Layer, ...]:
 
 
 def _c2f(name: str, size: int, c_in: int, c_out: int, n: int) -> list[Layer]:
-    """YOLOv8's C2f: a 1×1 convolution split in two halves, ``n`` bottlenecks (two 3×3) on the second, a 1×1 over all."""
+    """YOLOv8's C2f: a 1×1 convolution split in two halves, `n` bottlenecks (two 3×3) on the second, a 1×1 over all."""
     half, area = c_out // 2, size * size
     return [_conv(f"{name} cv1", area, area, c_in, 2 * half, 1),
             _conv(f"{name} bottleneck 3x3", area, area, half, half, 9, count=2 * n),
@@ -286,4 +286,4 @@ ARCHITECTURES: dict[str, Callable[[], tuple[Layer, ...]]] = {
     "efficientnet_b0": efficientnet_b0, "yolov8n": yolov8n,
     "mobilenet_v1_vww": mobilenet_v1_vww, "resnet8_cifar": resnet8_cifar, "ad_autoencoder": ad_autoencoder,
 }
-"""Layer tables by the name a ``CNNWorkload.architecture`` gives."""
+"""Layer tables by the name a `CNNWorkload.architecture` gives."""

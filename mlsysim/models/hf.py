@@ -1,9 +1,9 @@
-"""Bring your own model: a transformer from a local Hugging Face ``config.json``.
+"""Bring your own model: a transformer from a local Hugging Face `config.json`.
 
-:func:`from_hf_config` reads the shapes a config declares (never the network) and
+`from_hf_config` reads the shapes a config declares (never the network) and
 derives the parameter count from them, for the decoder-only families whose
-configs it understands (:data:`SUPPORTED_ARCHITECTURES`).  The keys it reads are
-the ones the ``transformers`` library defines for each family; anything it does
+configs it understands (`SUPPORTED_ARCHITECTURES`).  The keys it reads are
+the ones the `transformers` library defines for each family; anything it does
 not recognise fails with an error naming what is supported.
 """
 
@@ -22,7 +22,7 @@ Config = Mapping[str, Any]
 
 
 def _get(config: Config, *keys: str, default: Any = None) -> Any:
-    """The first of ``keys`` the config sets (``None`` counts as unset), else ``default``."""
+    """The first of `keys` the config sets (`None` counts as unset), else `default`."""
     for key in keys:
         if config.get(key) is not None:
             return config[key]
@@ -85,7 +85,7 @@ def _qwen2(config: Config) -> dict[str, Any]:
 
 def _moe(config: Config, fields: dict[str, Any], *, experts: str, shared_width: int | None = None,
          shared: int = 0) -> dict[str, Any]:
-    """Mixture-of-experts fields (Mixtral, Qwen MoE): every layer but the dense ``mlp_only_layers``."""
+    """Mixture-of-experts fields (Mixtral, Qwen MoE): every layer but the dense `mlp_only_layers`."""
     step = _get(config, "decoder_sparse_step", default=1)
     dense = set(_get(config, "mlp_only_layers", default=[]))
     moe = [i for i in range(fields["layers"]) if i not in dense and (i + 1) % step == 0]
@@ -108,8 +108,8 @@ def _qwen_moe(config: Config) -> dict[str, Any]:
 
 
 def _deepseek(config: Config) -> dict[str, Any]:
-    """DeepSeek-V2/V3: latent attention, ``first_k_dense_replace`` dense layers, then MoE every
-    ``moe_layer_freq`` layers with ``n_shared_experts`` shared experts."""
+    """DeepSeek-V2/V3: latent attention, `first_k_dense_replace` dense layers, then MoE every
+    `moe_layer_freq` layers with `n_shared_experts` shared experts."""
     fields = _decoder(config)
     first_dense, freq = _get(config, "first_k_dense_replace", default=0), _get(config, "moe_layer_freq", default=1)
     moe = [i for i in range(first_dense, fields["layers"]) if i % freq == 0]
@@ -151,17 +151,17 @@ SUPPORTED_ARCHITECTURES: dict[str, Callable[[Config], dict[str, Any]]] = {
     "DeepseekV3ForCausalLM": _deepseek,
     "GPT2LMHeadModel": _gpt2,
 }
-"""The ``architectures`` entries :func:`from_hf_config` reads, and the reader of each family's keys."""
+"""The `architectures` entries `from_hf_config` reads, and the reader of each family's keys."""
 
 
 def from_hf_config(config: str | Path | Config, *, name: str | None = None,
                    source: str | None = None) -> TransformerWorkload:
-    """A :class:`TransformerWorkload` from a Hugging Face ``config.json`` (a local path or a dict).
+    """A `TransformerWorkload` from a Hugging Face `config.json` (a local path or a dict).
 
     The parameter count is derived from the shapes
-    (:meth:`TransformerWorkload.architecture_parameters`); mixture-of-experts, latent-attention
-    and sliding-window keys become the matching fields.  ``name`` defaults to the file's name (or
-    the config's ``_name_or_path``).  Reads only the file given: nothing is downloaded.
+    (`TransformerWorkload.architecture_parameters`); mixture-of-experts, latent-attention
+    and sliding-window keys become the matching fields.  `name` defaults to the file's name (or
+    the config's `_name_or_path`).  Reads only the file given: nothing is downloaded.
 
     Example:
         >>> from mlsysim import Models

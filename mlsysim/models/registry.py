@@ -203,11 +203,28 @@ class ModelCatalog(Catalog):
 
     @staticmethod
     def from_hf_config(config, *, name=None, source=None) -> TransformerWorkload:
-        """A transformer from a local Hugging Face ``config.json`` path or dict: see
-        :func:`mlsysim.models.hf.from_hf_config`."""
+        """A transformer from a local Hugging Face `config.json` path or dict: the parameter count comes
+        from the shapes, and mixture-of-experts, latent-attention and sliding-window keys become the
+        matching fields.  Nothing is downloaded."""
         return from_hf_config(config, name=name, source=source)
 
 
 Models = ModelCatalog("model", Language=Language, Vision=Vision, Tiny=Tiny)
-"""Every workload, by group (``Models.Language.Llama3_8B``) or directly (``Models.Llama3_8B``);
-``Models.from_hf_config("config.json")`` reads one of your own."""
+"""Every workload, by group (`Models.Language.Llama3_8B`) or directly (`Models.Llama3_8B`);
+`Models.from_hf_config("config.json")` reads one of your own.
+
+The groups are `Language` (transformers, most from their publishers' Hugging Face configs), `Vision`
+(CNNs, with layer tables) and `Tiny` (microcontroller models).  The [model zoo](../zoo/models.qmd)
+lists them.
+
+Example:
+    >>> from mlsysim import Models
+    >>> Models.Llama3_8B.name, sorted(Models.groups)
+    ('Llama-3-8B', ['Language', 'Tiny', 'Vision'])
+    >>> m = Models.from_hf_config({"architectures": ["LlamaForCausalLM"], "hidden_size": 2048,
+    ...     "intermediate_size": 8192, "num_hidden_layers": 16, "num_attention_heads": 32,
+    ...     "num_key_value_heads": 8, "vocab_size": 128256, "max_position_embeddings": 131072,
+    ...     "tie_word_embeddings": True}, name="my-1B")
+    >>> round(m.parameter_count / 1e9, 2)
+    1.24
+"""

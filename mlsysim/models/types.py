@@ -20,7 +20,24 @@ from ..core.units import quantity, si
 
 
 class Workload(Spec):
-    """What every model has: a name, a parameter count and a source."""
+    """What every model has: a name, a parameter count and a source.
+
+    A plain `Workload` is priced as its weights alone; `TransformerWorkload` and `CNNWorkload` describe the
+    layers the cost core prices.
+
+    Attributes:
+        name: the model's name.
+        parameters: parameter count (a Quantity in param, such as `Q_(8.03, "Bparam")`).
+        source: the bibliography key of the figures.
+        notes: anything a reader should know about the entry.
+
+    Example:
+        >>> from mlsysim import Models, Q_, Workload
+        >>> Workload(name="toy", parameters=Q_(1, "Bparam")).weight_bytes("fp16")
+        <Quantity(2.0, 'gigabyte')>
+        >>> Models.Llama3_8B.parameter_count > 8e9
+        True
+    """
 
     name: str
     parameters: ParamCount
@@ -37,11 +54,18 @@ class Workload(Spec):
 
     @property
     def parameter_count(self) -> float:
-        """``parameters`` as a plain number of parameters (what the cost core computes with)."""
+        """`parameters` as a plain number of parameters (what the cost core computes with)."""
         return self.__pydantic_private__["_params"]  # type: ignore[index]  # skips pydantic's slow fallback
 
     def weight_bytes(self, precision: str | None = None):
-        """Bytes of weights stored at ``precision`` (default ``Assumptions().precision``), in GB."""
+        """Bytes of weights stored at `precision`, in GB.
+
+        Args:
+            precision: a precision name; default `Assumptions.precision`.
+
+        Returns:
+            (Quantity): GB.
+        """
         b = bytes_per_value(DEFAULTS.precision if precision is None else precision)
         return quantity(formulas.weight_bytes(self._params, b) / 1e9, "GB")
 
@@ -49,26 +73,70 @@ class Workload(Spec):
 class TransformerWorkload(Workload):
     """A decoder-only transformer (GPT / Llama family), dense or mixture-of-experts.
 
-    ``mlp="gated"`` is the SwiGLU block of Llama (three FFN matrices);
-    ``"standard"`` is GPT's two-matrix MLP.  ``tied_embeddings`` says whether
+    `mlp="gated"` is the SwiGLU block of Llama (three FFN matrices);
+    `"standard"` is GPT's two-matrix MLP.  `tied_embeddings` says whether
     the output head reuses the input embedding (then it is counted once).
 
     Variants, each off by default (a dense Llama with full attention):
 
-    * **Mixture of experts** [@shazeer2017moe; @jiang2024mixtral]: ``moe_layers`` of the
-      ``layers`` replace the MLP by ``experts`` routed experts of width ``expert_ffn_size``, of which
-      ``experts_per_token`` run per token, plus ``shared_experts`` that every token uses
-      (width ``shared_expert_ffn_size``); the other layers keep a dense MLP of ``ffn_size``.
-    * **Multi-head latent attention** (DeepSeek-V2/V3 [@deepseekai2024v2]): with ``kv_lora_rank``
+    * **Mixture of experts** [@shazeer2017moe; @jiang2024mixtral]: `moe_layers` of the
+      `layers` replace the MLP by `experts` routed experts of width `expert_ffn_size`, of which
+      `experts_per_token` run per token, plus `shared_experts` that every token uses
+      (width `shared_expert_ffn_size`); the other layers keep a dense MLP of `ffn_size`.
+    * **Multi-head latent attention** (DeepSeek-V2/V3 [@deepseekai2024v2]): with `kv_lora_rank`
       set, keys and values are rebuilt from a compressed latent of that width plus a shared rotary
-      key of ``rope_head_dim``; the KV cache holds only those ``kv_lora_rank + rope_head_dim``
-      values per token and layer.  ``head_dim`` is then the non-rotary query/key width per head,
-      ``v_head_dim`` the value width, ``q_lora_rank`` the query's compression (None: no compression).
+      key of `rope_head_dim`; the KV cache holds only those `kv_lora_rank + rope_head_dim`
+      values per token and layer.  `head_dim` is then the non-rotary query/key width per head,
+      `v_head_dim` the value width, `q_lora_rank` the query's compression (None: no compression).
     * **Sliding-window attention** (Mistral [@jiang2023mistral], Gemma 2 [@gemmateam2024gemma2]):
-      ``sliding_window_layers`` of the layers (all, when None) attend to the last ``sliding_window``
+      `sliding_window_layers` of the layers (all, when None) attend to the last `sliding_window`
       tokens only, and cache only those.
-    * Parameter details the shapes need: ``qkv_bias`` (Qwen2), ``bias`` (every linear layer and
-      norm has one: GPT-2, OPT, BLOOM), ``learned_positions`` (rows of a learned position table).
+    * Parameter details the shapes need: `qkv_bias` (Qwen2), `bias` (every linear layer and
+      norm has one: GPT-2, OPT, BLOOM), `learned_positions` (rows of a learned position table).
+
+    Attributes:
+        name (str): the model's name.
+        parameters (Quantity): parameter count (a Quantity in param, such as `Q_(8.03, "Bparam")`).
+        source (str | None): the bibliography key of the figures.
+        notes (str | None): anything a reader should know about the entry.
+        layers: transformer layers.
+        hidden_size: width of the residual stream.
+        attention_heads: query heads per layer.
+        kv_heads: key/value heads per layer (fewer than query heads with grouped-query attention
+            [@ainslie2023gqa]).
+        head_dim: width of one head.
+        ffn_size: hidden width of a dense MLP.
+        vocab_size: tokens in the vocabulary.
+        context_length: the longest context the model takes, tokens.
+        mlp: "gated" (three matrices, SwiGLU) or "standard" (two).
+        tied_embeddings: whether the output head reuses the input embedding.
+        dropout: whether training applies dropout (it adds activation memory).
+        experts: routed experts per MoE layer (1 for a dense model).
+        experts_per_token: routed experts each token runs.
+        shared_experts: experts every token runs, besides the routed ones.
+        expert_ffn_size: hidden width of one routed expert (default `ffn_size`).
+        shared_expert_ffn_size: hidden width of one shared expert (default the routed experts').
+        moe_layers: layers whose MLP is a mixture of experts (default all, when `experts` > 1).
+        kv_lora_rank: width of the compressed KV latent (multi-head latent attention); None without.
+        q_lora_rank: width of the compressed query (latent attention); None: no compression.
+        rope_head_dim: width of the shared rotary key (latent attention).
+        v_head_dim: value width per head (latent attention; default `head_dim`).
+        sliding_window: tokens a windowed layer attends to; None: full attention.
+        sliding_window_layers: layers with the window (default all, when `sliding_window` is set).
+        qkv_bias: whether the QKV projection has a bias (Qwen2).
+        bias: whether every linear layer and norm has a bias (GPT-2, OPT, BLOOM).
+        learned_positions: rows of a learned position table (0 with rotary positions).
+
+    Example:
+        >>> from mlsysim import Models, Q_, TransformerWorkload
+        >>> m = Models.Llama3_8B
+        >>> m.kv_heads, m.kv_cache_bytes_per_token("fp16")
+        (8, <Quantity(128.0, 'kibibyte')>)
+        >>> toy = TransformerWorkload(name="toy", parameters=Q_(0.1, "Bparam"), layers=12, hidden_size=768,
+        ...                           attention_heads=12, kv_heads=12, head_dim=64, ffn_size=3072,
+        ...                           vocab_size=50257, context_length=1024, mlp="standard", tied_embeddings=True)
+        >>> print(f"{toy.architecture_parameters().to('Mparam'):.0f~P}")  # GPT-2 small, without learned positions
+        124 Mparam
     """
 
     layers: int = Field(gt=0)
@@ -142,14 +210,14 @@ class TransformerWorkload(Workload):
 
     @property
     def moe_layer_count(self) -> int:
-        """Layers whose MLP is a mixture of experts (all layers of an MoE model unless ``moe_layers`` says)."""
+        """Layers whose MLP is a mixture of experts (all layers of an MoE model unless `moe_layers` says)."""
         if self.experts == 1 and not self.shared_experts:
             return 0
         return self.layers if self.moe_layers is None else self.moe_layers
 
     @property
     def dense_layer_count(self) -> int:
-        """Layers with a dense MLP of ``ffn_size``."""
+        """Layers with a dense MLP of `ffn_size`."""
         return self.layers - self.moe_layer_count
 
     @property
@@ -169,7 +237,7 @@ class TransformerWorkload(Workload):
 
     @property
     def expert_parameters(self) -> float:
-        """Parameters of one routed expert: ``mlp_matrices × hidden × expert width`` (biases included with ``bias``)."""
+        """Parameters of one routed expert: `mlp_matrices × hidden × expert width` (biases included with `bias`)."""
         f = self.expert_width
         return float(self.mlp_matrices * self.hidden_size * f + (f + self.hidden_size if self.bias else 0))
 
@@ -180,26 +248,37 @@ class TransformerWorkload(Workload):
 
     @property
     def value_dim(self) -> int:
-        """Value width per head (``v_head_dim``, else ``head_dim``)."""
+        """Value width per head (`v_head_dim`, else `head_dim`)."""
         return self.v_head_dim or self.head_dim
 
     @property
     def windowed_layer_count(self) -> int:
-        """Layers that attend within ``sliding_window`` (0 with full attention everywhere)."""
+        """Layers that attend within `sliding_window` (0 with full attention everywhere)."""
         if self.sliding_window is None:
             return 0
         return self.layers if self.sliding_window_layers is None else self.sliding_window_layers
 
     def kv_values_per_token_per_layer(self) -> int:
-        """Values one token puts in one layer's KV cache: ``2 × kv_heads × head_dim`` (K and V), or with
-        latent attention ``kv_lora_rank + rope_head_dim`` (the latent and the shared rotary key)."""
+        """Values one token puts in one layer's KV cache: `2 × kv_heads × head_dim` (K and V), or with
+        latent attention `kv_lora_rank + rope_head_dim` (the latent and the shared rotary key).
+
+        Returns:
+            Values per token per layer.
+        """
         if self.kv_lora_rank is not None:
             return self.kv_lora_rank + self.rope_head_dim
         return int(formulas.kv_cache_bytes_per_token(1, self.kv_heads, self.head_dim, 1))  # 2 x kv_heads x head_dim
 
     def cached_tokens(self, context: float) -> float:
-        """Token-layers of KV cache one sequence of ``context`` tokens holds, over layers: windowed layers
-        keep at most ``sliding_window`` tokens.  Divided by ``layers`` it is the effective context."""
+        """Token-layers of KV cache one sequence of `context` tokens holds, over layers: windowed layers
+        keep at most `sliding_window` tokens.  Divided by `layers` it is the effective context.
+
+        Args:
+            context: tokens in the sequence.
+
+        Returns:
+            Token-layers.
+        """
         windowed = self.windowed_layer_count
         if not windowed:
             return self.layers * context
@@ -216,7 +295,7 @@ class TransformerWorkload(Workload):
     @property
     def active_parameters(self):
         """Parameters one token uses: all of them for a dense model; for a mixture of experts the
-        shared weights plus ``experts_per_token`` of the routed experts per MoE layer."""
+        shared weights plus `experts_per_token` of the routed experts per MoE layer."""
         return quantity(self._active_params, "param") if self.is_moe else self.parameters
 
     def _attention_parameters(self) -> int:
@@ -236,7 +315,7 @@ class TransformerWorkload(Workload):
         return self.mlp_matrices * h * width + ((width + h) if self.bias else 0)
 
     def architecture_parameters(self):
-        """Parameter count recomputed from the layer shapes (a check on ``parameters``).
+        """Parameter count recomputed from the layer shapes (a check on `parameters`).
 
         Per layer: attention, the MLP (dense or: router, routed and shared experts), two norms;
         then the embeddings (a learned position table included), the LM head unless tied, the final norm.
@@ -254,18 +333,32 @@ class TransformerWorkload(Workload):
 
     def kv_cache_bytes_per_token(self, precision: str | None = None):
         """KV-cache bytes per token of context at full attention, in KiB: 2 × layers × KV heads × head dim ×
-        bytes (latent attention: layers × (kv_lora_rank + rope_head_dim) × bytes); ``precision`` defaults to
-        ``Assumptions().precision``.  Sliding-window layers stop growing at the window
-        (:meth:`cached_tokens`)."""
+        bytes (latent attention: layers × (kv_lora_rank + rope_head_dim) × bytes).  Sliding-window layers
+        stop growing at the window (`cached_tokens`).
+
+        Args:
+            precision: the KV cache's precision; default `Assumptions.precision`.
+
+        Returns:
+            (Quantity): KiB per token.
+        """
         per_value = bytes_per_value(DEFAULTS.precision if precision is None else precision)
         b = self.layers * self.kv_values_per_token_per_layer() * per_value
         return quantity(b / 1024, "KiB")
 
     def flops_per_token(self, phase: Literal["prefill", "decode", "training"] = "decode", context: int | None = None):
-        """FLOPs per token for ``phase`` at ``context`` tokens (default ``Assumptions().seq_len``), in GFLOP.
+        """FLOPs per token for `phase` at `context` tokens, in GFLOP.
 
-        The closed forms of :mod:`mlsysim.formulas.transformer` with the active matmul parameters
-        (a mixture of experts counts only the routed experts).
+        The closed forms `formulas.prefill_flops_per_token`, `formulas.decode_flops_per_token` and
+        `formulas.training_flops_per_token` with the active matmul parameters (a mixture of experts counts
+        only the routed experts).
+
+        Args:
+            phase: "prefill", "decode" or "training".
+            context: tokens of context; default `Assumptions.seq_len`.
+
+        Returns:
+            (Quantity): GFLOP per token.
         """
         ctx = DEFAULTS.seq_len if context is None else context
         args = (self._matmul_params, self.layers, ctx, self._attention_dim)
@@ -281,11 +374,30 @@ class TransformerWorkload(Workload):
 class CNNWorkload(Workload):
     """A convolutional network, described per inference of one sample.
 
-    ``activation_elements`` counts the values of every layer output for one
+    `activation_elements` counts the values of every layer output for one
     sample; each is written to memory once and read back once (no cross-layer
-    fusion).  ``architecture`` names a layer table in
-    :mod:`mlsysim.models.cnn_layers`; the cost core then prices every layer on
-    its own, else the network as one operator with these totals.
+    fusion).  `architecture` names one of the package's layer tables ("resnet50", …);
+    the cost core then prices every layer on its own, else the network as one operator
+    with these totals.
+
+    Attributes:
+        name (str): the model's name.
+        parameters (Quantity): parameter count (a Quantity in param, such as `Q_(8.03, "Bparam")`).
+        source (str | None): the bibliography key of the figures.
+        notes (str | None): anything a reader should know about the entry.
+        flops_per_inference: FLOPs of one forward pass of one sample (a Quantity in FLOP).
+        activation_elements: values of every layer output for one sample.
+        input_shape: the input's shape (channels, height, width).
+        architecture: the name of a layer table, or None to price the network as one operator.
+
+    Example:
+        >>> from mlsysim import CNNWorkload, Models, Q_
+        >>> Models.ResNet50.architecture, Models.ResNet50.input_shape
+        ('resnet50', (3, 224, 224))
+        >>> toy = CNNWorkload(name="toy", parameters=Q_(1, "Mparam"), flops_per_inference=Q_(0.1, "GFLOP"),
+        ...                   activation_elements=2e5)
+        >>> toy.activation_bytes("fp16")
+        <Quantity(0.4, 'megabyte')>
     """
 
     flops_per_inference: FlopCount
@@ -308,6 +420,13 @@ class CNNWorkload(Workload):
         self._flops = si(self.flops_per_inference)
 
     def activation_bytes(self, precision: str | None = None):
-        """Bytes of all layer outputs for one sample at ``precision`` (default ``Assumptions().precision``), in MB."""
+        """Bytes of all layer outputs for one sample at `precision`, in MB.
+
+        Args:
+            precision: a precision name; default `Assumptions.precision`.
+
+        Returns:
+            (Quantity): MB.
+        """
         b = bytes_per_value(DEFAULTS.precision if precision is None else precision)
         return quantity(self.activation_elements * b / 1e6, "MB")

@@ -1,6 +1,6 @@
 """The vision and tiny-ML models of the zoo: CNNs priced layer by layer, each citing its source.
 
-Activation counts are derived from the layer tables in :mod:`mlsysim.models.cnn_layers`
+Activation counts are derived from the layer tables in `mlsysim.models.cnn_layers`
 (the tests recompute them); everything else is as published.
 """
 
@@ -95,8 +95,8 @@ VISION_MODELS: dict[str, CNNWorkload] = {
     "ResNet50": ResNet50, "MobileNetV2": MobileNetV2, "ResNet18": ResNet18, "ResNet152": ResNet152,
     "MobileNetV3_Large": MobileNetV3_Large, "EfficientNet_B0": EfficientNet_B0, "YOLOv8n": YOLOv8n,
 }
-"""The vision catalog's entries by their Python names (``Models.Vision``)."""
+"""The vision catalog's entries by their Python names (`Models.Vision`)."""
 TINY_MODELS: dict[str, CNNWorkload] = {
     "DS_CNN": DS_CNN, "MobileNetV1_VWW": MobileNetV1_VWW, "ResNet8": ResNet8, "AD_Autoencoder": AD_Autoencoder,
 }
-"""The tiny-ML catalog's entries by their Python names (``Models.Tiny``)."""
+"""The tiny-ML catalog's entries by their Python names (`Models.Tiny`)."""

@@ -1,10 +1,10 @@
 """Choose the batch (continuous-batching concurrency) that serves the most tokens within SLAs.
 
-Each candidate batch (default: ``Assumptions.batch_candidates``) is priced by
-:func:`~mlsysim.solvers.request.request_cost`, the definition every serving solver shares: its throughput
+Each candidate batch (default: `Assumptions.batch_candidates`) is priced by
+`request_cost`, the definition every serving solver shares: its throughput
 is output tokens per second *with* the prefills (output / (prefill + output × ITL / batch)).  Each is
-checked for memory, its inter-token latency against ``itl_sla`` (the mean under ``arrival_rate``'s prefills
-when a rate is given), and its P99 end-to-end latency against ``p99_sla`` (``TailLatencyModel``).  The
+checked for memory, its inter-token latency against `itl_sla` (the mean under `arrival_rate`'s prefills
+when a rate is given), and its P99 end-to-end latency against `p99_sla` (`TailLatencyModel`).  The
 result keeps every point swept, the Pareto front of (throughput ↑, P99 ↓), the chosen batch, and why the
 next larger batch was rejected.
 """
@@ -28,13 +28,35 @@ from .result import Result
 
 
 def default_candidates(assumptions: Assumptions | None = None) -> tuple[int, ...]:
-    """The batch sizes ``assumptions.batch_candidates`` lists, as integers (``Assumptions`` checked the text)."""
+    """The batch sizes `assumptions.batch_candidates` lists, as integers (`Assumptions` checked the text)."""
     return tuple(int(part) for part in resolve(assumptions).batch_candidates.split(","))
 
 
 @dataclasses.dataclass(frozen=True)
 class BatchingResult(Result):
-    """The chosen batch, its figures, the swept points and the reason the next batch fails."""
+    """The chosen batch, its figures, the swept points and the reason the next batch fails: what
+    `BatchingOptimizer.solve` returns.
+
+    Attributes:
+        model: the model's name.
+        hardware: the device's or node's name.
+        batch_size (int | None): the highest-throughput batch meeting every constraint; None when none does.
+        throughput (Quantity | None): its output tokens/s.
+        itl (Quantity | None): its inter-token latency (ms).
+        p99_latency (Quantity | None): its P99 end-to-end latency at the arrival rate (ms); None without
+            a P99 SLA.
+        feasible (bool): whether any candidate meets every constraint.
+        rejected_next (str): why the next larger candidate fails ("" when there is none).
+        points (list[dict]): every candidate swept: "batch_size", "throughput", "itl", "p99_latency", "ok"
+            and "reason".
+        pareto_front (list[dict]): the feasible points no other beats in both throughput and ITL.
+
+    Example:
+        >>> from mlsysim import BatchingOptimizer, Hardware, Models, Q_
+        >>> r = BatchingOptimizer().solve(Models.Llama3_8B, Hardware.H100, itl_sla=Q_(20, "ms"))
+        >>> print(r.rejected_next)
+        batch ...: ITL ... ms exceeds 20 ms
+    """
 
     model: str
     hardware: str
@@ -49,7 +71,8 @@ class BatchingResult(Result):
 
 
 class BatchingOptimizer:
-    """Throughput-maximizing batch under memory, ITL and P99 constraints."""
+    """Throughput-maximizing batch under memory, ITL and P99 constraints: a sweep of candidate batch sizes,
+    each priced as `request_cost` and queued as `TailLatencyModel` does."""
 
     def solve(self, model: TransformerWorkload, hardware: HardwareNode | Node, *, input_len: int | None = None,
               output_len: int | None = None, precision: str | None = None, itl_sla=None, p99_sla=None, arrival_rate=None,
@@ -57,21 +80,31 @@ class BatchingOptimizer:
               pp_size: int | None = None, chunk_tokens: int | None = None, prefix_hit_rate: float | None = None,
               speculative: SpeculativeDecoding | None = None,
               assumptions: Assumptions | None = None) -> BatchingResult:
-        """Sweep ``candidates`` and keep the highest-throughput batch meeting every constraint.
+        """Sweep `candidates` and keep the highest-throughput batch meeting every constraint.
 
         Args:
-            input_len, output_len: prompt and generated tokens per request (default:
-                ``assumptions.request_input_tokens`` and ``request_output_tokens``).
-            itl_sla: maximum inter-token latency (a time Quantity), optional.
-            p99_sla: maximum P99 end-to-end latency, checked at ``arrival_rate`` (requests/s).
-            efficiency: fraction of peak FLOP/s for the serving solves (default: the serving model's).
-            candidates: batch sizes to try (default: ``assumptions.batch_candidates``).
-            tp_size, pp_size, chunk_tokens, prefix_hit_rate, speculative: the replica's split and serving
-                mechanisms, as in :func:`~mlsysim.solvers.request.request_cost`.
-            assumptions: request shape and candidates, passed on to the serving model
-                (default: ``Assumptions()``).
+            model: a transformer from `Models.Language`.
+            hardware: a device, or a node whose GPUs one replica splits.
+            input_len: prompt tokens per request; default `Assumptions.request_input_tokens`.
+            output_len: generated tokens per request; default `Assumptions.request_output_tokens`.
+            precision: a precision name; default `Assumptions.precision`.
+            itl_sla (Quantity | None): the largest inter-token latency allowed; default None, no limit.
+            p99_sla (Quantity | None): the largest P99 end-to-end latency allowed, checked at `arrival_rate`.
+            arrival_rate (Quantity | None): requests per second for the P99 check.
+            efficiency: fraction of peak FLOP/s for the serving solves; default None: the size-dependent curves.
+            candidates (list[int] | None): batch sizes to try; default `Assumptions.batch_candidates`.
+            tp_size: tensor-parallel GPUs, as in `request_cost`.
+            pp_size: pipeline stages, as in `request_cost`.
+            chunk_tokens: chunked prefill's token budget, as in `request_cost`.
+            prefix_hit_rate: prefix-cache hit rate, as in `request_cost`.
+            speculative: speculative decoding, as in `request_cost`.
+            assumptions: request shape and candidates, passed on to the serving model; default `Assumptions()`.
+
+        Returns:
+            The chosen batch, its figures, and every point swept.
 
         Example:
+            >>> from mlsysim import BatchingOptimizer, Hardware, Models, Q_
             >>> r = BatchingOptimizer().solve(Models.Llama3_8B, Hardware.H100, itl_sla=Q_(20, "ms"))
             >>> r.itl < Q_(20, "ms")
             True

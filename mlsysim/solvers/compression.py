@@ -2,18 +2,18 @@
 
 Definitions, stated once so pages and users agree:
 
-* ``compression_ratio`` = size at ``baseline_precision`` (default **fp32**)
+* `compression_ratio` = size at `baseline_precision` (default **fp32**)
   ÷ compressed size.  Group-wise quantization stores a 16-bit scale per
-  ``group_size`` weights, so INT4 costs 4.125 bits and its ratio to FP32 is
+  `group_size` weights, so INT4 costs 4.125 bits and its ratio to FP32 is
   7.76×, not 8×.
-* ``inference_speedup`` = roofline latency of one batch-1 step at
-  ``speedup_baseline`` (default **fp16**, what a model is served in
+* `inference_speedup` = roofline latency of one batch-1 step at
+  `speedup_baseline` (default **fp16**, what a model is served in
   unquantized) ÷ the same step compressed, on the given hardware.  A
   memory-bound step speeds up with the bytes saved; the math runs at the
   precision the device supports natively (INT4 on an H100 multiplies in FP16).
-* ``estimated_accuracy_delta`` (alias ``accuracy_delta``) is the typical
+* `estimated_accuracy_delta` (alias `accuracy_delta`) is the typical
   change in task accuracy, in percentage points (negative = loss), reported
-  by the surveys cited in ``ACCURACY_DELTAS``; a literature prior, not a
+  by the surveys cited in `ACCURACY_DELTAS`; a literature prior, not a
   prediction for your model.
 """
 
@@ -54,7 +54,32 @@ DISTILLATION_DELTA = (-3.0, (-5.0, -1.0), "sanh2019distilbert")
 
 @dataclasses.dataclass(frozen=True)
 class CompressionResult(Result):
-    """Sizes, ratio, speedup and accuracy prior of one compression choice."""
+    """Sizes, ratio, speedup and accuracy prior of one compression choice: what `CompressionModel.solve` returns.
+
+    Attributes:
+        model: the model's name.
+        hardware: the device's name.
+        method: "quantization", "pruning" or "distillation".
+        baseline_precision: the precision `compression_ratio` is measured from.
+        bits_per_weight: stored bits per weight after compression (group scales included).
+        original_size_gb: weight bytes at `baseline_precision` (GB).
+        compressed_size_gb: weight bytes after compression (GB).
+        compression_ratio: original size / compressed size.
+        memory_savings_pct: share of the original weight bytes saved, in percent.
+        speedup_baseline: what `inference_speedup` is measured from (a precision and batch size).
+        inference_speedup: batch-1 decode latency at the baseline / after compression.
+        estimated_accuracy_delta: a prior on the accuracy change, percentage points (negative: a loss).
+        accuracy_delta_range: the range of published accuracy changes behind that prior, percentage points.
+        accuracy_source: the bibliography key of that prior.
+        fits_in_memory: whether the compressed model fits the device.
+        notes: warnings worth reading (weight-only quantization, a precision fallback).
+
+    Example:
+        >>> from mlsysim import CompressionModel, Hardware, Models
+        >>> r = CompressionModel().solve(Models.Llama3_8B, Hardware.H100, target_bitwidth=4)
+        >>> r.bits_per_weight, r.fits_in_memory
+        (4.125, True)
+    """
 
     model: str
     hardware: str
@@ -75,12 +100,15 @@ class CompressionResult(Result):
 
     @property
     def accuracy_delta(self) -> float:
-        """Same as ``estimated_accuracy_delta`` (percentage points)."""
+        """Same as `estimated_accuracy_delta` (percentage points)."""
         return self.estimated_accuracy_delta
 
 
 class CompressionModel:
-    """What quantizing, pruning or distilling a model buys, and what it may cost."""
+    """What quantizing, pruning or distilling a model buys (memory, latency), and what it may cost (accuracy).
+
+    The accuracy change is a prior from published surveys [@gholami2021survey], not a prediction for the model.
+    """
 
     def solve(
         self,
@@ -97,22 +125,34 @@ class CompressionModel:
         efficiency: float | None = None,
         assumptions: Assumptions | None = None,
     ) -> CompressionResult:
-        """Compress ``model`` for ``hardware`` by ``method``.
+        """Compress `model` for `hardware` by `method`: sizes, speedup and an accuracy prior.
 
         Args:
-            method: "quantization" (needs ``target_bitwidth``, 1-16),
-                "pruning" (``sparsity`` in [0, 1), default ``assumptions.pruning_sparsity``) or
-                "distillation" (``size_ratio`` = student/teacher parameters,
-                default ``assumptions.distillation_size_ratio``).
+            model: a workload from `Models`.
+            hardware: the device it will run on.
+            method: "quantization" (needs `target_bitwidth`), "pruning" (uses `sparsity`) or
+                "distillation" (uses `size_ratio`).
+            target_bitwidth: bits per quantized weight, 1 to 16 (quantization).
+            sparsity: fraction of weights pruned, in [0, 1); default `Assumptions.pruning_sparsity`.
+            size_ratio: student parameters / teacher parameters (distillation); default
+                `Assumptions.distillation_size_ratio`.
             group_size: weights sharing one 16-bit scale (quantization).
-            baseline_precision: what ``compression_ratio`` is measured from
-                (default ``assumptions.compression_baseline_precision``).
-            speedup_baseline: what ``inference_speedup`` is measured from (default ``assumptions.precision``).
+            baseline_precision: what `compression_ratio` is measured from; default
+                `Assumptions.compression_baseline_precision`.
+            speedup_baseline: the precision `inference_speedup` is measured from; default `Assumptions.precision`.
+            efficiency: a flat fraction of the dense peak; default None: the size-dependent curve.
+            assumptions: the modelling defaults; default `Assumptions()`.
+
+        Returns:
+            Sizes, compression ratio, speedup, accuracy prior and whether the result fits.
 
         Example:
+            >>> from mlsysim import CompressionModel, Hardware, Models
             >>> r = CompressionModel().solve(Models.Llama3_8B, Hardware.H100, target_bitwidth=4)
             >>> round(r.compression_ratio, 2)
             7.76
+            >>> CompressionModel().solve(Models.Llama3_8B, Hardware.H100, "pruning", sparsity=0.5).method
+            'pruning'
         """
         validate.instance("model", model, Workload, "a workload such as Models.Llama3_8B")
         validate.instance("hardware", hardware, HardwareNode, "a device such as Hardware.H100")
@@ -193,7 +233,7 @@ def _lookup(table, value, *, descending: bool):
 
 
 def _native_precision(hw: HardwareNode, bits: int, fallback: str) -> str:
-    """The narrowest native precision that holds ``bits``-bit values, else ``fallback``."""
+    """The narrowest native precision that holds `bits`-bit values, else `fallback`."""
     candidates = {4: ("int4", "fp4"), 8: ("int8", "fp8")}.get(bits, ())
     for p in candidates:
         if hw.supports(p):
@@ -205,8 +245,8 @@ def _step_time(model: Workload, hw: HardwareNode, weight_bits: float, math_preci
                eff: float | None, a: Assumptions) -> float:
     """Seconds of one batch-1 step from the cost core (a decode step, or a CNN forward pass).
 
-    Weights cost ``weight_bits`` per original parameter (a distilled student's smaller size
-    is already in it); ``scale`` shrinks the FLOPs and activations (distillation).
+    Weights cost `weight_bits` per original parameter (a distilled student's smaller size
+    is already in it); `scale` shrinks the FLOPs and activations (distillation).
     """
     carrier = math_precision if BITS_PER_VALUE[math_precision] >= 16 else "fp16"
     weights = _precision_for_bits(weight_bits, carrier)
@@ -230,7 +270,7 @@ def _step_time(model: Workload, hw: HardwareNode, weight_bits: float, math_preci
 
 
 def _precision_for_bits(bits: float, carrier: str) -> str:
-    """The storage format closest above ``bits`` per weight."""
+    """The storage format closest above `bits` per weight."""
     for name in ("int4", "int8", "fp16", "fp32"):
         if bits <= BITS_PER_VALUE[name] + 0.5:
             return name if BITS_PER_VALUE[name] < 16 else carrier if BITS_PER_VALUE[name] == 16 else name

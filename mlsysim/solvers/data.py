@@ -18,7 +18,22 @@ from .result import Result
 
 @dataclasses.dataclass(frozen=True)
 class DataResult(Result):
-    """Data demand against supply, per accelerator."""
+    """Data demand against supply, per accelerator: what `DataModel.solve` returns.
+
+    Attributes:
+        demand_bw (Quantity): bytes/s the accelerator consumes.
+        supply_bw (Quantity): bytes/s of the slowest supply tier.
+        utilization (float): demand / supply; above 1 the accelerator waits for data.
+        is_stalled (bool): whether demand exceeds supply.
+        bottleneck (str): the slowest tier ("storage", "host link" or "network").
+        tiers (dict[str, Quantity]): each supply tier on the path and its bytes/s.
+
+    Example:
+        >>> from mlsysim import DataModel, Hardware, Q_
+        >>> r = DataModel().solve(Q_("8 MB/s"), Hardware.H100)
+        >>> r.bottleneck, sorted(r.tiers)
+        ('storage', ['host link', 'storage'])
+    """
 
     demand_bw: object
     supply_bw: object
@@ -29,23 +44,27 @@ class DataResult(Result):
 
 
 class DataModel:
-    """Data-pipeline demand vs storage, host-link and network supply."""
+    """Data-pipeline demand against storage, host-link and network supply: is the accelerator fed?"""
 
     def solve(self, workload_data_rate, hardware: HardwareNode | None = None, *, storage_bw=None,
               host_bw=None, network_bw=None, assumptions: Assumptions | None = None) -> DataResult:
-        """Compare ``workload_data_rate`` (bytes/s one accelerator consumes) with the supply tiers.
+        """Compare `workload_data_rate` (bytes/s one accelerator consumes) with the supply tiers.
 
         Args:
-            workload_data_rate: a bandwidth Quantity, e.g. ``Q_("8 MB/s")``.
-            hardware: the accelerator being fed (for the record; supply tiers are below).
-            storage_bw: read bandwidth of the storage feeding it (default:
-                ``assumptions.storage_bandwidth_bytes_per_s``, one NVMe drive).
-            host_bw: host-to-device link (default: ``assumptions.host_link_bandwidth_bytes_per_s``,
-                PCIe 5.0 x16 per direction).
-            network_bw: network share when data is remote (default: not on the path).
-            assumptions: the default storage and host-link rates (default: ``Assumptions()``).
+            workload_data_rate (Quantity): a bandwidth, e.g. `Q_("8 MB/s")`.
+            hardware: the accelerator being fed (for the record; the supply tiers are below).
+            storage_bw (Quantity | None): read bandwidth of the storage feeding it; default
+                `Assumptions.storage_bandwidth_bytes_per_s` (one NVMe drive).
+            host_bw (Quantity | None): host-to-device link; default `Assumptions.host_link_bandwidth_bytes_per_s`
+                (PCIe 5.0 x16, one direction).
+            network_bw (Quantity | None): network share when data is remote; default None, not on the path.
+            assumptions: the default storage and host-link rates; default `Assumptions()`.
+
+        Returns:
+            Demand, the slowest supply, utilization and whether the accelerator stalls.
 
         Example:
+            >>> from mlsysim import DataModel, Hardware, Q_
             >>> DataModel().solve(Q_("8 MB/s"), Hardware.H100).is_stalled
             False
         """

@@ -1,16 +1,16 @@
 """The cheapest serving deployment that meets an arrival rate and its latency SLAs.
 
 Given a model, a request shape, an arrival rate λ and SLAs on the P99 time to first token and the
-mean inter-token latency, :class:`DeploymentSearch` tries every node × precision × TP × PP × batch
+mean inter-token latency, `DeploymentSearch` tries every node × precision × TP × PP × batch
 (× speculative decoding on and off) and, for each, every replica count from one up to a bound the
 rate sets.  Each *design* (all but the replica count) is priced once by
-:func:`~mlsysim.solvers.request.request_cost`, the definition every serving solver shares; the replica
+`request_cost`, the definition every serving solver shares; the replica
 counts are then evaluated together in numpy: the load per replica λ / r, the stable boundary, the mean
 ITL under prefill interference, and the P99 TTFT of the M/M/c slot queue (Erlang C, vectorized).
 
 A deployment is feasible when the replica fits in memory, λ / r is below its capacity, and both SLAs
-hold.  Its price is the GPUs' share of their nodes' TCO per hour (``EconomicsModel`` over
-``Assumptions.deployment_days`` at ``serving_utilization`` on ``grid``), and its cost per million
+hold.  Its price is the GPUs' share of their nodes' TCO per hour (`EconomicsModel` over
+`Assumptions.deployment_days` at `serving_utilization` on `grid`), and its cost per million
 tokens is that price over λ × output tokens.  The result holds the cheapest feasible deployment, the
 next ones ranked, and the next *cheaper* deployment with the constraint it breaks.
 """
@@ -47,8 +47,32 @@ from .serving import replica_split
 class Deployment(Result):
     """One deployment: where, how split, how many replicas, what it costs, whether it meets the SLAs.
 
-    ``p99_ttft_ms`` and ``mean_itl_ms`` are None where they are unbounded: the replicas cannot keep up with
-    the arrivals, and ``reason`` says so.
+    `p99_ttft_ms` and `mean_itl_ms` are None where they are unbounded: the replicas cannot keep up with
+    the arrivals, and `reason` says so.
+
+    Attributes:
+        node: the node's name.
+        precision: the weights' precision.
+        tp_size: tensor-parallel GPUs per replica.
+        pp_size: pipeline stages per replica.
+        batch_size: concurrent requests per replica.
+        speculative: whether speculative decoding is on.
+        replicas: replicas serving the load.
+        gpus: GPUs in use (replicas × tp × pp).
+        p99_ttft_ms: P99 time to first token under the load, ms.
+        mean_itl_ms: mean inter-token latency under the load, ms.
+        utilization: arrivals / the replicas' capacity.
+        usd_per_hour: what the GPUs in use cost per hour (their share of the nodes' TCO), USD.
+        usd_per_mtok: USD per million output tokens at this load.
+        feasible: whether it meets the SLAs and fits in memory.
+        reason: why not ("" when it does).
+
+    Example:
+        >>> from mlsysim import DeploymentSearch, Models, Q_, Systems
+        >>> plan = DeploymentSearch().solve(Models.Llama3_8B, Q_(20, "1/s"), nodes=[Systems.Nodes.DGX_H100])
+        >>> best = plan.best
+        >>> best.gpus == best.replicas * best.tp_size * best.pp_size
+        True
     """
 
     node: str
@@ -70,7 +94,28 @@ class Deployment(Result):
 
 @dataclasses.dataclass(frozen=True)
 class DeploymentPlan(Result):
-    """The cheapest feasible deployment, the ranked alternatives, and what the next cheaper one breaks."""
+    """The cheapest feasible deployment, the ranked alternatives, and what the next cheaper one breaks: what
+    `DeploymentSearch.solve` returns.
+
+    Attributes:
+        model: the model's name.
+        arrival_rate_per_s: requests per second served.
+        input_len: prompt tokens per request.
+        output_len: generated tokens per request.
+        best: the cheapest feasible `Deployment`, None when none is.
+        feasible: whether any deployment meets the SLAs.
+        next_cheaper: the cheapest deployment that costs less than `best` and fails (its `reason` says why).
+        deployments_considered: deployments evaluated (designs × replica counts × batches).
+        designs_priced: designs (node, precision, split, speculation) priced by the cost core.
+        reason: why nothing is feasible ("" when something is).
+        ranked: the feasible deployments, cheapest first.
+
+    Example:
+        >>> from mlsysim import DeploymentSearch, Models, Q_, Systems
+        >>> plan = DeploymentSearch().solve(Models.Llama3_8B, Q_(20, "1/s"), nodes=[Systems.Nodes.DGX_H100])
+        >>> plan.feasible, plan.ranked[0] == plan.best
+        (True, True)
+    """
 
     model: str
     arrival_rate_per_s: float
@@ -86,26 +131,43 @@ class DeploymentPlan(Result):
 
 
 class DeploymentSearch:
-    """Search hardware × precision × TP × PP × replicas × batch (× speculation) for the cheapest deployment."""
+    """Search hardware × precision × TP × PP × replicas × batch (× speculation) for the cheapest deployment
+    that serves a request rate within latency SLAs.
+
+    Each design is priced as `request_cost` prices a replica, and its queue under Poisson arrivals as
+    `TailLatencyModel` does; cost is the GPUs' share of their nodes' TCO (`EconomicsModel`).
+    """
 
     def solve(self, model: TransformerWorkload, arrival_rate, *, input_len: int | None = None,
               output_len: int | None = None, ttft_p99=None, itl=None, nodes=None, precisions=None, tp_sizes=None,
               pp_sizes=None, batches=None, speculative: SpeculativeDecoding | None = None, grid=None,
               efficiency: float | None = None, assumptions: Assumptions | None = None) -> DeploymentPlan:
-        """The cheapest deployment serving ``arrival_rate`` (requests/s, e.g. ``Q_(10, "1/s")``) within the SLAs.
+        """The cheapest deployment serving `arrival_rate` within the SLAs.
 
         Args:
-            input_len, output_len: tokens per request (default ``assumptions.request_input_tokens``, ``..._output_tokens``).
-            ttft_p99: P99 time to first token, a time Quantity (optional).
-            itl: mean inter-token latency under the load, a time Quantity (optional).
-            nodes: candidate nodes (default: every node of ``Systems.Nodes`` with a price).
-            precisions: candidate precisions (default ``assumptions.deployment_precisions``).
-            tp_sizes, pp_sizes: candidate splits (default: powers of two up to the node's GPUs; PP 1 and 2).
-            batches: candidate concurrencies per replica (default ``assumptions.batch_candidates``).
-            speculative: a :class:`SpeculativeDecoding` tried on and off for every design (default: off only).
-            grid: the grid the fleet runs on, for energy prices (default ``assumptions.serving_region``).
+            model: a transformer from `Models.Language`.
+            arrival_rate (Quantity): requests per second, e.g. `Q_(10, "1/s")`.
+            input_len: prompt tokens per request; default `Assumptions.request_input_tokens`.
+            output_len: generated tokens per request; default `Assumptions.request_output_tokens`.
+            ttft_p99 (Quantity | None): the P99 time to first token allowed; default None, no limit.
+            itl (Quantity | None): the mean inter-token latency allowed under the load; default None, no limit.
+            nodes (list[Node] | None): candidate nodes; default every node of `Systems.Nodes` with a price.
+            precisions (list[str] | None): candidate precisions; default `Assumptions.deployment_precisions`.
+            tp_sizes (list[int] | None): candidate tensor-parallel sizes; default powers of two up to the
+                node's GPUs.
+            pp_sizes (list[int] | None): candidate pipeline sizes; default 1 and 2.
+            batches (list[int] | None): candidate concurrencies per replica; default `Assumptions.batch_candidates`.
+            speculative: a `SpeculativeDecoding` tried on and off for every design; default None, off only.
+            grid (GridProfile | None): the grid the fleet runs on, for energy prices; default
+                `Assumptions.serving_region`.
+            efficiency: a flat fraction of the dense peak; default None: the size-dependent curves.
+            assumptions: the modelling defaults; default `Assumptions()`.
+
+        Returns:
+            The cheapest feasible deployment, the ranked alternatives, and the next cheaper one.
 
         Example:
+            >>> from mlsysim import DeploymentSearch, Models, Q_, Systems
             >>> plan = DeploymentSearch().solve(Models.Llama3_8B, Q_(20, "1/s"), ttft_p99=Q_(1, "s"),
             ...                                 itl=Q_(50, "ms"), nodes=[Systems.Nodes.DGX_H100])
             >>> plan.feasible and plan.best.usd_per_mtok > 0
@@ -176,7 +238,7 @@ def _names(name: str, given, default: str) -> list[str]:
 
 
 def _usd_per_gpu_hour(node: Node, site, a: Assumptions) -> float:
-    """One GPU's share of its node's TCO per hour over ``deployment_days`` at ``serving_utilization``."""
+    """One GPU's share of its node's TCO per hour over `deployment_days` at `serving_utilization`."""
     fleet = Fleet(name="deployment", node=node, count=1, fabric=Fabrics.InfiniBand_NDR, region=site)
     return EconomicsModel().solve(fleet, a.deployment_days, activity="decode", utilization=a.serving_utilization,
                                   assumptions=a).usd_per_gpu_hour
@@ -210,7 +272,7 @@ def _price_designs(model, nodes, precs, tp_sizes, pp_sizes, batches, specs, n_in
 
 
 def _splits(model, spec: SpeculativeDecoding | None, node: Node, tp: int, pp: int) -> bool:
-    """Whether the target (and the draft model, if any) can be split ``tp × pp`` over ``node``."""
+    """Whether the target (and the draft model, if any) can be split `tp × pp` over `node`."""
     models = [model] if spec is None or spec.draft_model is None else [model, spec.draft_model]
     try:
         for m in models:
@@ -227,8 +289,8 @@ than the fewest replicas that would do)."""
 
 
 def _replica_counts(least_stable: int, bound: int) -> np.ndarray:
-    """The replica counts tried for one design: every count up to ``bound`` when it is small; else the one below
-    the least stable count (the dearest that fails), the 128 from it, then 1 % steps up to ``bound``."""
+    """The replica counts tried for one design: every count up to `bound` when it is small; else the one below
+    the least stable count (the dearest that fails), the 128 from it, then 1 % steps up to `bound`."""
     if bound <= EXACT_REPLICAS:
         return np.arange(1, bound + 1)
     start = max(1, least_stable - 1)
@@ -305,7 +367,7 @@ def _violation(design: dict[str, Any], utilization: float, ttft: float, itl: flo
     if not cost.feasible:
         return f"memory: {cost.reason}"
     if utilization >= 1.0 or not math.isfinite(ttft):
-        return f"unstable: the replicas receive {utilization:.2f} of their capacity"
+        return f"unstable: the replicas receive {utilization:.2f}× the requests they can complete"
     reasons = []
     if ttft > ttft_max:
         reasons.append(f"P99 TTFT {ttft * 1e3:,.0f} ms exceeds {ttft_max * 1e3:,.0f} ms")

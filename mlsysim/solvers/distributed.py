@@ -1,10 +1,10 @@
 """Distributed training with 5-D parallelism: tensor × context × expert × data × pipeline.
 
-One optimizer step of ``batch_size`` sequences of ``seq_len`` tokens, split as
+One optimizer step of `batch_size` sequences of `seq_len` tokens, split as
 Megatron-LM does [@narayanan2021megatron; @nvidia2024megatronlm]: TP innermost (inside a
-node), then CP (each sequence split over ``cp`` GPUs [@liu2023ringattention]), then EP
-(a mixture of experts' experts spread over ``ep`` of the data-parallel ranks), then DP, then
-PP.  One microbatch on one GPU is priced by the cost core (:func:`mlsysim.cost.step_cost`,
+node), then CP (each sequence split over `cp` GPUs [@liu2023ringattention]), then EP
+(a mixture of experts' experts spread over `ep` of the data-parallel ranks), then DP, then
+PP.  One microbatch on one GPU is priced by the cost core (`mlsysim.cost.step_cost`,
 phase "training"): every operator's forward, backward and recomputation, with its
 size-dependent efficiency, per-kernel cost and its collectives, each on its own link
 (NVLink inside the node, the fabric outside).  Per step:
@@ -14,23 +14,23 @@ size-dependent efficiency, per-kernel cost and its collectives, each on its own 
   layers (as Llama 3 did [@dubey2024llama3]);
 * **compute** — the slowest stage × microbatches, less its exposed communication;
 * **TP / CP / EP** — each group's collectives, in series; ring attention's key/value exchange
-  hides behind the attention it feeds (unless ``cp_comm_overlap`` is off, as for an all-gather
-  before the attention), and TP's behind the GEMMs with ``tp_comm_overlap``;
-* **pipeline bubble** — the idle time of the ``schedule`` (1F1B, interleaved over
-  ``virtual_stages``, or zero-bubble ZB-H1 [@qi2024zerobubble]; :mod:`mlsysim.formulas.parallel`);
+  hides behind the attention it feeds (unless `cp_comm_overlap` is off, as for an all-gather
+  before the attention), and TP's behind the GEMMs with `tp_comm_overlap`;
+* **pipeline bubble** — the idle time of the `schedule` (1F1B, interleaved over
+  `virtual_stages`, or zero-bubble ZB-H1 [@qi2024zerobubble]; `mlsysim.formulas.parallel`);
 * **PP** — activation sends between stages: the steady state overlaps them with compute, the
   fill and drain do not;
 * **DP** — the gradient reduce-scatter (fp32) and parameter all-gather (hierarchical when a group
   spans GPUs inside and across nodes); ZeRO-3/FSDP gathers the parameters for every microbatch's
-  forward and backward.  Gradient syncs hide behind the last backward pass (``overlap_comm``);
+  forward and backward.  Gradient syncs hide behind the last backward pass (`overlap_comm`);
 * **optimizer** — the optimizer step over the GPU's (sharded) parameters;
 * **memory per GPU** — per stage: weights, fp32 gradients, master weights and optimizer state
-  sharded by ``optimizer_sharding`` (ZeRO stages [@rajbhandari2020zero]; FSDP shards like ZeRO-3),
-  the activations the cost core's operators keep (SwiGLU, GQA, the logits buffer; ``recompute``
-  [@korthikanti2022reducing] and ``flash_attention`` are separate switches) for the microbatches
-  the schedule keeps in flight; feasible only with ``Assumptions.training_memory_reserve`` left over.
+  sharded by `optimizer_sharding` (ZeRO stages [@rajbhandari2020zero]; FSDP shards like ZeRO-3),
+  the activations the cost core's operators keep (SwiGLU, GQA, the logits buffer; `recompute`
+  [@korthikanti2022reducing] and `flash_attention` are separate switches) for the microbatches
+  the schedule keeps in flight; feasible only with `Assumptions.training_memory_reserve` left over.
 
-``latency`` is the whole run: steps to consume ``training_tokens`` (default:
+`latency` is the whole run: steps to consume `training_tokens` (default:
 the compute-optimal 20 tokens per parameter [@hoffmann2022chinchilla]) × step time.
 """
 
@@ -69,7 +69,62 @@ PLAN_ARGUMENTS = ("tp_size", "pp_size", "dp_size", "cp_size", "ep_size", "micro_
 
 @dataclasses.dataclass(frozen=True)
 class DistributedResult(Result):
-    """One training step on a fleet, and the whole run at that speed."""
+    """One training step on a fleet, and the whole run at that speed: what `DistributedModel.solve` returns.
+
+    Times are per step (ms) unless named otherwise; memory is per GPU on the busiest pipeline stage.
+
+    Attributes:
+        model: the model's name.
+        fleet: the fleet's name.
+        tp_size: tensor-parallel degree.
+        pp_size: pipeline stages.
+        dp_size: data-parallel replicas.
+        batch_size: global batch, sequences.
+        micro_batch_size: sequences per microbatch.
+        microbatches: microbatches per step on each replica (batch / dp / micro batch).
+        seq_len: tokens per sequence.
+        precision: the precision of the matrix math.
+        step_latency_total: one step (ms): compute, bubble and the exposed communication.
+        compute_latency: the busiest stage's compute (ms), recomputation included.
+        bubble_latency: pipeline idle time (ms).
+        tp_communication_latency: tensor-parallel collectives (ms).
+        pp_communication_latency: pipeline sends between stages (ms).
+        dp_communication_latency: the data-parallel gradient synchronization (ms), hidden or not.
+        dp_exposed_latency: the part of it the backward pass does not hide (ms).
+        optimizer_latency: the optimizer step (ms).
+        bubble_fraction: bubble / step.
+        scaling_efficiency: compute / step: the share of the step spent computing.
+        mfu: model FLOPs utilization: model FLOPs per second / the fleet's dense peak.
+        throughput: tokens/s of the whole fleet.
+        memory_per_gpu: bytes one GPU holds (weights, gradients, optimizer state, activations, reserve).
+        memory_breakdown: `memory_per_gpu` by kind ("weights", "grads", "optimizer", "activations", "reserve").
+        feasible: whether the plan fits in memory.
+        reason: why it does not ("" when it does).
+        training_tokens: tokens of the whole run.
+        total_steps: steps of the whole run.
+        latency: wall-clock time of the whole run at this step time (days).
+        cp_size: context-parallel degree.
+        ep_size: expert-parallel degree (inside dp × cp).
+        virtual_stages: model chunks per GPU (interleaved schedule).
+        schedule: the pipeline schedule ("1f1b", "interleaved" or "zb-h1").
+        recompute: activation recomputation ("none", "selective" or "full").
+        optimizer_sharding: how the optimizer state is sharded ("none", "zero1", "zero2", "zero3" or "fsdp").
+        cp_communication_latency: context-parallel exchanges (ms).
+        ep_communication_latency: expert-parallel all-to-alls (ms).
+        pp_exposed_latency: pipeline sends left on the critical path (ms).
+        stage_layers: transformer layers of the first, middle and last pipeline stages.
+        step_breakdown: the step's terms by name ("compute", "tp", "cp", "ep", "bubble", "pp", "dp",
+            "optimizer"), in ms.
+        notes: warnings worth reading.
+
+    Example:
+        >>> from mlsysim import DistributedModel, Models, Systems
+        >>> r = DistributedModel().solve(Models.Llama3_70B, Systems.Clusters.Research_256, tp_size=8)
+        >>> r.dp_size, r.microbatches, sorted(r.memory_breakdown)
+        (32, 32, ['activations', 'grads', 'optimizer', 'reserve', 'weights'])
+        >>> print(f"MFU {r.mfu:.0%}, the run takes {r.latency:.0f~P}")
+        MFU ...%, the run takes ... d
+    """
 
     model: str
     fleet: str
@@ -116,7 +171,7 @@ class DistributedResult(Result):
 
 @dataclasses.dataclass(frozen=True)
 class Plan:
-    """One way to split a training step over a fleet (validated by :func:`check_plan`)."""
+    """One way to split a training step over a fleet (validated by `check_plan`)."""
 
     tp: int
     pp: int
@@ -154,7 +209,7 @@ class _Setup:
 
 def prepare(model, fleet, batch_size, seq_len, precision, efficiency, overlap_comm, optimizer, dp_algorithm,
             assumptions=None, sequence_parallel=None, flash_attention=None) -> _Setup:
-    """Validate everything that does not depend on the plan; None means ``assumptions``' default."""
+    """Validate everything that does not depend on the plan; None means `assumptions`' default."""
     a = resolve(assumptions)
     validate.instance("model", model, TransformerWorkload, "a transformer such as Models.Llama3_70B")
     validate.instance("fleet", fleet, Fleet, "a fleet such as Systems.Clusters.Research_256")
@@ -187,8 +242,8 @@ def prepare(model, fleet, batch_size, seq_len, precision, efficiency, overlap_co
 def check_plan(s: _Setup, *, tp_size=None, pp_size=None, dp_size=None, cp_size=None, ep_size=None,
                micro_batch_size=None, virtual_stages=None, schedule=None, recompute=None,
                optimizer_sharding=None) -> Plan:
-    """Validate one plan on the fleet, named as :meth:`DistributedModel.solve` names it (None: ``assumptions``'
-    default; ``dp_size`` inferred from the GPUs)."""
+    """Validate one plan on the fleet, named as `DistributedModel.solve` names it (None: `assumptions`'
+    default; `dp_size` inferred from the GPUs)."""
     a, model = s.assumptions, s.model
     node = s.fleet.node
     gpus = s.fleet.total_accelerators
@@ -275,13 +330,13 @@ class MicrobatchCost:
 
 
 def nic_link(s: _Setup) -> tuple[float, float]:
-    """``(bytes/s one direction, latency s)`` of one GPU's share of its node's NICs on the fleet's fabric."""
+    """`(bytes/s one direction, latency s)` of one GPU's share of its node's NICs on the fleet's fabric."""
     node, fabric = s.fleet.node, s.fleet.fabric
     return fabric.port_bandwidth * node.nics / node.accelerators_per_node, fabric.latency_s
 
 
 def links(s: _Setup, tp: int, cp: int, ep: int) -> tuple[tuple[float, float], tuple[tuple[str, tuple[float, float]], ...]]:
-    """``(tensor-parallel link, other groups' links)``: NVLink for a group inside one node, else the GPU's share
+    """`(tensor-parallel link, other groups' links)`: NVLink for a group inside one node, else the GPU's share
     of the node's NICs on the fabric."""
     node = s.fleet.node
     nvlink, nic = (node.link_bandwidth, node.link_latency), nic_link(s)
@@ -345,7 +400,7 @@ def _optimizer_seconds_per_parameter(gpu: HardwareNode, precisions: Precisions, 
 
 @functools.lru_cache(maxsize=256)
 def parameter_layout(model: TransformerWorkload) -> tuple[float, float, float, float]:
-    """``(dense parameters per layer, routed-expert parameters per layer, embedding, LM head)``: where a
+    """`(dense parameters per layer, routed-expert parameters per layer, embedding, LM head)`: where a
     model's parameters sit for a pipeline (averaged over the layers; the head is the output projection and
     final norm, which a tied model shares with the embedding when one stage holds both)."""
     h, vocab = model.hidden_size, model.vocab_size
@@ -357,7 +412,7 @@ def parameter_layout(model: TransformerWorkload) -> tuple[float, float, float, f
 
 
 def _allreduce(message, ranks, local, s: _Setup):
-    """Seconds of an all-reduce of ``message`` bytes over ``ranks`` GPUs, ``local`` of them per node (vectorized):
+    """Seconds of an all-reduce of `message` bytes over `ranks` GPUs, `local` of them per node (vectorized):
     a ring on NVLink inside one node; across nodes hierarchical (reduce-scatter inside, ring across on each GPU's
     NIC, all-gather inside) or one flat ring on the fabric [@thakur2005collectives]."""
     node = s.fleet.node
@@ -376,11 +431,11 @@ def _allreduce(message, ranks, local, s: _Setup):
 
 
 def plan_terms(s: _Setup, c: dict[str, Any]) -> dict[str, Any]:
-    """Every term of one step for each plan in ``c`` (NumPy arrays, one entry per plan, or scalars): seconds,
+    """Every term of one step for each plan in `c` (NumPy arrays, one entry per plan, or scalars): seconds,
     bytes and the stage layout.
 
-    ``c`` holds the plan (``tp pp dp cp ep mbs v m``, and ``schedule``, ``recompute``, ``sharding`` as
-    strings or arrays of them) and its microbatch cost's fields (:class:`MicrobatchCost`, same names).
+    `c` holds the plan (`tp pp dp cp ep mbs v m`, and `schedule`, `recompute`, `sharding` as
+    strings or arrays of them) and its microbatch cost's fields (`MicrobatchCost`, same names).
     """
     a, model, p_ = s.assumptions, s.model, s.precisions
     node = s.fleet.node
@@ -507,7 +562,7 @@ def plan_terms(s: _Setup, c: dict[str, Any]) -> dict[str, Any]:
 
 
 def step_terms(s: _Setup, plan: Plan) -> dict[str, Any]:
-    """:func:`plan_terms` for one plan, as plain floats."""
+    """`plan_terms` for one plan, as plain floats."""
     cost = microbatch_cost(s, plan.tp, plan.cp, plan.ep, plan.micro_batch, plan.recompute)
     c = {"tp": plan.tp, "pp": plan.pp, "dp": plan.dp, "cp": plan.cp, "ep": plan.ep, "mbs": plan.micro_batch,
          "v": plan.virtual_stages, "m": s.batch // plan.dp // plan.micro_batch, "schedule": plan.schedule,
@@ -528,7 +583,14 @@ def explain_memory(t: dict[str, Any]) -> str:
 
 
 class DistributedModel:
-    """Step time, efficiency and per-GPU memory of 5-D-parallel training."""
+    """Step time, efficiency and per-GPU memory of 5-D-parallel training: tensor, pipeline, data, context
+    and expert parallelism over a fleet.
+
+    Each microbatch is priced by the cost core; the pipeline schedules follow [@narayanan2021megatron]
+    and [@qi2024zerobubble], activation memory and recomputation [@korthikanti2022reducing], optimizer
+    sharding ZeRO [@rajbhandari2020zero], and the collectives the alpha-beta model
+    [@thakur2005collectives].
+    """
 
     def solve(
         self,
@@ -557,39 +619,50 @@ class DistributedModel:
         training_tokens=None,
         assumptions: Assumptions | None = None,
     ) -> DistributedResult:
-        """One training step of ``model`` on ``fleet`` split ``tp × cp × pp × dp`` (``ep`` inside ``dp``).
+        """One training step of `model` on `fleet` split tp × cp × pp × dp (ep inside dp × cp).
 
         Args:
-            batch_size: global batch in sequences (default ``assumptions.global_batch``).
-            precision: a seed-style string expanded by role for training (bf16 weights and activations,
+            model: a transformer from `Models.Language`.
+            fleet: the cluster (`Systems.Clusters`, or a `Fleet`).
+            batch_size: global batch in sequences; default `Assumptions.global_batch`.
+            precision: a precision name expanded by role for training (bf16 weights and activations,
                 fp32 gradients, master weights and optimizer state; "fp8" changes only the GEMM math), or a
-                ``Precisions`` (default ``assumptions.training_precision``).
+                `Precisions`; default `Assumptions.training_precision`.
             efficiency: a flat fraction of dense peak for every operator; default None: the cost core's
                 size-dependent curves.
-            tp_size, pp_size, cp_size: tensor-, pipeline- and context-parallel degrees (default
-                ``assumptions.tensor_parallel``, ``pipeline_parallel``, ``context_parallel``).
-            dp_size: inferred as GPUs / (tp × cp × pp) when omitted.
+            tp_size: tensor-parallel degree; default `Assumptions.tensor_parallel`.
+            pp_size: pipeline stages; default `Assumptions.pipeline_parallel`.
+            dp_size: data-parallel replicas; default GPUs / (tp × cp × pp).
+            cp_size: context-parallel degree; default `Assumptions.context_parallel`.
             ep_size: expert-parallel degree of a mixture of experts (default 1), a divisor of dp × cp.
-            micro_batch_size: sequences per microbatch (default ``assumptions.micro_batch``);
-                microbatches = batch / dp / micro_batch_size.
-            virtual_stages: model chunks per GPU (interleaved schedule; default ``assumptions.virtual_stages``).
-            schedule: "1f1b", "interleaved" or "zb-h1" (default: "interleaved" when ``virtual_stages`` > 1,
-                else ``assumptions.pipeline_schedule``).
-            seq_len: tokens per sequence (default ``assumptions.seq_len``).
-            overlap_comm: hide the DP gradient sync behind the backward pass (True, False, or a fraction;
-                default and True: ``assumptions.dp_overlap``).
-            optimizer_sharding: "none", "zero1", "zero2", "zero3" or "fsdp" (default
-                ``assumptions.optimizer_sharding``).
-            recompute: activation recomputation, "none", "selective" or "full" (default ``assumptions.recompute``).
-            flash_attention: fused attention that never stores the score matrix (default
-                ``assumptions.flash_attention``), independent of ``recompute``.
-            dp_algorithm: "ring" or "hierarchical" (default ``assumptions.dp_algorithm``).
-            optimizer: "adam" or "sgd" (default ``assumptions.optimizer``).
-            sequence_parallel: shard norms over the sequence under TP (default ``assumptions.sequence_parallel``).
-            training_tokens: tokens of the whole run (default: 20 per parameter).
-            assumptions: the modelling defaults (``mlsysim.Assumptions``).
+            micro_batch_size: sequences per microbatch; default `Assumptions.micro_batch`.
+                Microbatches = batch / dp / micro_batch_size.
+            virtual_stages: model chunks per GPU (interleaved schedule); default `Assumptions.virtual_stages`.
+            schedule: "1f1b", "interleaved" or "zb-h1"; default "interleaved" when `virtual_stages` > 1,
+                else `Assumptions.pipeline_schedule`.
+            seq_len: tokens per sequence; default `Assumptions.seq_len`.
+            overlap_comm: hide the DP gradient sync behind the backward pass (True, False, or a fraction);
+                default, and True: `Assumptions.dp_overlap`.
+            optimizer_sharding: "none", "zero1", "zero2", "zero3" or "fsdp"; default
+                `Assumptions.optimizer_sharding`.
+            recompute: activation recomputation, "none", "selective" or "full"; default `Assumptions.recompute`.
+            flash_attention: fused attention that never stores the score matrix, independent of `recompute`;
+                default `Assumptions.flash_attention`.
+            optimizer: "adam" or "sgd"; default `Assumptions.optimizer`.
+            dp_algorithm: "ring" or "hierarchical"; default `Assumptions.dp_algorithm`.
+            sequence_parallel: shard norms over the sequence under TP; default `Assumptions.sequence_parallel`.
+            training_tokens (Quantity | None): tokens of the whole run; default 20 per parameter
+                [@hoffmann2022chinchilla].
+            assumptions: the modelling defaults; default `Assumptions()`.
+
+        Returns:
+            The step's terms, MFU, memory per GPU and the whole run's duration.
+
+        Raises:
+            InvalidArgumentError: a plan that does not divide the fleet or the model, or an argument out of range.
 
         Example:
+            >>> from mlsysim import DistributedModel, Models, Systems
             >>> r = DistributedModel().solve(Models.Llama3_70B, Systems.Clusters.Research_256, tp_size=8)
             >>> r.feasible, r.dp_size
             (True, 32)
@@ -603,7 +676,7 @@ class DistributedModel:
 
 
 def result(s: _Setup, plan: Plan, t: dict[str, Any], training_tokens=None) -> DistributedResult:
-    """A :class:`DistributedResult` from one plan's terms."""
+    """A `DistributedResult` from one plan's terms."""
     tokens = _token_budget(s.model, training_tokens)
     steps = math.ceil(tokens / (s.batch * s.seq))
     ms = lambda x: quantity(x * 1e3, "ms")  # noqa: E731

@@ -2,17 +2,17 @@
 
 * **CapEx** — nodes × node price (or accelerators × accelerator price), plus
   the infrastructure around them: facility construction per watt of IT power
-  (``Assumptions.facility_capex_per_watt``, [@barroso2018datacenter]) and the
-  network as a fraction of node cost (``network_capex_fraction``).  The
+  (`Assumptions.facility_capex_per_watt`, [@barroso2018datacenter]) and the
+  network as a fraction of node cost (`network_capex_fraction`).  The
   ratio of that total to the node cost is the *infrastructure multiplier*.
-  ``capex_usd`` is the share depreciated over the duration (straight line
-  over ``lifetime_years``); ``capex_total_usd`` is the purchase.
+  `capex_usd` is the share depreciated over the duration (straight line
+  over `lifetime_years`); `capex_total_usd` is the purchase.
 * **OpEx** — facility energy (the sustainability model's, PUE included) ×
   the grid's price, and maintenance as a yearly fraction of hardware cost
-  (``maintenance_fraction_per_year``).
+  (`maintenance_fraction_per_year`).
 
-A fleet with no region, given no grid, runs on ``Assumptions.grid`` (the U.S. average)
-in a facility of class ``Assumptions.facility``.
+A fleet with no region, given no grid, runs on `Assumptions.grid` (the U.S. average)
+in a facility of class `Assumptions.facility`.
 """
 
 from __future__ import annotations
@@ -33,7 +33,34 @@ DAYS_PER_YEAR = 365.0
 
 @dataclasses.dataclass(frozen=True)
 class EconomicsResult(Result):
-    """Costs in USD (plain floats, as the names say) over ``duration_days``."""
+    """What owning and running a fleet costs over `duration_days`: what `EconomicsModel.solve` returns.
+
+    Fields whose names end in `_usd` or `_kwh` or `_kg` are plain numbers in that unit (each also
+    converts: `r.energy_kwh.to("MWh")`); `tco` is the same total as a Quantity in USD.
+
+    Attributes:
+        region_name: the grid the fleet draws from.
+        duration_days: the period costed, days.
+        hardware_usd: purchase price of the nodes, USD.
+        capex_total_usd: the whole purchase: nodes, network and facility, USD.
+        infrastructure_multiplier: total CapEx / node cost.
+        capex_usd: the share of the purchase the period carries (straight-line over the lifetime), USD.
+        opex_energy_usd: the facility's electricity over the period, USD.
+        opex_maintenance_usd: maintenance over the period, USD.
+        tco: total cost of ownership over the period (a Quantity in USD).
+        tco_usd: the same, a number in USD.
+        usd_per_gpu_hour: TCO over the accelerator-hours of the period, comparable with cloud prices.
+        energy_kwh: the facility's energy over the period, kWh.
+        carbon_footprint_kg: operational emissions of that energy on the grid, kg CO2e.
+
+    Example:
+        >>> from mlsysim import EconomicsModel, Systems
+        >>> r = EconomicsModel().solve(Systems.Clusters.Research_256, 365)
+        >>> r.tco_usd > r.capex_usd > 0
+        True
+        >>> print(f"TCO ${r.tco_usd:,.0f}, ${r.usd_per_gpu_hour:.2f} per GPU-hour")
+        TCO $..., $... per GPU-hour
+    """
 
     region_name: str
     duration_days: float
@@ -50,10 +77,17 @@ class EconomicsResult(Result):
     carbon_footprint_kg: NumberIn
 
     def usd_per_million_tokens(self, tokens_per_gpu_second: float) -> float:
-        """TCO per million tokens when each accelerator produces ``tokens_per_gpu_second`` on average over the
-        duration: ``usd_per_gpu_hour`` / (tokens per GPU-hour / 10⁶).
+        """TCO per million tokens when each accelerator produces `tokens_per_gpu_second` on average over the
+        duration: `usd_per_gpu_hour` / (tokens per GPU-hour / 10⁶).
+
+        Args:
+            tokens_per_gpu_second: tokens each accelerator produces per second, averaged over the duration.
+
+        Returns:
+            USD per million tokens.
 
         Example:
+            >>> from mlsysim import EconomicsModel, Systems
             >>> r = EconomicsModel().solve(Systems.Clusters.Research_256, 365)
             >>> round(r.usd_per_million_tokens(1000.0), 2)  # 1,000 tokens/s per GPU
             0.58
@@ -64,7 +98,7 @@ class EconomicsResult(Result):
 
 def node_price_or_none(node: Node, assumptions: Assumptions | None = None) -> float | None:
     """Price of one node in USD, host included: its own figure, else accelerators × accelerator price ×
-    ``assumptions.server_cost_overhead`` (None when neither is known)."""
+    `assumptions.server_cost_overhead` (None when neither is known)."""
     if node.unit_cost is not None:
         return si(node.unit_cost)
     if node.accelerator.unit_cost is not None:
@@ -73,7 +107,7 @@ def node_price_or_none(node: Node, assumptions: Assumptions | None = None) -> fl
 
 
 def node_price_usd(fleet: Fleet, assumptions: Assumptions | None = None) -> float:
-    """Price of one node of ``fleet`` in USD, or an error naming the fleet when the zoo has none."""
+    """Price of one node of `fleet` in USD, or an error naming the fleet when the zoo has none."""
     price = node_price_or_none(fleet.node, assumptions)
     if price is not None:
         return price
@@ -81,7 +115,8 @@ def node_price_usd(fleet: Fleet, assumptions: Assumptions | None = None) -> floa
 
 
 class EconomicsModel:
-    """CapEx, OpEx and TCO of a fleet."""
+    """CapEx, OpEx and TCO of a fleet: the purchase (nodes, network, facility) spread over its lifetime, plus
+    electricity and maintenance."""
 
     def solve(
         self,
@@ -98,22 +133,31 @@ class EconomicsModel:
         maintenance_fraction: float | None = None,
         assumptions: Assumptions | None = None,
     ) -> EconomicsResult:
-        """TCO of owning and running ``fleet`` for ``duration_days``.
+        """TCO of owning and running `fleet` for `duration_days`.
 
         Args:
-            grid: a ``GridProfile`` or ``Datacenter`` (default: the fleet's region, else ``assumptions.grid``;
-                a bare grid in a facility of class ``assumptions.facility``).
-            mfu: the workload's model FLOP utilization; it does not set power (see ``SustainabilityModel``)
+            fleet: the cluster (`Systems.Clusters`, or a `Fleet`).
+            duration_days: the period costed, days.
+            grid (GridProfile | Datacenter | None): where the fleet runs; default the fleet's region, else
+                `Assumptions.grid` (a bare grid sits in a facility of class `Assumptions.facility`).
+            mfu: the workload's model FLOP utilization; it does not set power (see `SustainabilityModel`)
                 and is accepted for the seeds' calls.
-            activity, utilization: what the accelerators do while busy and the fraction of time they are busy
-                (see ``SustainabilityModel``; default ``assumptions.fleet_activity`` and ``fleet_utilization``).
-            lifetime_years: depreciation period of the purchase (default ``assumptions.lifetime_years``).
-            infrastructure_multiplier: total CapEx ÷ node cost; computed when omitted.
-            network_capex_fraction, maintenance_fraction: override the assumptions of the same purpose.
+            activity: what the accelerators do while busy (see `SustainabilityModel`); default
+                `Assumptions.fleet_activity`.
+            utilization: the fraction of time they are busy; default `Assumptions.fleet_utilization`.
+            lifetime_years: depreciation period of the purchase; default `Assumptions.lifetime_years`.
+            infrastructure_multiplier: total CapEx / node cost; default None, computed from
+                `Assumptions.network_capex_fraction` and `Assumptions.facility_capex_per_watt`.
+            network_capex_fraction: network cost / node cost; default `Assumptions.network_capex_fraction`.
+            maintenance_fraction: yearly maintenance / node cost; default `Assumptions.maintenance_fraction_per_year`.
             assumptions: facility cost per watt, network and maintenance fractions, lifetime,
-                power model (default: ``Assumptions()``).
+                power model; default `Assumptions()`.
+
+        Returns:
+            CapEx, OpEx, TCO and energy over the period.
 
         Example:
+            >>> from mlsysim import EconomicsModel, Systems
             >>> r = EconomicsModel().solve(Systems.Clusters.Research_256, 365)  # on Assumptions.grid
             >>> r.region_name, r.tco_usd > r.capex_usd > 0
             ('US Average', True)

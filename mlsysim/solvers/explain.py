@@ -6,7 +6,7 @@ metric to each input that differs, by Shapley values: each input's average
 marginal effect over every order of switching inputs from the first
 configuration to the second [@shapley1953value].  The terms add up exactly
 to the total difference.  With k differing inputs it evaluates the metric
-2^k times (k ≤ 10).  An input may be an :class:`~mlsysim.Assumptions`
+2^k times (k ≤ 10).  An input may be an `Assumptions`
 object: the terms then name the assumptions that differ.
 """
 
@@ -30,7 +30,24 @@ MAX_INPUTS = 10
 
 @dataclasses.dataclass(frozen=True)
 class ExplanationResult(Result):
-    """The total change of the metric and each differing input's share of it."""
+    """The total change of the metric and each differing input's share of it: what `explain` returns.
+
+    Attributes:
+        metric: the metric's name (its function's name).
+        baseline (Quantity | float): the metric at the baseline inputs.
+        alternative (Quantity | float): the metric at the alternative inputs.
+        total_change (Quantity | float): alternative − baseline; the terms' contributions add up to it.
+        terms (list[dict]): one per differing input, largest contribution first: "input", "from", "to",
+            "contribution" (its Shapley value), "share" (of the total change) and "formula".
+
+    Example:
+        >>> from mlsysim import Hardware, Models, ServingModel, explain
+        >>> def itl(hardware, precision):
+        ...     return ServingModel().solve(Models.Llama3_8B, hardware, precision=precision).itl
+        >>> r = explain(itl, {"hardware": Hardware.A100, "precision": "fp16"}, {"hardware": Hardware.H100, "precision": "fp16"})
+        >>> [t["input"] for t in r.terms], r.total_change == r.alternative - r.baseline
+        (['hardware'], True)
+    """
 
     metric: str
     baseline: object
@@ -50,7 +67,7 @@ def _value(result: Any):
 
 
 def _label(value: Any, other: Any) -> Any:
-    """How a term shows an input: its name, or, for Assumptions, the fields that differ from ``other``."""
+    """How a term shows an input: its name, or, for Assumptions, the fields that differ from `other`."""
     if isinstance(value, Assumptions) and isinstance(other, Assumptions):
         changed = [f.name for f in dataclasses.fields(value) if getattr(value, f.name) != getattr(other, f.name)]
         return ", ".join(f"{name}={getattr(value, name)!r}" for name in changed) or "Assumptions()"
@@ -58,11 +75,25 @@ def _label(value: Any, other: Any) -> Any:
 
 
 def explain(metric: Callable[..., Any], baseline: dict, alternative: dict) -> ExplanationResult:
-    """Shapley attribution of ``metric(**alternative) − metric(**baseline)`` to the inputs that differ.
+    """Shapley attribution of `metric(**alternative) − metric(**baseline)` to the inputs that differ.
+
+    Each differing input's term is its average marginal effect over every order of switching inputs from the
+    baseline to the alternative [@shapley1953value]; the terms add up exactly to the total change.  With k
+    differing inputs the metric is evaluated 2^k times (k ≤ 10).  An input may be an `Assumptions`: the
+    terms then name the assumptions that differ.
+
+    Args:
+        metric: a function of keyword inputs returning a Quantity (or a number).
+        baseline: the metric's inputs in the first configuration.
+        alternative: the same inputs in the second configuration.
+
+    Returns:
+        The total change and each differing input's term, largest first.
 
     Example:
+        >>> from mlsysim import Hardware, Models, ServingModel, explain
         >>> itl = lambda hardware, precision: ServingModel().solve(Models.Llama3_8B, hardware, precision=precision).itl
-        >>> r = explain(itl, {"hardware": Hardware.A100, "precision": "fp16"}, {"hardware": Hardware.H100, "precision": "fp8"})
+        >>> r = explain(itl, {"hardware": Hardware.A100, "precision": "fp16"}, {"hardware": Hardware.H100, "precision": "int8"})
         >>> [t["input"] for t in r.terms]
         ['precision', 'hardware']
     """

@@ -2,12 +2,12 @@
 recompute × sharding — for the best MFU that fits in memory.
 
 Candidates: TP divides a node and the model's attention heads; CP splits the sequence into chunks of at least
-``MIN_CP_TOKENS`` tokens; EP divides the experts (mixtures of
+`MIN_CP_TOKENS` tokens; EP divides the experts (mixtures of
 experts only) and DP × CP; PP stages are at most the layers; DP = GPUs / (TP × CP × PP) divides the global batch;
 the micro-batch divides each DP rank's share; a pipeline runs 1F1B, ZB-H1, or the interleaved schedule with
 2–8 virtual stages that divide its middle stages' layers (and a multiple of PP microbatches).  The cost core
 prices each distinct microbatch shape once; every plan's step is then evaluated at once, vectorized
-(:func:`mlsysim.solvers.distributed.plan_terms`).  A plan that does not fit with the runtime reserve is rejected
+(`mlsysim.solvers.distributed.plan_terms`).  A plan that does not fit with the runtime reserve is rejected
 with its reason.
 """
 
@@ -56,7 +56,38 @@ SEARCHED_SHARDINGS = ("none", "zero1", "zero2", "zero3")  # FSDP prices as ZeRO-
 
 @dataclasses.dataclass(frozen=True)
 class ParallelismResult(Result):
-    """The best plan found, how many were searched, the ranked feasible ones and the Pareto front."""
+    """The best plan found, how many were searched, the ranked feasible ones and the Pareto front: what
+    `ParallelismOptimizer.solve` returns.
+
+    A plan is a dict with the keys "tp", "pp", "dp", "cp", "ep", "micro_batch_size", "virtual_stages",
+    "schedule", "recompute" and "optimizer_sharding".
+
+    Attributes:
+        model: the model's name.
+        fleet: the fleet's name.
+        best_config: the best plan (highest MFU; ties: shorter step), None when none fits.
+        best_mfu: its model FLOPs utilization.
+        best_step_time (Quantity | None): its step time (ms).
+        total_searched: plans evaluated.
+        feasible_count: plans that fit in memory.
+        rejected_count: plans that do not.
+        top_candidates (list[dict]): the best plans, ranked; each a dict of "config", "mfu", "step_time",
+            "memory_per_gpu", "scaling_efficiency" and "bubble_fraction".
+        pareto_front (list[dict]): the plans no other beats in both step time and memory (same keys).
+        named_plan: the plan named by `compare_to`: its "config", "feasible", "mfu", "step_time",
+            "memory_per_gpu", "rank" and "why" it ranks there; None when none was named.
+        best_result: the best plan solved by `DistributedModel.solve`.
+        reason: why no plan fits ("" when one does).
+
+    Example:
+        >>> from mlsysim import Models, ParallelismOptimizer, Systems
+        >>> r = ParallelismOptimizer().solve(Models.Llama3_70B, Systems.Clusters.Research_256, batch_size=512,
+        ...                                  compare_to={"tp_size": 8, "pp_size": 1})
+        >>> r.feasible_count + r.rejected_count == r.total_searched
+        True
+        >>> sorted(r.named_plan)
+        ['config', 'feasible', 'memory_per_gpu', 'mfu', 'rank', 'step_time', 'why']
+    """
 
     model: str
     fleet: str
@@ -93,7 +124,7 @@ MAX_PLANS = 2_000_000
 
 
 def divisors(n: int) -> list[int]:
-    """The divisors of ``n`` ≥ 1 in increasing order, by trial division up to √n (≈30,000 steps for a billion).
+    """The divisors of `n` ≥ 1 in increasing order, by trial division up to √n (≈30,000 steps for a billion).
 
     >>> from mlsysim.solvers.parallelism import divisors
     >>> divisors(12)
@@ -152,7 +183,9 @@ def _config(cols: dict[str, np.ndarray], i: int) -> dict[str, Any]:
 
 
 class ParallelismOptimizer:
-    """Exhaustive, vectorized search over every training plan of a fleet."""
+    """Exhaustive, vectorized search over every training plan of a fleet: every split tp × pp × dp × cp × ep,
+    microbatch size, schedule, recomputation and optimizer sharding, each priced as `DistributedModel` prices it.
+    """
 
     def solve(
         self,
@@ -176,17 +209,35 @@ class ParallelismOptimizer:
         assumptions: Assumptions | None = None,
     ) -> ParallelismResult:
         """Every plan that fits, ranked by MFU (ties: shorter step), with the step-time/memory Pareto front;
-        ``best_result`` is the best plan's :class:`DistributedResult`.
+        `best_result` is the best plan's `DistributedResult`.
 
-        Arguments are those of :meth:`DistributedModel.solve`.  ``optimizer_sharding``, ``recompute`` and
-        ``schedule`` fix that dimension; None searches all of it (every sharding but FSDP, which prices as
-        ZeRO-3; every recompute; 1F1B, ZB-H1 and interleaved).  ``compare_to`` names a plan (keys of
-        :meth:`DistributedModel.solve`: ``tp_size``, ``pp_size``, ``cp_size``, ``ep_size``, ``micro_batch_size``,
-        ``virtual_stages``, ``schedule``, ``recompute``, ``optimizer_sharding``) whose rank and shortfall the
-        result reports as ``named_plan``.  ``top_k`` is how many ranked candidates the result keeps (default
-        ``assumptions.plans_ranked``).
+        Args:
+            model: a transformer from `Models.Language`.
+            fleet: the cluster (`Systems.Clusters`, or a `Fleet`).
+            batch_size: global batch in sequences; default `Assumptions.global_batch`.
+            precision: a precision name or a `Precisions`; default `Assumptions.training_precision`.
+            efficiency: a flat fraction of dense peak; default None: the size-dependent curves.
+            seq_len: tokens per sequence; default `Assumptions.seq_len`.
+            overlap_comm: as in `DistributedModel.solve`; default `Assumptions.dp_overlap`.
+            optimizer_sharding: fixes the sharding; default None searches every sharding but FSDP (which
+                prices as ZeRO-3).
+            recompute: fixes the recomputation; default None searches "none", "selective" and "full".
+            schedule: fixes the pipeline schedule; default None searches 1F1B, ZB-H1 and interleaved.
+            flash_attention: as in `DistributedModel.solve`; default `Assumptions.flash_attention`.
+            optimizer: "adam" or "sgd"; default `Assumptions.optimizer`.
+            dp_algorithm: "ring" or "hierarchical"; default `Assumptions.dp_algorithm`.
+            sequence_parallel: as in `DistributedModel.solve`; default `Assumptions.sequence_parallel`.
+            compare_to: a plan to rank against the best, named with the keywords of `DistributedModel.solve`
+                (`tp_size`, `pp_size`, `cp_size`, `ep_size`, `micro_batch_size`, `virtual_stages`,
+                `schedule`, `recompute`, `optimizer_sharding`); the result reports it as `named_plan`.
+            top_k: ranked candidates the result keeps; default `Assumptions.plans_ranked`.
+            assumptions: the modelling defaults; default `Assumptions()`.
+
+        Returns:
+            The best plan, the counts, the ranked candidates and the Pareto front.
 
         Example:
+            >>> from mlsysim import Models, ParallelismOptimizer, Systems
             >>> r = ParallelismOptimizer().solve(Models.Llama3_70B, Systems.Clusters.Research_256, batch_size=512)
             >>> r.best_config["tp"], r.total_searched > 1000
             (2, True)

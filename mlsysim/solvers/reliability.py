@@ -1,8 +1,8 @@
 """Failures of a fleet over a job, the checkpoint interval that minimizes lost time, and the goodput left.
 
-* **Failures from components.**  A node fails at its own ``failures_per_1000_days``
+* **Failures from components.**  A node fails at its own `failures_per_1000_days`
   when it states one (a measured rate for your fleet); otherwise at the sum over its
-  parts of ``Assumptions.component_failures_per_1000_days`` — accelerators, NICs and
+  parts of `Assumptions.component_failures_per_1000_days` — accelerators, NICs and
   their network links counted per part, host and software per node — the root causes
   of Llama 3's 419 unexpected interruptions in 54 days on 16,384 H100s
   [@dubey2024llama3].  Nodes fail independently, so the fleet's MTBF is the node's
@@ -10,7 +10,7 @@
 * **Checkpoints from state and storage.**  Given a model (or a state size), one
   checkpoint holds the weights and the fp32 optimizer state (14 bytes per parameter
   in mixed precision) and is written at the fleet's storage bandwidth (default
-  ``Assumptions.checkpoint_write_bandwidth_per_node_bytes_per_s`` per node, Llama 3's
+  `Assumptions.checkpoint_write_bandwidth_per_node_bytes_per_s` per node, Llama 3's
   2 TB/s for 2,048 nodes).  A synchronous save pauses training for the whole write;
   an asynchronous one pauses only to copy each accelerator's shard to host memory over
   its host link, and the checkpoint becomes durable a write time later, which a
@@ -40,7 +40,40 @@ SECONDS_PER_DAY = 86400.0
 
 @dataclasses.dataclass(frozen=True)
 class ReliabilityResult(Result):
-    """Failure statistics of a job, its best checkpoint cadence and the goodput left."""
+    """Failure statistics of a job, its best checkpoint cadence and the goodput left: what
+    `ReliabilityModel.solve` returns.
+
+    Attributes:
+        fleet: the fleet's name.
+        nodes: nodes in the fleet.
+        node_failure_rate: failures per 1,000 node-days of one node.
+        failures_by_component: expected failures over the job by part ("accelerator", "nic", "network",
+            "host", "software"; a node with its own rate is one part, "node").
+        node_mtbf: mean time between failures of one node (hours).
+        fleet_mtbf: mean time between failures of the whole fleet (hours).
+        job_duration: the job's wall-clock length (hours).
+        failure_probability: probability of at least one failure during the job.
+        expected_failures: failures expected during the job.
+        checkpoint_size: bytes of one checkpoint, None when the write time was given or assumed rather
+            than derived from a model or a size.
+        checkpoint_write_time: time to write one checkpoint to storage.
+        checkpoint_time: the pause in training per checkpoint (the write, or the copy to host memory when
+            checkpointing is asynchronous).
+        asynchronous: whether checkpoints are written in the background.
+        restart_time: time to detect a failure and resume.
+        young_daly_interval: Young's first-order checkpoint interval √(2δ·MTBF) [@young1974].
+        optimal_checkpoint_interval: Daly's higher-order optimal interval [@daly2006].
+        checkpoint_overhead: fraction of time lost to checkpoints, rework and restarts, to first order.
+        goodput: fraction of wall-clock time spent on useful work at the optimal interval [@daly2006].
+
+    Example:
+        >>> from mlsysim import ReliabilityModel, Systems
+        >>> r = ReliabilityModel().solve(Systems.Clusters.Research_256, job_duration_hours=720)
+        >>> sorted(r.failures_by_component)
+        ['accelerator', 'host', 'network', 'nic', 'software']
+        >>> print(f"{r.expected_failures:.1f} failures, checkpoint every {r.optimal_checkpoint_interval:.0f~P}")
+        3.6 failures, checkpoint every ... min
+    """
 
     fleet: str
     nodes: int
@@ -71,8 +104,8 @@ def component_counts(node: Node) -> dict[str, int]:
 
 def node_failures_by_part(node: Node, assumptions: Assumptions | None = None) -> dict[str, float]:
     """Failures per 1,000 node-days of one node, by part: each part's count × its rate in
-    ``assumptions.component_failures_per_1000_days``; a node that states its own ``failures_per_1000_days``
-    is one part, ``"node"``."""
+    `assumptions.component_failures_per_1000_days`; a node that states its own `failures_per_1000_days`
+    is one part, `"node"`."""
     if node.failures_per_1000_days is not None:
         return {"node": node.failures_per_1000_days}
     rates = dict(resolve(assumptions).component_failures_per_1000_days)
@@ -81,7 +114,7 @@ def node_failures_by_part(node: Node, assumptions: Assumptions | None = None) ->
 
 def node_failure_rate(node: Node, assumptions: Assumptions | None = None) -> float:
     """Failures per 1,000 node-days: the node's own figure, else the sum of its parts' rates
-    (``assumptions.component_failures_per_1000_days``).
+    (`assumptions.component_failures_per_1000_days`).
 
     Example:
         >>> from mlsysim.solvers import node_failure_rate
@@ -92,8 +125,8 @@ def node_failure_rate(node: Node, assumptions: Assumptions | None = None) -> flo
 
 
 def checkpoint_bytes(model: Workload, precision: str | None = None, assumptions: Assumptions | None = None) -> float:
-    """Bytes one training checkpoint of ``model`` holds: parameters × (weights + fp32 optimizer state)
-    at the training precision (default ``assumptions.training_precision``, bf16: 14 B per parameter).
+    """Bytes one training checkpoint of `model` holds: parameters × (weights + fp32 optimizer state)
+    at the training precision (default `assumptions.training_precision`, bf16: 14 B per parameter).
 
     Example:
         >>> from mlsysim.solvers import checkpoint_bytes
@@ -107,32 +140,43 @@ def checkpoint_bytes(model: Workload, precision: str | None = None, assumptions:
 
 
 class ReliabilityModel:
-    """Fleet MTBF, failures by component, checkpoint cost, Daly's interval and goodput for a job."""
+    """Fleet MTBF, failures by component, checkpoint cost, Daly's interval and goodput for a training job.
+
+    Failures are exponential and independent by part, at the component rates of
+    `Assumptions.component_failures_per_1000_days`; the checkpoint interval and goodput follow
+    Young [@young1974] and Daly [@daly2006].
+    """
 
     def solve(self, fleet: Fleet, job_duration_hours: float, checkpoint_time_s: float | None = None,
               restart_time_s: float | None = None, *, model: Workload | None = None, state_bytes=None,
               precision: str | None = None, storage_bandwidth=None, asynchronous: bool | None = None,
               assumptions: Assumptions | None = None) -> ReliabilityResult:
-        """Failures expected in ``job_duration_hours``, the optimal checkpoint interval and the goodput.
+        """Failures expected in `job_duration_hours`, the optimal checkpoint interval and the goodput.
 
         Args:
+            fleet: the cluster (`Systems.Clusters`, or a `Fleet`).
             job_duration_hours: wall-clock length of the job, hours (> 0).
             checkpoint_time_s: time one checkpoint pauses training, seconds (> 0); when given, it is used
-                as is and ``model`` only names the job.  Default: derived from ``model`` or ``state_bytes``,
-                else ``assumptions.checkpoint_time_s``.
-            restart_time_s: time to detect a failure and resume, seconds (≥ 0; default
-                ``assumptions.restart_time_s``).
-            model: the model trained; its checkpoint is parameters × 14 B at bf16 (see ``checkpoint_bytes``).
-            state_bytes: the checkpoint's size as a quantity (``Q_(1, "TB")``), instead of a model.
-            precision: training precision of ``model`` (default ``assumptions.training_precision``).
-            storage_bandwidth: write bandwidth of the fleet's checkpoint store, a quantity such as
-                ``Q_(2, "TB/s")`` (default: nodes × ``assumptions.checkpoint_write_bandwidth_per_node_bytes_per_s``).
-            asynchronous: pause only to copy state to host memory and write in the background
-                (default ``assumptions.asynchronous_checkpointing``).
+                as is and `model` only names the job.  Default: derived from `model` or `state_bytes`,
+                else `Assumptions.checkpoint_time_s`.
+            restart_time_s: time to detect a failure and resume, seconds (≥ 0); default
+                `Assumptions.restart_time_s`.
+            model: the model trained; its checkpoint is parameters × 14 B at bf16 (weights and fp32 optimizer
+                state, `formulas.checkpoint_bytes_per_param`).
+            state_bytes (Quantity | None): the checkpoint's size (`Q_(1, "TB")`), instead of a model.
+            precision: training precision of `model`; default `Assumptions.training_precision`.
+            storage_bandwidth (Quantity | None): write bandwidth of the fleet's checkpoint store, such as
+                `Q_(2, "TB/s")`; default nodes × `Assumptions.checkpoint_write_bandwidth_per_node_bytes_per_s`.
+            asynchronous: pause only to copy state to host memory and write in the background; default
+                `Assumptions.asynchronous_checkpointing`.
             assumptions: component failure rates, storage and host-link bandwidths, checkpoint and restart
-                times (default: ``Assumptions()``).
+                times; default `Assumptions()`.
+
+        Returns:
+            Failures, MTBFs, checkpoint times, the optimal interval and the goodput.
 
         Example:
+            >>> from mlsysim import Models, ReliabilityModel, Systems
             >>> r = ReliabilityModel().solve(Systems.Clusters.Research_256, job_duration_hours=720)
             >>> round(r.expected_failures, 1), f"{r.goodput:.1%}"
             (3.6, '98.6%')

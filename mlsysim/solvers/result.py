@@ -9,10 +9,10 @@ from .. import show
 
 @dataclasses.dataclass(frozen=True)
 class Result:
-    """Fields are Quantities, numbers, flags and names; ``str()`` is a readable table."""
+    """Fields are Quantities, numbers, flags and names; `str()` is a readable table."""
 
     def summary(self) -> dict:
-        """The result's fields as a dict (``notes`` and nested results left out)."""
+        """The result's fields as a dict (`notes` and nested results left out)."""
         return {
             f.name: getattr(self, f.name)
             for f in dataclasses.fields(self)

@@ -1,23 +1,23 @@
 """Single-device performance: the roofline for inference and for a training step.
 
-``Engine.solve(model, hardware, batch_size, precision, efficiency)`` answers
+`Engine.solve(model, hardware, batch_size, precision, efficiency)` answers
 "how long does one step take on one device, and what bounds it?".
 
-* **Inference, CNN** — one forward pass of ``batch_size`` samples. Memory
+* **Inference, CNN** — one forward pass of `batch_size` samples. Memory
   traffic is the weights once plus every layer output written and read back
   once per sample (no cross-layer fusion, no cache residency).
-* **Inference, transformer** — one decode step: each of ``batch_size``
-  sequences, holding ``seq_len`` tokens of KV cache, produces one token.
+* **Inference, transformer** — one decode step: each of `batch_size`
+  sequences, holding `seq_len` tokens of KV cache, produces one token.
   Traffic is the weights plus the whole KV cache.
-* **Training** — forward + backward + optimizer step over ``batch_size``
-  samples (× ``seq_len`` tokens for a transformer), on one device with the
+* **Training** — forward + backward + optimizer step over `batch_size`
+  samples (× `seq_len` tokens for a transformer), on one device with the
   full model: weights, gradients and optimizer state all resident.
 
-Every step goes through the cost core (:func:`mlsysim.cost.step_cost`): each operator
+Every step goes through the cost core (`mlsysim.cost.step_cost`): each operator
 is timed on its own (size-dependent efficiency, per-kernel cost, the overlap model of
-``Assumptions``), and the seeds' fields are sums over ``breakdown``: ``latency_compute``
-and ``latency_memory`` are the operators' compute and memory times, ``latency`` their
-priced total plus the device's ``dispatch_tax``.  ``bottleneck`` compares the two roofs.
+`Assumptions`), and the seeds' fields are sums over `breakdown`: `latency_compute`
+and `latency_memory` are the operators' compute and memory times, `latency` their
+priced total plus the device's `dispatch_tax`.  `bottleneck` compares the two roofs.
 """
 
 from __future__ import annotations
@@ -41,10 +41,43 @@ Mode = Literal["inference", "training"]
 
 @dataclasses.dataclass(frozen=True)
 class SingleNodeResult(Result):
-    """One step of one workload on one device.
+    """One step of one workload on one device: what `SingleNodeModel.solve` (and `Engine.solve`) return.
 
-    Latencies are in ms; ``throughput`` is samples/s for CNNs and tokens/s
-    for transformers; ``energy`` is TDP × latency (None when TDP is unknown).
+    `str(result)` prints the fields as a table; in a notebook the result shows itself as one.
+
+    Attributes:
+        model: the workload's name.
+        hardware: the device's name.
+        mode: "inference" or "training".
+        batch_size: samples (sequences) per step.
+        precision: the precision the weights are stored in ("fp16", "int8", …; in training, the math's).
+        compute_precision: the precision the math runs in on this device (a fallback when the device
+            has no native math for `precision`; see `notes`).
+        latency: time of one step, ms: the operators' priced total plus the device's dispatch tax.
+        latency_compute: the operators' compute time, ms (the compute roof).
+        latency_memory: the operators' memory time, ms (the memory roof).
+        latency_overhead: fixed per-kernel costs and the dispatch tax, ms.
+        bottleneck: "Compute" or "Memory", whichever roof is higher.
+        throughput: samples/s for a CNN, tokens/s for a transformer.
+        arithmetic_intensity: FLOPs per byte moved in the step (FLOP/B).
+        ridge_point: the device's ridge point at the efficiencies used (FLOP/B).
+        flops: floating-point operations of the step (GFLOP).
+        bytes_moved: memory traffic of the step (bytes, in a readable unit).
+        memory_footprint: weights, state, KV cache and activations resident (bytes).
+        memory_capacity: the device's memory capacity (bytes).
+        feasible: whether the footprint fits the device.
+        energy: device energy of the step at TDP (J), None when the TDP is unknown.
+        reason: why the design is infeasible ("" when it is feasible).
+        notes: warnings worth reading (a precision fallback, launch-bound steps).
+        breakdown: the per-operator account of the step (`StepBreakdown`).
+
+    Example:
+        >>> from mlsysim import Engine, Hardware, Models
+        >>> r = Engine.solve(Models.Llama3_8B, Hardware.H100, batch_size=1)
+        >>> r.bottleneck, r.feasible
+        ('Memory', True)
+        >>> print(f"latency {r.latency:.2f~P}, throughput {r.throughput:.0f~P}")
+        latency ... ms, throughput ... tokens/s
     """
 
     model: str
@@ -73,7 +106,12 @@ class SingleNodeResult(Result):
 
 
 class SingleNodeModel:
-    """The roofline solver for one device (also reachable as ``Engine.solve``)."""
+    """The roofline solver for one device: how long one step takes, and what bounds it.
+
+    Also reachable as `Engine.solve`.  Every step goes through the cost core: each operator is timed
+    on its own (size-dependent efficiency, per-kernel cost, the overlap model of `Assumptions`)
+    [@williams2009roofline].
+    """
 
     def solve(
         self,
@@ -92,28 +130,45 @@ class SingleNodeModel:
     ) -> SingleNodeResult:
         """Latency, bottleneck, throughput, memory and energy of one step, with its per-operator breakdown.
 
+        Inference of a CNN is one forward pass of `batch_size` samples; inference of a transformer is
+        one decode step, each of `batch_size` sequences holding `seq_len` tokens of KV cache and producing
+        one token; training is forward + backward + optimizer step on one device holding the whole model.
+
         Args:
-            model: a workload from ``Models`` (transformer or CNN).
-            hardware: a device from ``Hardware``.
-            batch_size: samples (sequences) per step, ≥ 1 (default ``assumptions.batch_size``).
-            precision: a seed-style string ("fp32", "fp16", "bf16", "fp8", "int8", "int4", "fp4", …;
-                default ``assumptions.precision``)
-                expanded by role (:meth:`Precisions.from_shorthand`), or a ``Precisions``.
+            model: a workload from `Models` (transformer or CNN).
+            hardware: a device from `Hardware`.
+            batch_size: samples (sequences) per step, at least 1; default `Assumptions.batch_size`.
+            precision: a precision name ("fp32", "fp16", "bf16", "fp8", "int8", "int4", "fp4", …),
+                expanded by role (`Precisions.from_shorthand`), or a `Precisions`; default
+                `Assumptions.precision`.
             efficiency: a flat fraction of the dense peak for every operator (the first release's model);
-                default None: the size-dependent curve of ``assumptions`` (or of the device).
+                default None: the size-dependent curve `Assumptions.gemm_efficiency` (or the device's own).
             mode: "inference" (a forward pass; a decode step for transformers)
                 or "training" (forward + backward + optimizer step).
-            seq_len: context tokens per sequence (transformers; default ``assumptions.seq_len``).
-            memory_efficiency: a flat fraction of peak bandwidth; default None: the size-dependent curve.
-            dispatch_tax: fixed per-step overhead (a time Quantity); defaults
-                to the hardware's ``dispatch_tax`` (0 when it has none).
-            optimizer: "adam" or "sgd" (training memory); default ``assumptions.optimizer``.
-            assumptions: the modelling defaults (``mlsysim.Assumptions``).
+            seq_len: context tokens per sequence (transformers only); default `Assumptions.seq_len`,
+                capped at the model's context length.
+            memory_efficiency: a flat fraction of peak bandwidth; default None: the size-dependent curve
+                `Assumptions.memory_efficiency` (or the device's own).
+            dispatch_tax (Quantity | None): fixed per-step overhead (a time); default the hardware's
+                `dispatch_tax` (0 when it has none).
+            optimizer: "adam" or "sgd" (training memory); default `Assumptions.optimizer`.
+            assumptions: the modelling defaults; default `Assumptions()`.
+
+        Returns:
+            The step's latency, roofs, bottleneck, throughput, memory and energy, with its breakdown.
+
+        Raises:
+            InvalidArgumentError: an argument is out of range (the message names it and what is allowed).
+            UnknownNameError: an unknown precision, mode or optimizer.
 
         Example:
-            >>> r = Engine.solve(Models.Llama3_8B, Hardware.H100, batch_size=1)
+            >>> from mlsysim import Hardware, Models, SingleNodeModel
+            >>> r = SingleNodeModel().solve(Models.Llama3_8B, Hardware.H100, batch_size=1)
             >>> r.bottleneck
             'Memory'
+            >>> t = SingleNodeModel().solve(Models.ResNet50, Hardware.A100, batch_size=256, mode="training")
+            >>> t.bottleneck, t.feasible
+            ('Compute', True)
         """
         a = resolve(assumptions)
         validate.instance("model", model, Workload, "a workload such as Models.Llama3_8B")
@@ -146,7 +201,7 @@ class SingleNodeModel:
 
 def _result(model: Workload, hardware: HardwareNode, mode: str, batch: int, prec: Precisions, cost: StepCost,
             tax: float, eff: float, mem_eff: float) -> SingleNodeResult:
-    """The seeds' fields from a priced step; ``eff``/``mem_eff`` are the efficiencies the ridge point uses."""
+    """The seeds' fields from a priced step; `eff`/`mem_eff` are the efficiencies the ridge point uses."""
     b = cost.breakdown
     latency = b.time + tax
     feasible, reason = _fits(hardware, cost.resident_bytes, cost.activation_bytes)
@@ -184,7 +239,7 @@ def _result(model: Workload, hardware: HardwareNode, mode: str, batch: int, prec
 
 def seq_length(model: TransformerWorkload, seq_len: int | None, assumptions: Assumptions,
                argument: str = "seq_len") -> int:
-    """``seq_len`` checked against the model's context, or the default ``assumptions.seq_len`` (capped by it)."""
+    """`seq_len` checked against the model's context, or the default `assumptions.seq_len` (capped by it)."""
     if seq_len is None:
         return min(assumptions.seq_len, model.context_length)
     seq = validate.positive_int(argument, seq_len)
@@ -210,11 +265,29 @@ def _fits(hw: HardwareNode, resident: float, activations: float) -> tuple[bool, 
 
 
 class Engine:
-    """The roofline entry point of the seeds: ``Engine.solve(model, hardware, …)``."""
+    """The roofline entry point: `Engine.solve(model, hardware, …)`, the single-device solver
+    (`SingleNodeModel`) without an instance."""
 
     @staticmethod
     def solve(model, hardware, batch_size=None, precision=None, efficiency=None, **options):
-        """Same as :meth:`SingleNodeModel.solve`."""
+        """One step of `model` on `hardware`: the same as `SingleNodeModel.solve`, which documents every option.
+
+        Args:
+            model (Workload): a workload from `Models`.
+            hardware (HardwareNode): a device from `Hardware`.
+            batch_size (int | None): samples (sequences) per step; default `Assumptions.batch_size`.
+            precision (str | Precisions | None): a precision name or a `Precisions`; default `Assumptions.precision`.
+            efficiency (float | None): a flat fraction of the dense peak; default None, the size-dependent curve.
+            **options (Any): `mode`, `seq_len`, `memory_efficiency`, `dispatch_tax`, `optimizer`, `assumptions`.
+
+        Returns:
+            (SingleNodeResult): latency, bottleneck, throughput, memory and energy of the step.
+
+        Example:
+            >>> from mlsysim import Engine, Hardware, Models
+            >>> Engine.solve(Models.ResNet50, Hardware.A100, batch_size=1, precision="fp16").bottleneck
+            'Memory'
+        """
         return _ENGINE.solve(model, hardware, batch_size, precision, efficiency, **options)
 
 

@@ -21,7 +21,22 @@ from .result import Result
 
 @dataclasses.dataclass(frozen=True)
 class ScalingResult(Result):
-    """Chinchilla-optimal parameters and tokens, and where a chosen model sits."""
+    """Chinchilla-optimal parameters and tokens, and where a chosen model sits: what `ScalingModel.solve` returns.
+
+    Attributes:
+        compute_budget (Quantity | None): the training budget (FLOP), given or implied by the model size.
+        optimal_parameters (Quantity | None): the compute-optimal parameters for the budget (param).
+        optimal_tokens (Quantity | None): the compute-optimal training tokens (token).
+        target_parameters (Quantity | None): the chosen model size (param), if one was given.
+        budget_tokens (Quantity | None): tokens the budget buys at the chosen size (token).
+        tokens_per_parameter (float): budget tokens per parameter of the chosen (or optimal) model.
+
+    Example:
+        >>> from mlsysim import Q_, ScalingModel
+        >>> r = ScalingModel().solve(compute_budget=Q_(5.88e23, "flop"))
+        >>> print(f"{r.optimal_parameters.to('Bparam'):.0f~P}")
+        70 Bparam
+    """
 
     compute_budget: object
     optimal_parameters: object
@@ -32,17 +47,26 @@ class ScalingResult(Result):
 
 
 class ScalingModel:
-    """Chinchilla compute-optimal sizing."""
+    """Chinchilla compute-optimal sizing: C ≈ 6·N·D with D ≈ 20·N [@hoffmann2022chinchilla]."""
 
     def solve(self, compute_budget=None, target_model_size=None, *,
               assumptions: Assumptions | None = None) -> ScalingResult:
-        """Optimal size and tokens for ``compute_budget`` (FLOPs) and/or ``target_model_size`` (params).
+        """Optimal size and tokens for `compute_budget` and/or `target_model_size`.
 
-        ``assumptions`` is accepted like every solver's; no assumption enters this closed
+        `assumptions` is accepted like every solver's; no assumption enters this closed
         form (6 FLOPs per parameter-token and 20 tokens per parameter are the fitted
-        constants of :mod:`mlsysim.formulas.scaling`).
+        constants of `formulas.training_compute` and `formulas.chinchilla_tokens`).
+
+        Args:
+            compute_budget (Quantity | None): training FLOPs (a Quantity in flop).
+            target_model_size (Quantity | None): parameters of a chosen model (a Quantity in param).
+            assumptions: accepted for uniformity; default `Assumptions()`.
+
+        Returns:
+            The optimal parameters and tokens, and the chosen model's tokens per parameter.
 
         Example:
+            >>> from mlsysim import Q_, ScalingModel
             >>> r = ScalingModel().solve(target_model_size=Q_(70, "Bparam"))
             >>> f"{r.optimal_tokens.to('Ttoken'):.1f}"
             '1.4 Ttokens'

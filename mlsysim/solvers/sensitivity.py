@@ -1,11 +1,11 @@
 """Which hardware parameter does a workload's latency depend on?  Elasticities by perturbation.
 
 For each parameter x the solver re-runs the roofline (or, given a fleet, the
-distributed step) with x scaled by 1 ± h (``Assumptions.sensitivity_step``)
+distributed step) with x scaled by 1 ± h (`Assumptions.sensitivity_step`)
 and reports the central-difference elasticity ∂ln T / ∂ln x
 [@press2007numerical].  On a bound workload the binding resource has an
 elasticity near −1 (doubling it halves the time); the others are near 0; a
-fixed overhead shows as a positive share.  ``binding_constraint`` is the
+fixed overhead shows as a positive share.  `binding_constraint` is the
 parameter with the largest |elasticity|.
 """
 
@@ -26,7 +26,29 @@ from .roofline import SingleNodeModel
 
 @dataclasses.dataclass(frozen=True)
 class SensitivityResult(Result):
-    """Elasticities of step latency with respect to each hardware parameter."""
+    """Elasticities of step latency with respect to each hardware parameter: what `SensitivitySolver.solve`
+    returns.
+
+    An elasticity is d ln(latency) / d ln(parameter): −1 means latency falls in proportion as the parameter
+    grows (the parameter binds), 0 that it does not matter.
+
+    Attributes:
+        model: the workload's name.
+        target: the device's or fleet's name.
+        baseline_latency (Quantity): the step time before any change.
+        sensitivities (dict[str, float]): elasticity per parameter: "peak_flops", "memory_bandwidth",
+            "memory_capacity" and "dispatch_tax" on a device; "peak_flops", "intra_node_bw", "network_bw" and
+            "network_latency" on a fleet.
+        binding_constraint: the parameter with the largest elasticity in magnitude.
+
+    Example:
+        >>> from mlsysim import Hardware, Models, SensitivitySolver
+        >>> r = SensitivitySolver().solve(Models.Llama3_8B, Hardware.H100)
+        >>> sorted(r.sensitivities)
+        ['dispatch_tax', 'memory_bandwidth', 'memory_capacity', 'peak_flops']
+        >>> r.sensitivities["memory_bandwidth"] < -0.5
+        True
+    """
 
     model: str
     target: str
@@ -36,7 +58,7 @@ class SensitivityResult(Result):
 
 
 def _scaled(spec, path: tuple[str, ...], factor: float):
-    """A copy of ``spec`` with the Quantity at ``path`` multiplied by ``factor`` (all rates for 'compute')."""
+    """A copy of `spec` with the Quantity at `path` multiplied by `factor` (all rates for 'compute')."""
     head, *rest = path
     value = getattr(spec, head)
     if rest:
@@ -65,20 +87,35 @@ FLEET_PARAMETERS = {
 
 
 class SensitivitySolver:
-    """Partial derivatives (elasticities) of latency with respect to hardware parameters."""
+    """Partial derivatives (elasticities) of latency with respect to hardware parameters, by finite
+    differences: each parameter is scaled by 1 + `step` and the step re-solved."""
 
     def solve(self, model: Workload, hardware: HardwareNode | None = None, precision: str | None = None, *,
               fleet: Fleet | None = None, batch_size: int | None = None, efficiency: float | None = None,
               step: float | None = None, assumptions: Assumptions | None = None, **options) -> SensitivityResult:
-        """Elasticity of the step time of ``model`` on ``hardware`` (or on ``fleet``) to each parameter.
+        """Elasticity of the step time of `model` on `hardware` (or on `fleet`) to each parameter.
 
-        ``batch_size``, ``precision`` and ``efficiency`` default to the underlying solver's (one sample
-        on a device, ``assumptions.global_batch`` on a fleet); ``step`` to
-        ``assumptions.sensitivity_step``.  Extra ``options`` go to the underlying solver
-        (e.g. ``mode="training"``, ``seq_len``; or ``tp_size``/``pp_size`` with a fleet),
-        and so do the ``assumptions``.
+        On a device the step is `SingleNodeModel.solve`'s; on a fleet, `DistributedModel.solve`'s.
+
+        Args:
+            model: a workload from `Models`.
+            hardware: the device (give this or `fleet`).
+            precision: a precision name; default the underlying solver's (`Assumptions.precision` on a
+                device, `Assumptions.training_precision` on a fleet).
+            fleet: the cluster, for the elasticities of a training step.
+            batch_size: default the underlying solver's: `Assumptions.batch_size` on a device,
+                `Assumptions.global_batch` on a fleet.
+            efficiency: a flat fraction of the dense peak; default None: the size-dependent curves.
+            step: the relative change applied to each parameter; default `Assumptions.sensitivity_step`.
+            assumptions: the modelling defaults, passed to the underlying solver; default `Assumptions()`.
+            **options (Any): further keywords of the underlying solver (`mode="training"`, `seq_len`; or
+                `tp_size`, `pp_size` with a fleet).
+
+        Returns:
+            The baseline step time, the elasticity per parameter and the binding one.
 
         Example:
+            >>> from mlsysim import Hardware, Models, SensitivitySolver
             >>> r = SensitivitySolver().solve(Models.Llama3_8B, Hardware.H100)
             >>> r.binding_constraint
             'memory_bandwidth'

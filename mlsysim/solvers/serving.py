@@ -1,21 +1,21 @@
 """LLM serving on one device or one node: time to first token, inter-token latency, per-GPU memory.
 
-For ``batch_size`` concurrent requests with ``seq_len`` tokens of context, on one
-device or split ``tp_size × pp_size`` over a node's GPUs:
+For `batch_size` concurrent requests with `seq_len` tokens of context, on one
+device or split `tp_size × pp_size` over a node's GPUs:
 
-* **TTFT** — the prefill of all ``batch_size × seq_len`` prompt tokens, priced
+* **TTFT** — the prefill of all `batch_size × seq_len` prompt tokens, priced
   operator by operator by the cost core, tensor-parallel collectives included
-  (``prefill_breakdown``).
-* **ITL** — one decode step with the full ``seq_len`` context cached
-  (weights + the whole KV cache read per token; ``breakdown``); pipeline stages
+  (`prefill_breakdown`).
+* **ITL** — one decode step with the full `seq_len` context cached
+  (weights + the whole KV cache read per token; `breakdown`); pipeline stages
   run one after another and add their activation sends.
 * **Memory per GPU** — weights, KV cache (GQA-aware; KV heads replicated when
-  fewer than ``tp_size``), prefill workspace, logits and the runtime's reserve
-  (``Assumptions.serving_memory_reserve``, or ``reserved_memory``): see
-  :func:`per_gpu_memory`.
+  fewer than `tp_size`), prefill workspace, logits and the runtime's reserve
+  (`Assumptions.serving_memory_reserve`, or `reserved_memory`): see
+  `per_gpu_memory`.
 
-``throughput`` is the decode step's alone (``batch_size / ITL``); what a served request costs the
-replica, prefill included, and the queue that follows are :func:`~mlsysim.solvers.request.request_cost`'s.
+`throughput` is the decode step's alone (`batch_size / ITL`); what a served request costs the
+replica, prefill included, and the queue that follows are `request_cost`'s.
 """
 
 from __future__ import annotations
@@ -40,7 +40,48 @@ from .roofline import seq_length
 
 @dataclasses.dataclass(frozen=True)
 class ServingResult(Result):
-    """Latency and memory of serving ``batch_size`` requests at ``seq_len`` context; memory figures are per GPU."""
+    """Latency and memory of one serving replica running `batch_size` requests at `seq_len` tokens of context:
+    what `ServingModel.solve` returns.  Memory figures are per GPU.
+
+    Attributes:
+        model: the model's name.
+        hardware: the device's or node's name.
+        batch_size: concurrent requests.
+        seq_len: tokens of context per request.
+        precision: the precision the weights are stored in.
+        ttft: time to first token, ms: the prefill of the whole batch's prompts.
+        itl: inter-token latency, ms: one decode step of the batch.
+        decode_bottleneck: "Compute" or "Memory", whichever roof bounds the decode step.
+        throughput: output tokens/s of the replica (batch / ITL).
+        weights_size: weight bytes per GPU.
+        kv_cache_size: KV-cache bytes per GPU for the whole batch.
+        kv_cache_per_request: KV-cache bytes of one request, over the whole replica.
+        total_memory_required: bytes one GPU needs: weights, KV cache, workspace, logits and runtime reserve.
+        memory_capacity: memory of one GPU.
+        max_batch_size: the most requests at `seq_len` whose KV cache fits beside the weights.
+        feasible: whether the batch fits in memory.
+        reason: why the design is infeasible ("" when it is feasible).
+        notes: warnings worth reading (a precision fallback, replicated KV heads).
+        breakdown: the per-operator account of the decode step (`StepBreakdown`).
+        prefill_breakdown: the per-operator account of the prefill (`StepBreakdown`).
+        tp_size: tensor-parallel GPUs of the replica.
+        pp_size: pipeline stages of the replica.
+        ep_size: expert-parallel groups of the replica (1 for a dense model).
+        replicas: copies of the model a node holds (its GPUs over tp × pp × ep); 1 on a single device.
+        memory_per_gpu: bytes one GPU holds by kind ("weights", "kv_cache", "workspace", "logits",
+            "runtime_reserve"), as Quantities.
+        ttft_s: `ttft` in seconds, as a float.
+        itl_s: `itl` in seconds, as a float.
+        memory_per_gpu_bytes: `memory_per_gpu` in bytes, as floats.
+
+    Example:
+        >>> from mlsysim import Models, ServingModel, Systems
+        >>> r = ServingModel().solve(Models.Llama3_70B, Systems.Nodes.DGX_H100, seq_len=4096, batch_size=64)
+        >>> r.feasible, r.tp_size, r.decode_bottleneck
+        (True, 8, 'Memory')
+        >>> sorted(r.memory_per_gpu)
+        ['kv_cache', 'logits', 'runtime_reserve', 'weights', 'workspace']
+    """
 
     model: str
     hardware: str
@@ -73,7 +114,13 @@ class ServingResult(Result):
 
 
 class ServingModel:
-    """Prefill/decode latency and per-GPU memory of one serving replica: one device, or a node split TP × PP."""
+    """Prefill and decode latency and per-GPU memory of one serving replica: one device, or a node split
+    TP × PP (× EP for a mixture of experts).
+
+    The decode step reads the weights and the whole KV cache (grouped-query attention [@ainslie2023gqa]);
+    tensor parallelism adds an all-reduce per layer on the node's scale-up links
+    [@nccl2024nvlslatency; @helion2025oneshot].
+    """
 
     def solve(
         self,
@@ -96,27 +143,40 @@ class ServingModel:
         """TTFT, ITL, per-GPU memory and feasibility of one replica.
 
         Args:
-            model: a transformer from ``Models.Language``.
-            hardware: the serving device, or a node (``Systems.Nodes.DGX_H100``) whose GPUs the replica
-                splits ``tp_size × pp_size`` ways; the node's other GPUs hold ``replicas − 1`` more copies.
-            seq_len: tokens of context per request (prompt + generated so far; default ``assumptions.seq_len``).
-            batch_size: concurrent requests (default ``assumptions.batch_size``).
-            precision: (default ``assumptions.precision``) a seed-style string expanded by role (the KV cache
-                uses ``kv_precision``, default the same, or fp16 for sub-8-bit weights), or a ``Precisions``.
-            efficiency, memory_efficiency: flat fractions of peak; default None: the size-dependent curves.
-            tp_size: tensor-parallel GPUs (on a node, default: the most of its GPUs over ``pp_size × ep_size``
-                that divide the attention heads; a device: 1).
+            model: a transformer from `Models.Language`.
+            hardware: the serving device, or a node (`Systems.Nodes.DGX_H100`) whose GPUs the replica
+                splits `tp_size × pp_size` ways; the node's other GPUs hold `replicas − 1` more copies.
+            seq_len: tokens of context per request (prompt + generated so far); default `Assumptions.seq_len`.
+            batch_size: concurrent requests; default `Assumptions.batch_size`.
+            precision: a precision name expanded by role (the KV cache uses `kv_precision`), or a
+                `Precisions`; default `Assumptions.precision`.
+            efficiency: a flat fraction of the dense peak; default None: the size-dependent curve
+                `Assumptions.gemm_efficiency`.
+            tp_size: tensor-parallel GPUs; default on a node the most of its GPUs over `pp_size × ep_size`
+                that divide the attention heads, on a device 1.
             pp_size: pipeline stages (default 1); the stages of one token run one after another.
-            ep_size: expert parallelism of a mixture of experts (default 1): the replica is ``ep_size`` groups
-                of ``tp_size`` GPUs, each group running its share of the batch through its own copy of
+            ep_size: expert parallelism of a mixture of experts (default 1): the replica is `ep_size` groups
+                of `tp_size` GPUs, each group running its share of the batch through its own copy of
                 attention, the experts spread over all of them (an all-to-all before and after).
-            reserved_memory: memory the runtime keeps per GPU (a Quantity); default
-                ``assumptions.serving_memory_reserve`` of the GPU's capacity.
+            kv_precision: precision of the KV cache; default the weights' precision, or fp16 for sub-8-bit
+                weights.
+            memory_efficiency: a flat fraction of peak bandwidth; default None: the size-dependent curve
+                `Assumptions.memory_efficiency`.
+            reserved_memory (Quantity | None): memory the runtime keeps per GPU; default
+                `Assumptions.serving_memory_reserve` of the GPU's capacity.
             query_tokens: tokens each request computes in one decode step (default 1; speculative
                 decoding's verification checks its drafted tokens plus one in a single step).
-            assumptions: the modelling defaults (``mlsysim.Assumptions``).
+            assumptions: the modelling defaults; default `Assumptions()`.
+
+        Returns:
+            TTFT, ITL, throughput, memory per GPU and feasibility of the replica.
+
+        Raises:
+            InvalidArgumentError: a split that does not exist (more GPUs than the node has, heads or layers
+                that do not divide), or an argument out of range.
 
         Example:
+            >>> from mlsysim import Hardware, Models, ServingModel, Systems
             >>> ServingModel().solve(Models.Llama3_8B, Hardware.H100, seq_len=4096, batch_size=96).feasible
             True
             >>> ServingModel().solve(Models.Llama3_70B, Systems.Nodes.DGX_H100, seq_len=4096, batch_size=64).tp_size
@@ -189,8 +249,8 @@ class ServingModel:
 
 
 def replica_split(model: TransformerWorkload, hardware: HardwareNode | Node, tp_size, pp_size, ep_size=None):
-    """``(tp, pp, device, link)`` of a replica of ``model`` on ``hardware``, or an error naming
-    ``tp_size``/``pp_size``/``ep_size`` when the split does not exist (more GPUs than the node has, heads or
+    """`(tp, pp, device, link)` of a replica of `model` on `hardware`, or an error naming
+    `tp_size`/`pp_size`/`ep_size` when the split does not exist (more GPUs than the node has, heads or
     layers that do not divide, expert parallelism for a dense model)."""
     pp = validate.positive_int("pp_size", 1 if pp_size is None else pp_size)
     ep = validate.positive_int("ep_size", 1 if ep_size is None else ep_size)
@@ -223,7 +283,7 @@ def replica_split(model: TransformerWorkload, hardware: HardwareNode | Node, tp_
 
 
 def largest_batch(fixed_bytes: float, per_request_bytes: float, capacity: float) -> int:
-    """Requests that fit on a GPU beside ``fixed_bytes`` (weights, workspace, reserve): at least 0.
+    """Requests that fit on a GPU beside `fixed_bytes` (weights, workspace, reserve): at least 0.
 
     Example:
         >>> from mlsysim.solvers.serving import largest_batch
@@ -236,17 +296,17 @@ def largest_batch(fixed_bytes: float, per_request_bytes: float, capacity: float)
 
 def per_gpu_memory(model: TransformerWorkload, decode: StepCost, a: Assumptions, *, batch: int, seq: int,
                    tp: int, pp: int, reserve: float) -> dict[str, float]:
-    """Bytes one GPU of a ``tp × pp`` replica holds: weights, KV cache, workspace, logits, runtime reserve.
+    """Bytes one GPU of a `tp × pp` replica holds: weights, KV cache, workspace, logits, runtime reserve.
 
-    ``decode`` is the replica's decode step priced at ``tp`` (:func:`~mlsysim.cost.step_cost`), whose
+    `decode` is the replica's decode step priced at `tp` (`step_cost`), whose
     resident and activation bytes are one GPU's weights and KV cache before the pipeline splits them:
 
     * weights: the step's resident bytes / pp (embeddings and LM head are sharded too);
     * KV cache: the step's KV bytes / pp — KV heads are replicated when there are fewer of them than
       GPUs [@ainslie2023gqa];
     * workspace: the largest intermediate of one prompt's prefill (its MLP hidden or its QKV, per GPU);
-    * logits: one row of ``vocab / tp`` values per request at ``Assumptions.logits_bytes_per_value``;
-    * runtime reserve: ``reserve`` bytes (framework context and allocator).
+    * logits: one row of `vocab / tp` values per request at `Assumptions.logits_bytes_per_value`;
+    * runtime reserve: `reserve` bytes (framework context and allocator).
 
     Example:
         >>> from mlsysim import Hardware, Models, Precisions

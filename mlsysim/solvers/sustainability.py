@@ -3,11 +3,11 @@
 Power comes from what the accelerators do, not from their MFU: large-model training and
 prompt prefill hold GPUs at their power limit whatever fraction of peak FLOP/s they reach,
 memory-bound decoding draws well below it, and an idle GPU about a tenth
-(``Assumptions.accelerator_power_fractions`` [@splitwisesim2024]).  The host (CPUs, memory,
+(`Assumptions.accelerator_power_fractions` [@splitwisesim2024]).  The host (CPUs, memory,
 NICs, fans) draws what a measured node draws in training less its accelerators
-(``Assumptions.node_training_power_fraction`` of the node's rated power
+(`Assumptions.node_training_power_fraction` of the node's rated power
 [@newkirk2025calibrated]), in every activity.  Over the duration the fleet spends
-``utilization`` of its time on ``activity`` and the rest idle.
+`utilization` of its time on `activity` and the rest idle.
 
 Every energy says what it counts: **accelerator** energy (GPUs only, the boundary of
 "GPU-hours × TDP" figures), **IT** energy (whole nodes; switches are not counted) and
@@ -16,7 +16,7 @@ facility energy × the grid's life-cycle intensity (and, as a second figure, its
 intensity); water is IT energy × the site's WUE [@thegreengrid2011wue].  Embodied carbon,
 the emissions of manufacturing the nodes, is spread over the hours they are used in their
 lifetime and charged to the duration (BLOOM's method and figures [@luccioni2023bloom]);
-``total_carbon`` adds it to the operational footprint.
+`total_carbon` adds it to the operational footprint.
 """
 
 from __future__ import annotations
@@ -35,12 +35,48 @@ from .result import Result
 
 @dataclasses.dataclass(frozen=True)
 class SustainabilityResult(Result):
-    """Energy (accelerators, IT, facility), carbon (operational and embodied) and water of a fleet over a duration.
+    """Energy (accelerators, IT, facility), carbon (operational and embodied) and water of a fleet over a duration:
+    what `SustainabilityModel.solve` returns.
 
-    Fields whose names carry a unit are plain numbers in that unit (``total_energy_kwh`` in kWh,
-    ``carbon_footprint_kg`` in kg, ``carbon_footprint`` in tonnes, ``water_usage_liters`` in litres), so
-    ``f"{r.total_energy_kwh:,.0f} kWh"`` reads right; each also converts (``r.total_energy_kwh.to("MWh")``).
-    The Quantity sits beside it under a unit-free name (``total_energy``, ``operational_carbon``, ``water_usage``).
+    Fields whose names carry a unit are plain numbers in that unit (`total_energy_kwh` in kWh,
+    `carbon_footprint_kg` in kg, `carbon_footprint` in tonnes, `water_usage_liters` in litres), so
+    `f"{r.total_energy_kwh:,.0f} kWh"` reads right; each also converts (`r.total_energy_kwh.to("MWh")`).
+    The Quantity sits beside it under a unit-free name (`total_energy`, `operational_carbon`, `water_usage`).
+
+    Attributes:
+        region_name: the grid the fleet draws from.
+        facility: the facility's name (its PUE and WUE).
+        duration_days: the period, days.
+        activity: what the accelerators do while busy ("training", "prefill", "decode" or "idle").
+        utilization: fraction of the period the fleet is busy (idle the rest).
+        average_it_power: the nodes' average draw.
+        accelerator_energy: energy of the accelerators alone.
+        it_energy: energy of the whole nodes: accelerators, hosts, network.
+        total_energy: energy of the facility: IT × PUE [@thegreengrid2012pue].
+        accelerator_energy_kwh: `accelerator_energy`, a number in kWh.
+        it_energy_kwh: `it_energy`, a number in kWh.
+        total_energy_kwh: `total_energy`, a number in kWh.
+        pue: the facility's power usage effectiveness.
+        carbon_intensity: the grid's life-cycle carbon intensity (g CO2e per kWh).
+        operational_carbon: facility energy × that intensity.
+        carbon_footprint_kg: `operational_carbon`, a number in kg.
+        carbon_footprint: `operational_carbon`, a number in tonnes.
+        direct_carbon_footprint: facility energy × the grid's direct (combustion) intensity, None when the
+            grid states none.
+        embodied_carbon: manufacturing emissions this period of use carries [@luccioni2023bloom].
+        total_carbon: operational + embodied.
+        water_usage: site water: IT energy × WUE [@thegreengrid2011wue].
+        water_usage_liters: `water_usage`, a number in litres.
+        mfu: the model FLOP utilization given, None when none was.
+        energy_per_model_flop: facility energy per model FLOP at that MFU, None without one.
+
+    Example:
+        >>> from mlsysim import Infra, SustainabilityModel, Systems
+        >>> r = SustainabilityModel().solve(Systems.Clusters.Research_256, 30, Infra.Quebec)
+        >>> r.region_name, r.activity
+        ('Quebec', 'training')
+        >>> print(f"facility energy {r.total_energy_kwh:,.0f} kWh, operational carbon {r.carbon_footprint:.1f} t")
+        facility energy ... kWh, operational carbon ... t
     """
 
     region_name: str
@@ -81,8 +117,8 @@ class FleetEnergy:
 
 
 def node_embodied_kg(node: Node, assumptions: Assumptions | None = None) -> float:
-    """Manufacturing emissions of one node, kg CO2e: accelerators × ``embodied_carbon_kg_per_accelerator``
-    + ``embodied_carbon_kg_per_host`` (BLOOM's per-GPU and per-server figures [@luccioni2023bloom]).
+    """Manufacturing emissions of one node, kg CO2e: accelerators × `embodied_carbon_kg_per_accelerator`
+    + `embodied_carbon_kg_per_host` (BLOOM's per-GPU and per-server figures [@luccioni2023bloom]).
 
     Example:
         >>> from mlsysim.solvers import node_embodied_kg
@@ -95,7 +131,7 @@ def node_embodied_kg(node: Node, assumptions: Assumptions | None = None) -> floa
 
 def resolve_site(site, fleet: Fleet, argument: str, assumptions: Assumptions | None = None) -> Datacenter:
     """The facility and grid a fleet runs in: the argument, else the fleet's region, else
-    ``assumptions.grid``; a bare grid gets a facility of class ``assumptions.facility``."""
+    `assumptions.grid`; a bare grid gets a facility of class `assumptions.facility`."""
     from ..infra.registry import Facilities, Grids
 
     a = resolve(assumptions)
@@ -110,7 +146,7 @@ def resolve_site(site, fleet: Fleet, argument: str, assumptions: Assumptions | N
 
 def node_power_w(node: Node, assumptions: Assumptions | None = None) -> float | None:
     """Whole-node power at full load in W: the node's figure, else accelerators × TDP ×
-    ``assumptions.node_power_per_accelerator_tdp`` (None when neither is known)."""
+    `assumptions.node_power_per_accelerator_tdp` (None when neither is known)."""
     if node.node_power is not None:
         return si(node.node_power)
     if node.accelerator.si.tdp is None:
@@ -119,7 +155,7 @@ def node_power_w(node: Node, assumptions: Assumptions | None = None) -> float | 
 
 
 def node_draw_w(node: Node, activity: str, assumptions: Assumptions | None = None) -> tuple[float, float]:
-    """``(accelerators' W, whole node's W)`` of one ``node`` doing ``activity`` ("training", "prefill",
+    """`(accelerators' W, whole node's W)` of one `node` doing `activity` ("training", "prefill",
     "decode" or "idle").
 
     Example:
@@ -142,7 +178,7 @@ def node_draw_w(node: Node, activity: str, assumptions: Assumptions | None = Non
 
 def fleet_energy(fleet: Fleet, site: Datacenter, days: float, activity: str, utilization: float,
                  assumptions: Assumptions | None = None) -> FleetEnergy:
-    """The fleet's energy over ``days`` spending ``utilization`` of its time on ``activity`` and the rest idle."""
+    """The fleet's energy over `days` spending `utilization` of its time on `activity` and the rest idle."""
     a = resolve(assumptions)
     busy_gpu, busy_node = node_draw_w(fleet.node, activity, a)
     idle_gpu, idle_node = node_draw_w(fleet.node, "idle", a)
@@ -155,32 +191,43 @@ def fleet_energy(fleet: Fleet, site: Datacenter, days: float, activity: str, uti
 
 def activity_and_utilization(activity: str | None, utilization: float | None, default_activity: str,
                              default_utilization: float) -> tuple[str, float]:
-    """``(activity, utilization)`` with a solver's defaults, the utilization validated (``node_draw_w`` names an
+    """`(activity, utilization)` with a solver's defaults, the utilization validated (`node_draw_w` names an
     unknown activity)."""
     act = default_activity if activity is None else activity
     return act, validate.fraction("utilization", default_utilization if utilization is None else utilization)
 
 
 class SustainabilityModel:
-    """Energy, carbon and water of a fleet at a site."""
+    """Energy, carbon and water of a fleet at a site.
+
+    Accelerators draw a fraction of their TDP by activity (`Assumptions.accelerator_power_fractions`), the
+    host the rest of a node measured in training [@newkirk2025calibrated]; the facility adds its PUE
+    [@thegreengrid2012pue] and WUE [@thegreengrid2011wue], the grid its carbon intensity.
+    """
 
     def solve(self, fleet: Fleet, duration_days: float, datacenter=None, mfu: float | None = None, *,
               activity: str | None = None, utilization: float | None = None,
               assumptions: Assumptions | None = None) -> SustainabilityResult:
-        """Footprint of running ``fleet`` for ``duration_days``.
+        """Footprint of running `fleet` for `duration_days`.
 
         Args:
-            datacenter: a ``Datacenter``, or a ``GridProfile`` (then a facility of class ``assumptions.facility``);
-                default: the fleet's region, else ``assumptions.grid``.
+            fleet: the cluster (`Systems.Clusters`, or a `Fleet`).
+            duration_days: the period, days.
+            datacenter (Datacenter | GridProfile | None): where the fleet runs; a bare grid sits in a facility
+                of class `Assumptions.facility`; default the fleet's region, else `Assumptions.grid`.
             mfu: the workload's model FLOP utilization in (0, 1]. It does not set power (a GPU training at
-                40 % MFU still draws near its limit); it gives ``energy_per_model_flop``.
-            activity: what the accelerators do while busy: "training", "prefill", "decode" or "idle"
-                (default ``assumptions.fleet_activity``).
-            utilization: fraction of the duration the fleet is busy; idle the rest
-                (default ``assumptions.fleet_utilization``).
-            assumptions: power fractions, facility class, default grid (default: ``Assumptions()``).
+                40 % MFU still draws near its limit); it gives `energy_per_model_flop`.
+            activity: what the accelerators do while busy: "training", "prefill", "decode" or "idle";
+                default `Assumptions.fleet_activity`.
+            utilization: fraction of the duration the fleet is busy, idle the rest; default
+                `Assumptions.fleet_utilization`.
+            assumptions: power fractions, facility class, default grid; default `Assumptions()`.
+
+        Returns:
+            Energy by boundary, operational and embodied carbon, and water.
 
         Example:
+            >>> from mlsysim import Infra, SustainabilityModel, Systems
             >>> r = SustainabilityModel().solve(Systems.Clusters.Research_256, 30, Infra.Quebec)
             >>> f"{r.total_energy_kwh:,.0f} kWh", f"{r.total_energy.to('MWh'):.0f}"
             ('282,198 kWh', '282 MWh')

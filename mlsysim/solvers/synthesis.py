@@ -1,11 +1,11 @@
 """The inverse roofline: what hardware would meet a latency target?
 
-For one step of ``model`` (same definitions as :mod:`.roofline`), the device
+For one step of `model` (same definitions as `.roofline`), the device
 must deliver FLOPs / (target × efficiency) of compute, bytes / (target ×
 memory efficiency) of bandwidth, and hold the step's memory footprint (the
 step's operators come from the cost core; the efficiencies are the ceilings of
-the ``Assumptions`` curves unless given).  ``matching_hardware`` lists the zoo's
-devices on which :class:`~mlsysim.Engine` itself prices the step within the
+the `Assumptions` curves unless given).  `matching_hardware` lists the zoo's
+devices on which `Engine` itself prices the step within the
 target and finds it feasible, so the two solvers never disagree.
 """
 
@@ -30,7 +30,24 @@ from .roofline import Engine, seq_length
 
 @dataclasses.dataclass(frozen=True)
 class SynthesisResult(Result):
-    """Minimum compute, bandwidth and memory for the target, and devices that meet them."""
+    """Minimum compute, bandwidth and memory for a latency target, and devices that meet them: what
+    `SynthesisSolver.solve` returns.
+
+    Attributes:
+        model: the workload's name.
+        mode: "inference" or "training".
+        target_latency: the latency asked for.
+        required_flops: the dense FLOP/s one device needs.
+        required_bw: the memory bandwidth it needs.
+        required_memory: the memory capacity it needs.
+        matching_hardware: keys of the `Hardware` entries that meet all three (`"H100"`; may be empty).
+
+    Example:
+        >>> from mlsysim import Hardware, Models, Q_, SynthesisSolver
+        >>> r = SynthesisSolver().solve(Models.Llama3_8B, Q_("10 ms"))
+        >>> r.required_bw < Hardware.H100.memory.bandwidth, "H100" in r.matching_hardware
+        (True, True)
+    """
 
     model: str
     mode: str
@@ -42,16 +59,32 @@ class SynthesisResult(Result):
 
 
 class SynthesisSolver:
-    """Hardware requirements from a latency target."""
+    """Hardware requirements from a latency target: the roofline read backwards
+    [@williams2009roofline]."""
 
     def solve(self, model: Workload, target_latency, precision: str | None = None, *, batch_size: int | None = None,
               mode: str = "inference", seq_len: int | None = None, efficiency: float | None = None,
               memory_efficiency: float | None = None, assumptions: Assumptions | None = None) -> SynthesisResult:
-        """Requirements for one step of ``model`` to take ``target_latency``.
+        """Requirements for one step of `model` to take `target_latency`.
 
-        ``precision`` and ``batch_size`` default to ``assumptions``'.
+        Args:
+            model: a workload from `Models`.
+            target_latency (Quantity): the step time to meet.
+            precision: a precision name; default `Assumptions.precision`.
+            batch_size: samples (sequences) per step; default `Assumptions.batch_size`.
+            mode: "inference" or "training".
+            seq_len: context tokens per sequence (transformers); default `Assumptions.seq_len`.
+            efficiency: the fraction of peak compute assumed reachable; default the ceiling of
+                `Assumptions.gemm_efficiency`.
+            memory_efficiency: the fraction of peak bandwidth assumed reachable; default the ceiling of
+                `Assumptions.memory_efficiency`.
+            assumptions: the modelling defaults; default `Assumptions()`.
+
+        Returns:
+            The compute, bandwidth and memory required, and the devices that have them.
 
         Example:
+            >>> from mlsysim import Models, Q_, SynthesisSolver
             >>> r = SynthesisSolver().solve(Models.Llama3_70B, Q_("200 ms"), mode="training")
             >>> r.required_flops.to("PFLOP/s").magnitude > 1
             True
@@ -91,7 +124,7 @@ class SynthesisSolver:
 
     @staticmethod
     def _matching(model, target, batch, prec, efficiency, mode, seq_len, memory_efficiency, a) -> list[str]:
-        """Zoo devices on which ``Engine`` prices the step within ``target`` seconds and finds it feasible."""
+        """Zoo devices on which `Engine` prices the step within `target` seconds and finds it feasible."""
         out = []
         for name, hw in Hardware.items():
             r = Engine.solve(model, hw, batch, prec, efficiency, mode=mode, seq_len=seq_len,

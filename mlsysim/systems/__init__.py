@@ -1,4 +1,4 @@
-"""Nodes, fabrics and fleets (:mod:`.types`) and the systems zoo (:mod:`.registry`)."""
+"""Nodes, fabrics and fleets (`.types`) and the systems zoo (`.registry`)."""
 
 from .registry import Clusters, Fabrics, Nodes, Systems
 from .types import Fleet, NetworkFabric, Node

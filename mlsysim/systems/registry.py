@@ -163,4 +163,16 @@ Clusters = Catalog("cluster", {
 })
 
 Systems = Catalog("system", Nodes=Nodes, Fabrics=Fabrics, Clusters=Clusters)
-"""Nodes, fabrics and clusters: ``Systems.Nodes.DGX_H100``, ``Systems.Clusters.Research_256``."""
+"""Nodes, fabrics and clusters: `Systems.Nodes.DGX_H100`, `Systems.Clusters.Research_256`.
+
+`Nodes` are servers (`Node`), `Fabrics` scale-out networks (`NetworkFabric`) and `Clusters` fleets of
+nodes on a fabric (`Fleet`).  The [systems zoo](../zoo/systems.qmd) lists them.
+
+Example:
+    >>> from mlsysim import Systems
+    >>> c = Systems.Clusters.Research_256
+    >>> c.node is Systems.Nodes.DGX_H100, c.count, c.total_accelerators
+    (True, 32, 256)
+    >>> print(", ".join(Systems.Fabrics.names()[:3]))
+    InfiniBand_HDR, InfiniBand_NDR, InfiniBand_XDR
+"""

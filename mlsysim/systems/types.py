@@ -1,9 +1,9 @@
 """Nodes, network fabrics and fleets.
 
-Link conventions are typed: ``intra_node_bw`` is read as a vendor quotes it
-(``intra_node_convention``: NVLink's figure is the bidirectional total per
-GPU); fabric ``bandwidth`` is per port per direction.  Solvers use
-``_link_bw`` / ``_port_bw``: bytes per second in one direction.
+Link conventions are typed: `intra_node_bw` is read as a vendor quotes it
+(`intra_node_convention`: NVLink's figure is the bidirectional total per
+GPU); fabric `bandwidth` is per port per direction.  Solvers use
+`_link_bw` / `_port_bw`: bytes per second in one direction.
 """
 
 from __future__ import annotations
@@ -24,7 +24,29 @@ from ..infra.types import Datacenter, GridProfile
 
 
 class Node(Spec):
-    """A server: accelerators, the scale-up link between them, power and price."""
+    """A server: accelerators, the scale-up link between them, power and price.
+
+    Attributes:
+        name: the node's name.
+        accelerator: the device it holds (a `HardwareNode`).
+        accelerators_per_node: how many.
+        intra_node_bw: the scale-up link rate per GPU as the vendor quotes it (NVLink: both directions).
+        intra_node_convention: whether `intra_node_bw` counts "bidirectional" or "unidirectional" traffic.
+        intra_node_latency: small-message latency of the scale-up link (α).
+        nics_per_node: scale-out network ports (default one per accelerator).
+        node_power: whole-node power at full load, when the datasheet gives it.
+        unit_cost: price of one node, host included, when known.
+        failures_per_1000_days: the node's own failure rate, when measured; else its parts' rates in
+            `Assumptions.component_failures_per_1000_days`.
+        source: the bibliography key of the figures.
+        notes: anything a reader should know about the entry.
+
+    Example:
+        >>> from mlsysim import Systems
+        >>> n = Systems.Nodes.DGX_H100
+        >>> n.accelerators_per_node, n.link_bandwidth / 1e9  # GB/s per GPU, one direction
+        (8, 450.0)
+    """
 
     name: str
     accelerator: HardwareNode
@@ -75,12 +97,28 @@ class Node(Spec):
 
     @property
     def max_power(self):
-        """Whole-node power at full load (kW): the datasheet figure, or accelerators × TDP × the DGX ratio."""
+        """Whole-node power at full load (kW): the datasheet figure, or accelerators × TDP ×
+        `Assumptions.node_power_per_accelerator_tdp`."""
         return None if self._power is None else Q_(self._power / 1e3, "kW")
 
 
 class NetworkFabric(Spec):
-    """The scale-out network: per-port bandwidth per direction, latency, topology."""
+    """The scale-out network: per-port bandwidth per direction, latency, topology.
+
+    Attributes:
+        name: the fabric's name.
+        bandwidth: one port's rate in one direction.
+        topology: "fat-tree", "rail-optimized", "torus", …
+        latency: small-message latency through the fabric (α); default `Assumptions.fabric_latency_s`.
+        oversubscription: the ratio of port bandwidth to the bisection each port gets (1: non-blocking).
+        source: the bibliography key of the figures.
+
+    Example:
+        >>> from mlsysim import Systems
+        >>> f = Systems.Fabrics.InfiniBand_NDR
+        >>> f.port_bandwidth / 1e9  # GB/s per port, one direction
+        50.0
+    """
 
     name: str
     bandwidth: Bandwidth
@@ -109,7 +147,26 @@ class NetworkFabric(Spec):
 
 
 class Fleet(Spec):
-    """``count`` identical nodes on one fabric, optionally in a region."""
+    """`count` identical nodes on one fabric, optionally in a region: what the training, reliability, cost and
+    carbon solvers take.
+
+    Attributes:
+        name: the fleet's name.
+        node: the node (a `Node`).
+        count: nodes.
+        fabric: the scale-out network (a `NetworkFabric`).
+        region: the grid or datacenter it runs in; None: the solvers' default (`Assumptions.grid`).
+        source: the bibliography key of the figures.
+
+    Example:
+        >>> from mlsysim import Fleet, Infra, Systems
+        >>> Systems.Clusters.Research_256.total_accelerators
+        256
+        >>> big = Fleet(name="4K H100", node=Systems.Nodes.DGX_H100, count=512,
+        ...             fabric=Systems.Fabrics.InfiniBand_NDR, region=Infra.Quebec)
+        >>> big.total_accelerators
+        4096
+    """
 
     name: str
     node: Node
