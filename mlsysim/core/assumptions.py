@@ -1,11 +1,11 @@
 """Named modelling assumptions: every default the engine uses, in one frozen object.
 
-``Assumptions()`` holds the defaults; each field says where its value comes from.
-Every solver takes ``assumptions=`` (default :data:`DEFAULTS`), and a variant is
-``dataclasses.replace(DEFAULTS, overlap="max")`` or ``DEFAULTS.replace(seq_len=4096)``.
-The math and Accuracy pages print :meth:`Assumptions.table`.
+`Assumptions()` holds the defaults; each field says where its value comes from.
+Every solver takes `assumptions=` (default `DEFAULTS`), and a variant is
+`dataclasses.replace(DEFAULTS, overlap="max")` or `DEFAULTS.replace(seq_len=4096)`.
+The math and Accuracy pages print `Assumptions.table`.
 
-Size-dependent efficiencies are :class:`EfficiencyCurve` tables: the fraction of
+Size-dependent efficiencies are `EfficiencyCurve` tables: the fraction of
 peak an operator of a given size reaches, interpolated linearly between the
 tabulated points (the source applies them as steps; interpolation keeps sweeps smooth).
 
@@ -41,17 +41,24 @@ FAILURE_COMPONENTS: tuple[str, ...] = ("accelerator", "nic", "network", "host", 
 
 @dataclasses.dataclass(frozen=True)
 class EfficiencyCurve:
-    """Achieved fraction of peak as a function of an operator's size.
+    """Achieved fraction of peak as a function of an operator's size; call it with a size.
 
-    ``points`` are ``(size, fraction)`` pairs with increasing sizes, the size in
-    ``unit`` (flop for compute, byte for memory traffic).  Between points the
+    `points` are `(size, fraction)` pairs with increasing sizes, the size in
+    `unit` (flop for compute, byte for memory traffic, s for a matmul's time at peak).  Between points the
     fraction is interpolated linearly; beyond the last point it stays flat.
 
+    Attributes:
+        points: `(size, fraction)` pairs, sizes increasing, fractions in (0, 1].
+        unit: the unit of the sizes ("flop", "byte" or "s").
+        source: the bibliography key of the measurements.
+
     Example:
-        >>> from mlsysim.core.assumptions import EfficiencyCurve
-        >>> c = EfficiencyCurve(((0.0, 0.1), (1e9, 0.6)), "flop", "calculon2023")
-        >>> c(5e8)
-        0.35
+        >>> from mlsysim import Assumptions, EfficiencyCurve
+        >>> c = EfficiencyCurve(((0.0, 0.1), (1e9, 0.6)), "flop", "isaev2023calculon")
+        >>> c(5e8), c.ceiling
+        (0.35, 0.6)
+        >>> round(Assumptions().memory_efficiency(1e9), 2)  # a 1 GB transfer streams at 90 % of peak
+        0.9
     """
 
     points: tuple[tuple[float, float], ...]
@@ -83,7 +90,7 @@ class EfficiencyCurve:
 
 
 def _number_in(value: Any, low: float, low_closed: bool, high: float, high_closed: bool) -> bool:
-    """Whether ``value`` is a real number (not a bool) between ``low`` and ``high``, each end closed or open."""
+    """Whether `value` is a real number (not a bool) between `low` and `high`, each end closed or open."""
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         return False
     return (low <= value if low_closed else low < value) and (value <= high if high_closed else value < high)
@@ -95,9 +102,27 @@ def _note(doc: str, source: str, unit: str = "") -> dict[str, str]:
 
 @dataclasses.dataclass(frozen=True)
 class Assumptions:
-    """Every default the engine uses, with its source (see each field's metadata).
+    """Every default the engine uses, in one frozen object: each field has a value, a unit, a source and a
+    meaning (`Assumptions.describe(name)`).
 
-    Override any of them: ``Assumptions(overlap="max", cuda_graphs=True)``.
+    Every solver takes `assumptions=` (default `Assumptions()`); where a solver's argument is None, its
+    value comes from the field its documentation names.  Override any of them:
+    `Assumptions(overlap="max", cuda_graphs=True)`, or `Assumptions().replace(seq_len=4096)`.  The table
+    below lists every field with its default.
+
+    Example:
+        >>> from mlsysim import Assumptions, Engine, Hardware, Models
+        >>> a = Assumptions(overlap="max", cuda_graphs=True)
+        >>> a.overlap, a.replace(seq_len=4096).seq_len
+        ('max', 4096)
+        >>> Engine.solve(Models.Llama3_8B, Hardware.H100, assumptions=a).latency < Engine.solve(
+        ...     Models.Llama3_8B, Hardware.H100).latency
+        True
+        >>> from mlsysim import show
+        >>> show.table(["assumption", "default", "set in", "meaning (source)"],
+        ...            [(name, value, unit, f"{Assumptions.describe(name)} ({source})")
+        ...             for name, value, unit, source in Assumptions().table()])
+        assumption ...
     """
 
     # --- Time from cost: efficiency, per-kernel cost, overlap -------------------------------
@@ -474,9 +499,9 @@ class Assumptions:
         object.__setattr__(self, "_per_kernel", (dict(self.kernel_launch_s), dict(self.kernel_gap_s)))
 
     def _check_types(self) -> None:
-        """Every field holds what its annotation says, within the ranges ``core.validate`` documents: whole numbers
+        """Every field holds what its annotation says, within the ranges `core.validate` documents: whole numbers
         from 1 to a billion, floats finite, non-negative and at most 1e30, flags booleans, names strings,
-        tables ``(name, number)`` pairs.  NumPy scalars are stored as the Python numbers they are."""
+        tables `(name, number)` pairs.  NumPy scalars are stored as the Python numbers they are."""
         for f in dataclasses.fields(self):
             value, kind = getattr(self, f.name), str(f.type)
             if kind == "int":
@@ -499,29 +524,43 @@ class Assumptions:
         validate.positive_ints("batch_candidates", [int(b) if b.isdigit() else b for b in batches])
 
     def curves(self, device: Any) -> tuple[EfficiencyCurve, EfficiencyCurve]:
-        """``(gemm, memory)`` efficiency curves for ``device``: its own measured curves where the zoo has them
-        (``HardwareNode.gemm_efficiency`` / ``memory_efficiency``), else these assumptions'."""
+        """`(gemm, memory)` efficiency curves for `device`: its own measured curves where the zoo has them
+        (`HardwareNode.gemm_efficiency` / `memory_efficiency`), else these assumptions'.
+
+        Args:
+            device (HardwareNode): the device.
+        """
         return (device.gemm_efficiency or self.gemm_efficiency, device.memory_efficiency or self.memory_efficiency)
 
     def kernel_costs(self, device_class: str) -> tuple[float, float]:
-        """``(launch, gap)`` seconds per kernel on a ``device_class`` device; a captured graph has no launch cost.
+        """`(launch, gap)` seconds per kernel on a `device_class` device; a captured graph has no launch cost.
 
-        One operator of ``k`` kernels with ``body`` seconds of work takes
-        ``max(k × launch, k × gap + body)``: the host cannot issue faster than one kernel per launch,
-        and the device idles ``gap`` between kernels.
+        One operator of `k` kernels with `body` seconds of work takes
+        `max(k × launch, k × gap + body)`: the host cannot issue faster than one kernel per launch,
+        and the device idles `gap` between kernels [@nvidia2019cudagraphs].
+
+        Args:
+            device_class: "gpu", "tpu", "npu", "dataflow" or "mcu".
         """
         launch, gap = self._per_kernel  # type: ignore[attr-defined]
         return (0.0 if self.cuda_graphs else launch[device_class]), gap[device_class]
 
     def replace(self, **changes: Any) -> Assumptions:
-        """A copy with ``changes`` applied (validated like a new one)."""
+        """A copy with `changes` applied (validated like a new one).
+
+        Args:
+            **changes (Any): fields and their new values.
+
+        Raises:
+            UnknownNameError: a name that is not a field.
+        """
         unknown = set(changes) - {f.name for f in dataclasses.fields(self)}
         if unknown:
             raise UnknownNameError("assumption", sorted(unknown)[0], [f.name for f in dataclasses.fields(self)])
         return dataclasses.replace(self, **changes)
 
     def rows(self) -> Iterator[tuple[str, str, str, str]]:
-        """``(name, value, unit, source)`` for every assumption, in declaration order."""
+        """`(name, value, unit, source)` for every assumption, in declaration order, values as text."""
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
             if isinstance(value, EfficiencyCurve):
@@ -537,12 +576,58 @@ class Assumptions:
             yield f.name, shown, f.metadata.get("unit", ""), f.metadata.get("source", "")
 
     def table(self) -> list[tuple[str, str, str, str]]:
-        """The assumptions as rows ``(name, value, unit, source)`` for a page or a terminal."""
-        return list(self.rows())
+        """The assumptions as rows `(name, value, unit, source)` for a page or a terminal (`show.table`).
+
+        `value` reads well: times, sizes and rates with the prefix that suits them and their unit (`5 µs`,
+        `976.6 MB/s`, `28 ms: 82%`), counts with thousands separators, rates per part to three significant
+        figures; `unit` is the field's unit where the value does not show one (a field set in seconds or
+        bytes says so in its name: `fabric_latency_s`).
+
+        Example:
+            >>> from mlsysim import Assumptions
+            >>> dict((n, v) for n, v, _, _ in Assumptions().table())["fabric_latency_s"]
+            '5 µs'
+        """
+        prefixes = {"s": ((1.0, ""), (1e-3, "m"), (1e-6, "µ")),
+                    "B": ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"), (1.0, "")),
+                    "flop": ((1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"), (1.0, ""))}
+
+        def scaled(value: float, unit: str) -> str:
+            base = {"byte": "B", "B/s": "B"}.get(unit, unit)
+            shown_unit = {"flop": "FLOP", "byte": "B"}.get(unit, unit)
+            if not value:
+                return f"0 {shown_unit}"
+            factor, prefix = next(((f, p) for f, p in prefixes[base] if value >= f), prefixes[base][-1])
+            return f"{value / factor:,.4g} {prefix}{shown_unit}"
+
+        rows = []
+        for name, _, unit, source in self.rows():
+            value = getattr(self, name)
+            if isinstance(value, EfficiencyCurve):
+                shown = ", ".join(f"{scaled(s, value.unit)}: {v:.0%}" for s, v in value.points)
+            elif isinstance(value, tuple) and unit == "s":  # per device class: "gpu 3.8 µs, tpu 0"
+                shown, unit = ", ".join(f"{k} {scaled(v, unit) if v else 0}" for k, v in value), ""
+            elif isinstance(value, tuple):
+                shown = ", ".join(f"{k} {v:.3g}" for k, v in value)
+            elif isinstance(value, bool) or not isinstance(value, (int, float)):
+                shown = str(value)
+            elif unit in ("s", "B", "B/s"):
+                shown, unit = scaled(value, unit), ""
+            else:
+                shown = f"{value:,.4g}"
+            rows.append((name, shown, unit, source))
+        return rows
 
     @staticmethod
     def describe(name: str) -> str:
-        """What the assumption ``name`` means."""
+        """What the assumption `name` means, and where its value comes from.
+
+        Args:
+            name: a field of `Assumptions`.
+
+        Raises:
+            UnknownNameError: a name that is not a field.
+        """
         for f in dataclasses.fields(Assumptions):
             if f.name == name:
                 return f.metadata["doc"]
@@ -565,7 +650,7 @@ DEFAULTS = Assumptions()
 
 
 def resolve(assumptions: Assumptions | None) -> Assumptions:
-    """``assumptions`` checked, or :data:`DEFAULTS` when None."""
+    """`assumptions` checked, or `DEFAULTS` when None."""
     if assumptions is None:
         return DEFAULTS
     if not isinstance(assumptions, Assumptions):
