@@ -49,9 +49,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-component-update", "--disable-sync"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
-    """Debian's chromium driven by Playwright (never a browser download)."""
+    """Debian's chromium driven by Playwright (never a browser download).  Module-scoped: Playwright's sync API
+    keeps an event loop running while it is open, and the renderer's tests need none running."""
     sync_api = pytest.importorskip("playwright.sync_api")
     executable = shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(executable).exists():
