@@ -61,7 +61,10 @@ def examples_markdown(source: str, execute: bool = True) -> str:
             parts.append(("```{python}\n" if execute else "```python\n") + "\n".join(code).rstrip("\n") + "\n```")
             code.clear()
         if want and not execute:
-            parts.append("```text\n" + want.rstrip("\n").replace("<BLANKLINE>", "") + "\n```")
+            # shown as a cell's output is; an unlabelled fence, since Pandoc spends half a second on a label
+            # it has no highlighter for ("text")
+            output = want.rstrip("\n").replace("<BLANKLINE>", "")
+            parts.append("::: {.cell-output .cell-output-stdout}\n```\n" + output + "\n```\n:::")
 
     for piece in doctest.DocTestParser().parse(source):
         if isinstance(piece, doctest.Example):
