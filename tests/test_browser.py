@@ -289,6 +289,29 @@ def test_a_wide_zoo_table_keeps_its_first_column_in_view(page, server):
     page.wait_for_function("el => !el.classList.contains('more-right')", arg=frame.element_handle())
 
 
+UNIT_PREFIX = {"": 1, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15, "Ki": 2**10, "Mi": 2**20, "Gi": 2**30}
+
+
+def _value(cell: str) -> float:
+    """ "5,632 KiB" → 5,767,168 (bytes); "0.4 GB/s" → 4e8."""
+    import re
+
+    number, prefix = re.match(r"([\d,.]+)\s*(Ki|Mi|Gi|[kMGTP]?)", cell).groups()
+    return float(number.replace(",", "")) * UNIT_PREFIX[prefix]
+
+
+@pytest.mark.parametrize("column", ["Memory", "Bandwidth"])
+def test_a_zoo_column_that_mixes_units_sorts_by_value(page, server, column):
+    page.goto(f"{server}/zoo/hardware.html")
+    table = page.locator("main table").first
+    header = table.locator("th", has_text=column).first
+    index = header.evaluate("th => th.cellIndex")
+    header.click()
+    cells = table.evaluate(f"t => [...t.tBodies[0].rows].map(r => r.cells[{index}].textContent.trim())")
+    values = [_value(c) for c in cells if c not in ("–", "")]
+    assert len(values) > 20 and values == sorted(values), f"{column} sorts by the bare number: {cells}"
+
+
 def test_folded_code_opens_on_click_and_keeps_its_copy_button(browser, features):
     context = browser.new_context(viewport=DESKTOP)
     pg = _watch(context.new_page())

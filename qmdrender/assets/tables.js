@@ -37,10 +37,28 @@
     update();
   }
 
-  function cellValue(cell) {
+  // A number's SI or binary prefix, from the unit written after it ("47.51 kB", "80 GiB", "64 MFLOP/s") or,
+  // for a bare number, from the column's header ("FP16/BF16 TFLOP/s"), so a column that mixes kB, MB and GB,
+  // or GFLOP/s inside TFLOP/s, sorts by value.
+  var PREFIXES = { Ki: 1024, Mi: 1048576, Gi: 1073741824, Ti: 1099511627776, k: 1e3, K: 1e3, M: 1e6, G: 1e9,
+                   T: 1e12, P: 1e15, E: 1e18, m: 1e-3, "µ": 1e-6, u: 1e-6, n: 1e-9 };
+
+  function prefixScale(unit) {
+    var m = /^(Ki|Mi|Gi|Ti|[kKMGTPEmµun])(?=(?:FLOP|B|bps|W|Wh|J|param|token|s|g|Hz)(?![a-z]))/.exec(unit || "");
+    return m ? PREFIXES[m[1]] : 1;
+  }
+
+  function headerScale(th) {
+    var m = /\s([A-Za-zµ]+)(?:\/\w+)?\s*$/.exec(th ? th.textContent.replace(/[↕↑↓]/g, "").trim() : "");
+    return m ? prefixScale(m[1]) : 1;
+  }
+
+  function cellValue(cell, scale) {
     var text = cell.textContent.trim();
-    var number = parseFloat(text.replace(/[,$×]/g, ""));
-    return isNaN(number) ? text.toLowerCase() : number;
+    var m = /^[$]?(-?[\d,]*\.?\d+(?:e[-+]?\d+)?)\s*[×]?\s*([A-Za-zµ]\S*)?/.exec(text);
+    if (!m) { return text.toLowerCase(); }
+    var number = parseFloat(m[1].replace(/,/g, ""));
+    return number * (m[2] ? prefixScale(m[2]) : scale);
   }
 
   // Filter box above the table, headers that sort on click (numbers by value, "–" last); rows keep their
@@ -65,13 +83,14 @@
     Array.prototype.forEach.call(table.tHead ? table.tHead.rows[0].cells : [], function (th, column) {
       th.classList.add("zoo-sortable");
       th.title = "Sort by " + th.textContent.trim();
+      var scale = headerScale(th);
       th.addEventListener("click", function () {
         var ascending = th.getAttribute("aria-sort") !== "ascending";
         Array.prototype.forEach.call(th.parentNode.cells, function (c) { c.removeAttribute("aria-sort"); });
         th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
         var rows = Array.prototype.slice.call(body.rows);
         rows.sort(function (a, b) {
-          var x = cellValue(a.cells[column]), y = cellValue(b.cells[column]);
+          var x = cellValue(a.cells[column], scale), y = cellValue(b.cells[column], scale);
           var xMissing = x === "–" || x === "", yMissing = y === "–" || y === "";
           if (xMissing !== yMissing) { return xMissing ? 1 : -1; }
           if (typeof x !== typeof y) { x = String(x); y = String(y); }
