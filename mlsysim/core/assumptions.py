@@ -560,63 +560,37 @@ class Assumptions:
         return dataclasses.replace(self, **changes)
 
     def rows(self) -> Iterator[tuple[str, str, str, str]]:
-        """`(name, value, unit, source)` for every assumption, in declaration order, values as text."""
+        """`(name, value, unit, source)` for every assumption, in declaration order, the value as text that reads
+        well: times, sizes and rates with the prefix that suits them and their unit (`5 µs`, `976.6 MB/s`,
+        `28 ms: 82%`), counts with thousands separators, rates per part to three significant figures; `unit` is
+        the field's unit where the value does not show one (a field set in seconds or bytes says so in its name:
+        `fabric_latency_s`)."""
         for f in dataclasses.fields(self):
-            value = getattr(self, f.name)
+            value, unit = getattr(self, f.name), f.metadata.get("unit", "")
             if isinstance(value, EfficiencyCurve):
-                shown = ", ".join(f"{_size(s, value.unit)}: {v:.0%}" for s, v in value.points)
-            elif isinstance(value, tuple) and f.metadata.get("unit") == "s":
-                shown = ", ".join(f"{k} {v * 1e6:g} µs" for k, v in value)
+                shown = ", ".join(f"{_scaled(s, value.unit)}: {v:.0%}" for s, v in value.points)
+            elif isinstance(value, tuple) and unit == "s":  # per device class: "gpu 3.8 µs, tpu 0"
+                shown, unit = ", ".join(f"{k} {_scaled(v, unit) if v else 0}" for k, v in value), ""
             elif isinstance(value, tuple):
-                shown = ", ".join(f"{k} {v:g}" for k, v in value)
-            elif isinstance(value, float):
-                shown = f"{value:.4g}"
-            else:
+                shown = ", ".join(f"{k} {v:.3g}" for k, v in value)
+            elif isinstance(value, bool) or not isinstance(value, (int, float)):
                 shown = str(value)
-            yield f.name, shown, f.metadata.get("unit", ""), f.metadata.get("source", "")
+            elif unit in ("s", "B", "B/s"):
+                shown, unit = _scaled(value, unit), ""
+            else:
+                shown = f"{value:,.4g}"
+            yield f.name, shown, unit, f.metadata.get("source", "")
 
     def table(self) -> list[tuple[str, str, str, str]]:
-        """The assumptions as rows `(name, value, unit, source)` for a page or a terminal (`show.table`).
-
-        `value` reads well: times, sizes and rates with the prefix that suits them and their unit (`5 µs`,
-        `976.6 MB/s`, `28 ms: 82%`), counts with thousands separators, rates per part to three significant
-        figures; `unit` is the field's unit where the value does not show one (a field set in seconds or
-        bytes says so in its name: `fabric_latency_s`).
+        """The assumptions as rows `(name, value, unit, source)` for a page or a terminal (`show.table`), as
+        `rows` gives them.
 
         Example:
             >>> from mlsysim import Assumptions
             >>> dict((n, v) for n, v, _, _ in Assumptions().table())["fabric_latency_s"]
             '5 µs'
         """
-        prefixes = {"s": ((1.0, ""), (1e-3, "m"), (1e-6, "µ")),
-                    "B": ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"), (1.0, "")),
-                    "flop": ((1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"), (1.0, ""))}
-
-        def scaled(value: float, unit: str) -> str:
-            base = {"byte": "B", "B/s": "B"}.get(unit, unit)
-            shown_unit = {"flop": "FLOP", "byte": "B"}.get(unit, unit)
-            if not value:
-                return f"0 {shown_unit}"
-            factor, prefix = next(((f, p) for f, p in prefixes[base] if value >= f), prefixes[base][-1])
-            return f"{value / factor:,.4g} {prefix}{shown_unit}"
-
-        rows = []
-        for name, _, unit, source in self.rows():
-            value = getattr(self, name)
-            if isinstance(value, EfficiencyCurve):
-                shown = ", ".join(f"{scaled(s, value.unit)}: {v:.0%}" for s, v in value.points)
-            elif isinstance(value, tuple) and unit == "s":  # per device class: "gpu 3.8 µs, tpu 0"
-                shown, unit = ", ".join(f"{k} {scaled(v, unit) if v else 0}" for k, v in value), ""
-            elif isinstance(value, tuple):
-                shown = ", ".join(f"{k} {v:.3g}" for k, v in value)
-            elif isinstance(value, bool) or not isinstance(value, (int, float)):
-                shown = str(value)
-            elif unit in ("s", "B", "B/s"):
-                shown, unit = scaled(value, unit), ""
-            else:
-                shown = f"{value:,.4g}"
-            rows.append((name, shown, unit, source))
-        return rows
+        return list(self.rows())
 
     @staticmethod
     def describe(name: str) -> str:
@@ -634,15 +608,19 @@ class Assumptions:
         raise UnknownNameError("assumption", name, [f.name for f in dataclasses.fields(Assumptions)])
 
 
-def _size(value: float, unit: str) -> str:
-    if value == 0:
-        return f"0 {unit}"
-    for factor, prefix in ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")):
-        if value >= factor:
-            return f"{value / factor:g} {prefix}{'FLOP' if unit == 'flop' else 'B'}"
-    if unit == "s":
-        return f"{value * 1e6:g} µs"
-    return f"{value:g} {unit}"
+_PREFIXES = {"s": ((1.0, ""), (1e-3, "m"), (1e-6, "µ")),
+             "B": ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"), (1.0, "")),
+             "flop": ((1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"), (1.0, ""))}
+
+
+def _scaled(value: float, unit: str) -> str:
+    """`value` (in `unit`: s, byte or B, B/s, flop) with the largest prefix it reaches: `5e-06, "s"` → `5 µs`."""
+    base = {"byte": "B", "B/s": "B"}.get(unit, unit)
+    shown_unit = {"flop": "FLOP", "byte": "B"}.get(unit, unit)
+    if not value:
+        return f"0 {shown_unit}"
+    factor, prefix = next(((f, p) for f, p in _PREFIXES[base] if value >= f), _PREFIXES[base][-1])
+    return f"{value / factor:,.4g} {prefix}{shown_unit}"
 
 
 DEFAULTS = Assumptions()
