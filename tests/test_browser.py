@@ -8,15 +8,13 @@ so they do not depend on what the tutorials use.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import subprocess
 import sys
 import textwrap
-import threading
 from pathlib import Path
 
 import pytest
+from site_server import serve
 
 pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.slow
@@ -27,23 +25,9 @@ DESKTOP = {"width": 1400, "height": 1000}
 PHONE = {"width": 390, "height": 844}
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def _serve(directory: Path):
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
-
-
 @pytest.fixture(scope="module")
-def server(site):
-    httpd, url = _serve(site)
-    yield url
-    httpd.shutdown()
+def server(site_url):
+    return site_url  # the built site, served once per session by conftest
 
 
 FEATURES = """\
@@ -82,7 +66,7 @@ def features(tmp_path_factory):
     (root / "index.qmd").write_text(textwrap.dedent(FEATURES.replace("FILLER", filler)))
     subprocess.run([sys.executable, "-m", "qmdrender", "--root", str(root), "--no-cache"], cwd=ROOT, check=True,
                    capture_output=True)
-    httpd, url = _serve(root / "_site")
+    httpd, url = serve(root / "_site")
     yield url
     httpd.shutdown()
 

@@ -117,6 +117,7 @@ def node_failure_rate(node: Node, assumptions: Assumptions | None = None) -> flo
     (`assumptions.component_failures_per_1000_days`).
 
     Example:
+        >>> from mlsysim import Systems
         >>> from mlsysim.solvers import node_failure_rate
         >>> round(node_failure_rate(Systems.Nodes.DGX_H100), 2)  # 8 GPUs, 8 NICs: Llama 3's 419 / (2,048 × 54)
         3.79
@@ -129,6 +130,7 @@ def checkpoint_bytes(model: Workload, precision: str | None = None, assumptions:
     at the training precision (default `assumptions.training_precision`, bf16: 14 B per parameter).
 
     Example:
+        >>> from mlsysim import Models
         >>> from mlsysim.solvers import checkpoint_bytes
         >>> round(checkpoint_bytes(Models.Llama3_70B) / 1e12, 2)  # TB
         0.99

@@ -121,6 +121,7 @@ def node_embodied_kg(node: Node, assumptions: Assumptions | None = None) -> floa
     + `embodied_carbon_kg_per_host` (BLOOM's per-GPU and per-server figures [@luccioni2023bloom]).
 
     Example:
+        >>> from mlsysim import Systems
         >>> from mlsysim.solvers import node_embodied_kg
         >>> node_embodied_kg(Systems.Nodes.DGX_H100)  # 8 × 150 + 2,500
         3700.0
