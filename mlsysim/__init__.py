@@ -14,7 +14,7 @@ from .core.units import Q_, ureg
 from .cost import StepBreakdown
 from .hardware import ComputeCore, Hardware, HardwareNode, MemoryHierarchy, PrecisionFallbackWarning
 from .infra import Datacenter, Facility, GridProfile, Infra
-from .models import CNNWorkload, Models, TransformerWorkload, Workload
+from .models import CNNWorkload, EncoderWorkload, Models, TransformerWorkload, Workload
 from .solvers import (
     BatchingOptimizer,
     BatchingResult,
@@ -75,7 +75,7 @@ __all__ = [
     "BatchingOptimizer", "BatchingResult", "ExplanationResult", "ForwardModel", "ForwardResult",
     "NetworkRooflineModel", "NetworkRooflineResult", "Pipeline", "PipelineResult", "PlacementOptimizer",
     "PlacementResult", "TailLatencyModel", "TailLatencyResult", "explain", "sweep",
-    "CNNWorkload", "Catalog", "CompressionModel", "CompressionResult", "ComputeCore", "DataModel", "DataResult", "Datacenter",
+    "CNNWorkload", "EncoderWorkload", "Catalog", "CompressionModel", "CompressionResult", "ComputeCore", "DataModel", "DataResult", "Datacenter",
     "DistributedModel", "DistributedResult", "EconomicsModel", "EconomicsResult", "Engine", "Facility", "Fleet", "GridProfile",
     "Hardware", "HardwareNode", "Infra", "InvalidArgumentError", "MLSysimError", "MemoryHierarchy", "Models",
     "NetworkFabric", "Node", "ParallelismOptimizer", "ParallelismResult", "PrecisionFallbackWarning", "Q_",

@@ -513,7 +513,7 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("--efficiency", type=EFFICIENCY, help=f"fraction of peak FLOP/s, in {EFFICIENCY.range} "
                     "(default: the solver's)")
     ev.add_argument("--seq-len", type=SEQ_LEN, help=f"context tokens, {SEQ_LEN.range} (transformers; "
-                    f"{_default('seq_len')})")
+                    f"{_default('seq_len')}), or positions per sample (encoders; default the model's own)")
     ev.add_argument("--mode", choices=["inference", "training", "serving"], default="inference")
     ev.add_argument("--tp", type=TP, help=f"serving: tensor-parallel GPUs of a node, {TP.range} (HARDWARE a node "
                     "such as DGX_H100; default: all of them)")

@@ -15,7 +15,7 @@ from .core.catalog import Catalog
 from .core.units import ureg
 from .hardware.types import HardwareNode
 from .infra.types import CloudPrice, Datacenter, Facility, GridProfile
-from .models.types import CNNWorkload, TransformerWorkload
+from .models.types import CNNWorkload, EncoderWorkload, TransformerWorkload
 from .show import format_value, markdown_table
 from .systems.types import Fleet, NetworkFabric, Node
 
@@ -97,6 +97,12 @@ def _model(name: str, m: Any) -> tuple[list[str], list[Any]]:
         arch: tuple[Any, ...] = (count(m.active_parameters) + moe, m.layers, _attention(m), f"{m.context_length:,}",
                 f"{work(m.flops_per_token('decode', context), 'token')} at {context:,} context",
                 f"{m.kv_cache_bytes_per_token('fp16').to('KiB').magnitude:,.0f} KiB")
+    elif isinstance(m, EncoderWorkload):
+        decoder = f" + {m.decoder_layers} decoder" if m.has_decoder else ""
+        attention = f"{m.attention_heads} heads, bidirectional" + ("; decoder causal and cross" if m.has_decoder else "")
+        shape = f"{m.sequence_length:,} positions" + (f", {m.decoder_tokens} tokens out" if m.has_decoder else "")
+        arch = ("–", f"{m.layers}{decoder}", attention, f"{m.context_length:,}",
+                f"{work(m.flops_per_inference, 'sample')} ({shape})", "–")
     else:
         assert isinstance(m, CNNWorkload)
         arch = ("–", "–", "–", "–", work(m.flops_per_inference, "inference"), "–")
@@ -155,7 +161,7 @@ def _infra(name: str, g: Any) -> tuple[list[str], list[Any]]:
 def _row_maker(entry: Any):
     if isinstance(entry, HardwareNode):
         return _hardware
-    if isinstance(entry, (TransformerWorkload, CNNWorkload)):
+    if isinstance(entry, (TransformerWorkload, EncoderWorkload, CNNWorkload)):
         return _model
     if isinstance(entry, (Node, NetworkFabric, Fleet)):
         return _system

@@ -31,6 +31,7 @@ from mlsysim import (
     DeploymentSearch,
     DistributedModel,
     EconomicsModel,
+    EncoderWorkload,
     Engine,
     Facility,
     Fleet,
@@ -183,6 +184,7 @@ SPECS = {
     "Datacenter": (Datacenter, _fields(next(d for _, d in Infra.items() if isinstance(d, Datacenter)))),
     "TransformerWorkload": (TransformerWorkload, _fields(Models.Mixtral_8x7B)),
     "CNNWorkload": (CNNWorkload, _fields(RESNET)),
+    "EncoderWorkload": (EncoderWorkload, _fields(Models.Whisper_Large_v3)),
     "Assumptions": (Assumptions, {f.name: getattr(Assumptions(), f.name) for f in dataclasses.fields(Assumptions)}),
 }
 """Every spec type and the assumptions, built from a registry entry's own fields."""

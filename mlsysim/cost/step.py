@@ -12,9 +12,11 @@ from typing import Literal
 from ..core.assumptions import Assumptions
 from ..core.precision import Precisions
 from ..hardware.types import HardwareNode
-from ..models.types import CNNWorkload, TransformerWorkload, Workload
+from ..models.types import CNNWorkload, EncoderWorkload, TransformerWorkload, Workload
 from .breakdown import StepBreakdown
 from .cnn import cnn_ops
+from .encoder import activation_bytes as encoder_activation_bytes
+from .encoder import encoder_ops
 from .ops import Op
 from .timing import price
 from .transformer import optimizer_ops, transformer_ops
@@ -101,6 +103,13 @@ def step_work(model: Workload, *, phase: Phase, batch: int, seq: int | None, pre
             activations = sum(o.count * o.saved_bytes for o in ops)
         else:
             activations = batch * kv_cache_bytes(model, seq, precisions, tp)
+    elif isinstance(model, EncoderWorkload):
+        assert seq is not None
+        ops = encoder_ops(model, batch, seq, precisions, training=training, flash=assumptions.flash_attention,
+                          flash_backward_factor=assumptions.flash_backward_factor)
+        items, unit = float(batch), "sample/s"
+        activations = (sum(o.count * o.saved_bytes for o in ops) if training
+                       else encoder_activation_bytes(model, ops, batch, seq, precisions))
     else:
         assert isinstance(model, CNNWorkload)
         ops = cnn_ops(model, batch, precisions, training=training)
@@ -128,8 +137,9 @@ def step_cost(model: Workload, device: HardwareNode, *, phase: Phase, batch: int
     those of another group on another link (see `mlsysim.cost.timing.price`).
 
     `phase`: "decode" (one token per sequence with `seq` tokens cached), "prefill"
-    (prompts of `seq` tokens), "inference" (a CNN forward pass, or a transformer decode
-    step), "training" (forward, backward and optimizer step).
+    (prompts of `seq` tokens), "inference" (a CNN or encoder forward pass of `batch` samples — of `seq`
+    positions for an encoder —, or a transformer decode step), "training" (forward, backward and optimizer
+    step).
 
     Example:
         >>> from mlsysim import Models, Hardware

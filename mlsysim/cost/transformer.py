@@ -67,7 +67,7 @@ def transformer_ops(model: TransformerWorkload, phase: Phase, batch: int, seq: i
                        query_tokens, ep, moe_imbalance, cp if phase != "decode" else 1)
     if phase != "training":
         return forward
-    backward = tuple(_backward(op, precisions, flash_backward_factor) for op in reversed(forward))
+    backward = tuple(backward_op(op, precisions, flash_backward_factor) for op in reversed(forward))
     if recompute == "full":
         again = tuple(replace(op, name=f"{op.name} (recompute)", saved_bytes=0.0) for op in forward
                       if op.group == "layer")
@@ -228,7 +228,7 @@ def _forward(model: TransformerWorkload, phase: str, batch: int, seq: int, p: Pr
     return (embedding, *layer_ops, *head)
 
 
-def _backward(op: Op, p: Precisions, flash_factor: float) -> Op:
+def backward_op(op: Op, p: Precisions, flash_factor: float) -> Op:
     """The backward of a forward operator: 2× FLOPs (fused attention recomputes its scores: `flash_factor`)."""
     name = f"{op.name} (bwd)"
     if op.kind == "gemm":  # input gradient and weight gradient; fp32 gradient accumulated in place

@@ -1,6 +1,6 @@
 """Workload specs (`.types`) and the model zoo (`.registry`)."""
 
 from .registry import Models
-from .types import CNNWorkload, TransformerWorkload, Workload
+from .types import CNNWorkload, EncoderWorkload, TransformerWorkload, Workload
 
-__all__ = ["CNNWorkload", "Models", "TransformerWorkload", "Workload"]
+__all__ = ["CNNWorkload", "EncoderWorkload", "Models", "TransformerWorkload", "Workload"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..core.catalog import Catalog
 from ..core.units import Q_
 from .hf import from_hf_config
-from .types import TransformerWorkload
+from .types import EncoderWorkload, TransformerWorkload
 from .vision import TINY_MODELS, VISION_MODELS
 
 GPT2 = TransformerWorkload(
@@ -183,6 +183,54 @@ BLOOM_176B = TransformerWorkload(
     source="bigscience2022bloom", notes="ALiBi positions (no position table); an extra layer norm after the embedding.",
 )
 
+# Encoders, priced per sample: every position attends to every other.
+BERT_Base = EncoderWorkload(
+    name="BERT-Base (uncased)", parameters=Q_(109_482_240, "param"),
+    layers=12, hidden_size=768, attention_heads=12, ffn_size=3072, context_length=512, sequence_length=384,
+    input="tokens", norm="post", vocab_size=30522, type_vocab_size=2, pooler=True,
+    source="devlin2019bert",
+    notes="Shapes from the paper (110M parameters, rounded); vocabulary, segment and position tables from the "
+          "released checkpoints' configuration [@google2018bertrepo], whose count (pooler included, no "
+          "pre-training heads) this is. 384 tokens per sample: SQuAD fine-tuning's maximum sequence.",
+)
+BERT_Large = EncoderWorkload(
+    name="BERT-Large (uncased)", parameters=Q_(335_141_888, "param"),
+    layers=24, hidden_size=1024, attention_heads=16, ffn_size=4096, context_length=512, sequence_length=384,
+    input="tokens", norm="post", vocab_size=30522, type_vocab_size=2, pooler=True,
+    source="devlin2019bert",
+    notes="Shapes from the paper (340M parameters, rounded); vocabulary, segment and position tables from the "
+          "released checkpoints' configuration [@google2018bertrepo], whose count (pooler included, no "
+          "pre-training heads) this is. 384 tokens per sample: SQuAD fine-tuning's maximum sequence.",
+)
+ViT_B16 = EncoderWorkload(
+    name="ViT-B/16 (224x224)", parameters=Q_(86_567_656, "param"),
+    layers=12, hidden_size=768, attention_heads=12, ffn_size=3072, context_length=197, sequence_length=197,
+    input="patches", norm="pre", patch_size=16, classes=1000,
+    source="dosovitskiy2021vit",
+    notes="196 patches of 16x16 pixels plus a class token. Parameters as torchvision counts them, with the "
+          "1,000-class head [@torchvision2024models].",
+)
+ViT_L16 = EncoderWorkload(
+    name="ViT-L/16 (224x224)", parameters=Q_(304_326_632, "param"),
+    layers=24, hidden_size=1024, attention_heads=16, ffn_size=4096, context_length=197, sequence_length=197,
+    input="patches", norm="pre", patch_size=16, classes=1000,
+    source="dosovitskiy2021vit",
+    notes="196 patches of 16x16 pixels plus a class token. Parameters as torchvision counts them, with the "
+          "1,000-class head [@torchvision2024models].",
+)
+Whisper_Large_v3 = EncoderWorkload(
+    name="Whisper large-v3", parameters=Q_(1_543_490_560, "param"),
+    layers=32, hidden_size=1280, attention_heads=20, ffn_size=5120, context_length=1500, sequence_length=1500,
+    input="audio", norm="pre", mel_bins=128, key_bias=False, vocab_size=51866,
+    decoder_layers=32, decoder_context=448, decoder_tokens=448,
+    source="radford2023whisper",
+    notes="Encoder-decoder over one 30 s window (3,000 log-mel frames, 1,500 positions after the stride-2 stem); "
+          "shapes from its configuration [@openai2023whisperlargev3]. The paper gives 1,550M for large; this "
+          "count is the configuration's, the encoder's sinusoidal position table included. A sample decodes "
+          "the decoder's limit of 448 tokens: an upper bound; a real transcript of 30 s of speech is shorter "
+          "(set decoder_tokens).",
+)
+
 Language = Catalog("language model", {
     "GPT2": GPT2, "GPTJ_6B": GPTJ_6B, "GPT3_175B": GPT3_175B, "Llama2_13B": Llama2_13B, "Llama2_70B": Llama2_70B,
     "Llama3_8B": Llama3_8B, "Llama3_70B": Llama3_70B, "Llama3_405B": Llama3_405B,
@@ -194,6 +242,10 @@ Language = Catalog("language model", {
     "DeepSeek_V3": DeepSeek_V3, "GPT2_Small": GPT2_Small, "OPT_175B": OPT_175B, "BLOOM_176B": BLOOM_176B,
 })
 Vision = Catalog("vision model", VISION_MODELS)
+Encoders = Catalog("encoder model", {
+    "BERT_Base": BERT_Base, "BERT_Large": BERT_Large, "ViT_B16": ViT_B16, "ViT_L16": ViT_L16,
+    "Whisper_Large_v3": Whisper_Large_v3,
+})
 Tiny = Catalog("tiny model", TINY_MODELS)
 
 
@@ -209,18 +261,19 @@ class ModelCatalog(Catalog):
         return from_hf_config(config, name=name, source=source)
 
 
-Models = ModelCatalog("model", Language=Language, Vision=Vision, Tiny=Tiny)
+Models = ModelCatalog("model", Language=Language, Encoders=Encoders, Vision=Vision, Tiny=Tiny)
 """Every workload, by group (`Models.Language.Llama3_8B`) or directly (`Models.Llama3_8B`);
 `Models.from_hf_config("config.json")` reads one of your own.
 
-The groups are `Language` (transformers, most from their publishers' Hugging Face configs), `Vision`
+The groups are `Language` (decoder-only transformers, most from their publishers' Hugging Face configs),
+`Encoders` (BERT, ViT and Whisper: every position attends to every other; priced per sample), `Vision`
 (CNNs, with layer tables) and `Tiny` (microcontroller models).  The [model zoo](../zoo/models.qmd)
 lists them.
 
 Example:
     >>> from mlsysim import Models
     >>> Models.Llama3_8B.name, sorted(Models.groups)
-    ('Llama-3-8B', ['Language', 'Tiny', 'Vision'])
+    ('Llama-3-8B', ['Encoders', 'Language', 'Tiny', 'Vision'])
     >>> m = Models.from_hf_config({"architectures": ["LlamaForCausalLM"], "hidden_size": 2048,
     ...     "intermediate_size": 8192, "num_hidden_layers": 16, "num_attention_heads": 32,
     ...     "num_key_value_heads": 8, "vocab_size": 128256, "max_position_embeddings": 131072,

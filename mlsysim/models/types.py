@@ -430,3 +430,163 @@ class CNNWorkload(Workload):
         """
         b = bytes_per_value(DEFAULTS.precision if precision is None else precision)
         return quantity(self.activation_elements * b / 1e6, "MB")
+
+
+class EncoderWorkload(Workload):
+    """A transformer encoder (BERT, ViT), or an encoder–decoder (Whisper), priced per sample.
+
+    Every position of a sample attends to every other (no causal mask, no KV cache kept between
+    samples).  A sample is `sequence_length` positions: WordPiece tokens (`input="tokens"`, BERT
+    [@devlin2019bert]), image patches plus a class token (`"patches"`, ViT [@dosovitskiy2021vit]), or
+    audio frames after a two-convolution stem over log-mel features (`"audio"`, Whisper
+    [@radford2023whisper]).  Linear layers and LayerNorms carry biases; the MLP is the two-matrix GELU
+    block; `norm="post"` puts the norms after each block and one after the embedding (BERT), `"pre"`
+    before each block and one at the end (ViT, Whisper).
+
+    With `decoder_layers` the model is an encoder–decoder: a sample is also `decoder_tokens` tokens
+    generated one at a time by a decoder that attends to itself (causally, with a KV cache) and to the
+    encoder's output (cross-attention); its output head is tied to its token embedding.
+
+    Attributes:
+        name (str): the model's name.
+        parameters (Quantity): parameter count (a Quantity in param); `architecture_parameters()`
+            recomputes it from the shapes.
+        source (str | None): the bibliography key of the figures.
+        notes (str | None): anything a reader should know about the entry.
+        layers: encoder layers.
+        hidden_size: width of the residual stream.
+        attention_heads: heads per layer (each of width `hidden_size / attention_heads`).
+        ffn_size: hidden width of the MLP.
+        context_length: rows of the encoder's position table: the most positions a sample can carry.
+        sequence_length: positions a sample carries when a solve is not told (at most `context_length`).
+        input: "tokens", "patches" or "audio".
+        norm: "post" (BERT) or "pre" (ViT, Whisper).
+        vocab_size: token-embedding rows: the encoder's vocabulary ("tokens"), or the decoder's.
+        type_vocab_size: segment-embedding rows (BERT's sentence A/B).
+        patch_size: side of a square image patch, pixels ("patches").
+        channels: image channels ("patches").
+        mel_bins: log-mel features per audio frame ("audio").
+        key_bias: whether the key projection has a bias (Whisper's has none).
+        pooler: whether a dense layer pools the first position (BERT).
+        classes: outputs of a classification head on the first position (ViT), 0 for none.
+        decoder_layers: decoder layers (0: encoder only).
+        decoder_context: rows of the decoder's position table: the most tokens it generates.
+        decoder_tokens: tokens the decoder generates per sample when a solve is not told.
+
+    Example:
+        >>> from mlsysim import Models
+        >>> bert = Models.BERT_Base
+        >>> bert.sequence_length, bert.head_dim, int(bert.architecture_parameters().magnitude)
+        (384, 64, 109482240)
+    """
+
+    layers: int = Field(gt=0)
+    hidden_size: int = Field(gt=0)
+    attention_heads: int = Field(gt=0)
+    ffn_size: int = Field(gt=0)
+    context_length: int = Field(gt=0)
+    sequence_length: int = Field(gt=0)
+    input: Literal["tokens", "patches", "audio"] = "tokens"
+    norm: Literal["post", "pre"] = "pre"
+    vocab_size: int = Field(default=0, ge=0)
+    type_vocab_size: int = Field(default=0, ge=0)
+    patch_size: int = Field(default=0, ge=0)
+    channels: int = Field(default=3, gt=0)
+    mel_bins: int = Field(default=0, ge=0)
+    key_bias: bool = True
+    pooler: bool = False
+    classes: int = Field(default=0, ge=0)
+    decoder_layers: int = Field(default=0, ge=0)
+    decoder_context: int = Field(default=0, ge=0)
+    decoder_tokens: int = Field(default=0, ge=0)
+
+    @model_validator(mode="after")
+    def _shapes_agree(self):
+        if self.hidden_size % self.attention_heads:
+            raise ValueError(f"hidden_size={self.hidden_size} must be a multiple of "
+                             f"attention_heads={self.attention_heads}")
+        if self.sequence_length > self.context_length:
+            raise ValueError(f"sequence_length={self.sequence_length} must be at most "
+                             f"context_length={self.context_length}")
+        needs = {"tokens": ("vocab_size", self.vocab_size), "patches": ("patch_size", self.patch_size),
+                 "audio": ("mel_bins", self.mel_bins)}[self.input]
+        if not needs[1]:
+            raise ValueError(f"input={self.input!r} needs {needs[0]}")
+        if self.decoder_layers and not (self.vocab_size and self.decoder_context and self.decoder_tokens):
+            raise ValueError("a decoder (decoder_layers) needs vocab_size, decoder_context and decoder_tokens")
+        if self.decoder_tokens > self.decoder_context:
+            raise ValueError(f"decoder_tokens={self.decoder_tokens} must be at most "
+                             f"decoder_context={self.decoder_context}")
+        return self
+
+    @property
+    def head_dim(self) -> int:
+        """Width of one attention head: `hidden_size / attention_heads`."""
+        return self.hidden_size // self.attention_heads
+
+    @property
+    def has_decoder(self) -> bool:
+        """Whether this is an encoder–decoder."""
+        return self.decoder_layers > 0
+
+    @property
+    def flops_per_inference(self):
+        """Matrix FLOPs of one sample at `sequence_length` positions (and `decoder_tokens` decoded), the
+        closed form the cost core's operators sum to (tested):
+
+        per encoder layer `2·s·(4h² + 2hf) + 4·s²·h`; the patch projection `2·(s − 1)·C·p²·h` or the audio
+        stem `2·2s·3·mel·h + 2·s·3h·h`; the pooler `2h²` and the class head `2h·classes`; and per decoder
+        layer the cross-attention keys and values `2·s·2h²`, then per token `2·(6h² + 2hf) + 4h·((T + 1)/2 + s)`,
+        with the output head's `2h·vocab` per token.
+
+        Returns:
+            (Quantity): GFLOP.
+        """
+        h, f, s = self.hidden_size, self.ffn_size, self.sequence_length
+        total = self.layers * (2 * s * (4 * h * h + 2 * h * f) + 4 * s * s * h)
+        if self.input == "patches":
+            total += 2 * (s - 1) * self.channels * self.patch_size ** 2 * h
+        elif self.input == "audio":
+            total += 2 * 2 * s * 3 * self.mel_bins * h + 2 * s * 3 * h * h
+        total += (2 * h * h if self.pooler else 0) + 2 * h * self.classes
+        if self.has_decoder:
+            t = self.decoder_tokens
+            per_token = 2 * (6 * h * h + 2 * h * f) + 4 * h * ((t + 1) / 2 + s)
+            total += self.decoder_layers * (2 * s * 2 * h * h + t * per_token) + t * 2 * h * self.vocab_size
+        return quantity(total / 1e9, "GFLOP")
+
+    def _attention_parameters(self) -> int:
+        h = self.hidden_size
+        return 4 * h * h + (4 if self.key_bias else 3) * h
+
+    def _mlp_parameters(self) -> int:
+        h, f = self.hidden_size, self.ffn_size
+        return 2 * h * f + f + h
+
+    def architecture_parameters(self):
+        """Parameter count recomputed from the layer shapes (a check on `parameters`).
+
+        The input embedding (token, position and segment tables; or the patch projection, class token and
+        positions; or the audio stem's two kernel-3 convolutions and the positions), per layer the attention,
+        the MLP and two LayerNorms (weight and bias), the embedding or final norm, the pooler or class head,
+        and for an encoder–decoder the decoder: its token and position tables (the head is tied), per layer
+        self- and cross-attention, the MLP and three norms, and its final norm.
+
+        Returns:
+            (Quantity): param.
+        """
+        h = self.hidden_size
+        norm = 2 * h
+        if self.input == "tokens":
+            embedding = (self.vocab_size + self.context_length + self.type_vocab_size) * h
+        elif self.input == "patches":
+            embedding = self.channels * self.patch_size ** 2 * h + h + h + self.context_length * h
+        else:
+            embedding = 3 * self.mel_bins * h + h + 3 * h * h + h + self.context_length * h
+        per_layer = self._attention_parameters() + self._mlp_parameters() + 2 * norm
+        head = (h * h + h if self.pooler else 0) + (h * self.classes + self.classes)
+        total = embedding + self.layers * per_layer + norm + head
+        if self.has_decoder:
+            per_decoder_layer = 2 * self._attention_parameters() + self._mlp_parameters() + 3 * norm
+            total += (self.vocab_size + self.decoder_context) * h + self.decoder_layers * per_decoder_layer + norm
+        return quantity(float(total), "param")

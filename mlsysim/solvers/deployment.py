@@ -174,7 +174,7 @@ class DeploymentSearch:
             True
         """
         a = resolve(assumptions)
-        validate.instance("model", model, TransformerWorkload, "a transformer such as Models.Llama3_70B")
+        validate.instance("model", model, TransformerWorkload, "a decoder-only transformer such as Models.Llama3_70B (an encoder is priced per sample by Engine.solve)")
         rate = validate.quantity_in("arrival_rate", arrival_rate, "1/s", "10 / s")
         n_in = validate.positive_int("input_len", a.request_input_tokens if input_len is None else input_len)
         n_out = validate.positive_int("output_len", a.request_output_tokens if output_len is None else output_len)

@@ -311,7 +311,7 @@ def request_cost(model: TransformerWorkload, hardware: HardwareNode | Node, inpu
         True
     """
     a = resolve(assumptions)
-    validate.instance("model", model, TransformerWorkload, "a transformer such as Models.Llama3_8B")
+    validate.instance("model", model, TransformerWorkload, "a decoder-only transformer such as Models.Llama3_8B (an encoder is priced per sample by Engine.solve)")
     n_in = validate.positive_int("input_len", a.request_input_tokens if input_len is None else input_len)
     n_out = validate.positive_int("output_len", a.request_output_tokens if output_len is None else output_len)
     batch = validate.positive_int("batch_size", a.replica_concurrency if batch_size is None else batch_size)

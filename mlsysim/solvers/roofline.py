@@ -33,7 +33,7 @@ from ..core.units import BYTES_LADDER, ENERGY_LADDER, Quantity, quantity, readab
 from ..cost import StepBreakdown, StepCost, step_cost
 from ..formulas import OPTIMIZER_STATE_BYTES
 from ..hardware.types import HardwareNode, fallback_note
-from ..models.types import TransformerWorkload, Workload
+from ..models.types import EncoderWorkload, TransformerWorkload, Workload
 from .result import Result
 
 Mode = Literal["inference", "training"]
@@ -183,12 +183,7 @@ class SingleNodeModel:
             "dispatch_tax", dispatch_tax, "s", "0.5 ms", allow_zero=True)
         training = mode == "training"
         prec = Precisions.from_shorthand(a.precision if precision is None else precision, training=training)
-        if isinstance(model, TransformerWorkload):
-            seq: int | None = seq_length(model, seq_len, a)
-        else:
-            if seq_len is not None:
-                raise InvalidArgumentError("seq_len", seq_len, "None for a CNN (it has no sequence)")
-            seq = None
+        seq = model_sequence(model, seq_len, a)
         cost = step_cost(model, hardware, phase="training" if training else "inference", batch=batch, seq=seq,
                          precisions=prec, assumptions=a, efficiency=eff, memory_efficiency=mem_eff,
                          state_values=2 if optimizer == "adam" else 1)
@@ -247,6 +242,26 @@ def seq_length(model: TransformerWorkload, seq_len: int | None, assumptions: Ass
         raise InvalidArgumentError(
             argument, seq, f"at most {model.name}'s context length of {model.context_length} tokens")
     return seq
+
+
+def model_sequence(model: Workload, seq_len: int | None, assumptions: Assumptions,
+                   argument: str = "seq_len") -> int | None:
+    """The positions one sample of `model` carries in a step: a transformer's context (`seq_length`); an
+    encoder's `seq_len`, or its own `sequence_length` when not told, at most its `context_length`; None for a
+    CNN, which refuses a `seq_len`."""
+    if isinstance(model, TransformerWorkload):
+        return seq_length(model, seq_len, assumptions, argument)
+    if isinstance(model, EncoderWorkload):
+        if seq_len is None:
+            return model.sequence_length
+        seq = validate.positive_int(argument, seq_len)
+        if seq > model.context_length:
+            raise InvalidArgumentError(
+                argument, seq, f"at most {model.name}'s {model.context_length} positions per sample")
+        return seq
+    if seq_len is not None:
+        raise InvalidArgumentError(argument, seq_len, "None for a CNN (it has no sequence)")
+    return None
 
 
 def _fits(hw: HardwareNode, resident: float, activations: float) -> tuple[bool, str]:

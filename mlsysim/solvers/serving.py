@@ -183,7 +183,7 @@ class ServingModel:
             8
         """
         a = resolve(assumptions)
-        validate.instance("model", model, TransformerWorkload, "a transformer such as Models.Llama3_8B")
+        validate.instance("model", model, TransformerWorkload, "a decoder-only transformer such as Models.Llama3_8B (an encoder is priced per sample by Engine.solve)")
         validate.instance("hardware", hardware, (HardwareNode, Node),
                           "a device such as Hardware.H100 or a node such as Systems.Nodes.DGX_H100")
         tp, pp, device, link = replica_split(model, hardware, tp_size, pp_size, ep_size)

@@ -16,16 +16,15 @@ import warnings
 
 from ..core import validate
 from ..core.assumptions import Assumptions, resolve
-from ..core.errors import InvalidArgumentError
 from ..core.precision import Precisions, check_precision
 from ..core.units import BANDWIDTH_LADDER, BYTES_LADDER, FLOP_RATE_LADDER, Quantity, readable
 from ..cost import totals
 from ..cost.step import step_work
 from ..hardware.registry import Hardware
 from ..hardware.types import PrecisionFallbackWarning
-from ..models.types import TransformerWorkload, Workload
+from ..models.types import Workload
 from .result import Result
-from .roofline import Engine, seq_length
+from .roofline import Engine, model_sequence
 
 
 @dataclasses.dataclass(frozen=True)
@@ -98,12 +97,7 @@ class SynthesisSolver:
         mem_eff = (a.memory_efficiency.ceiling if memory_efficiency is None
                    else validate.fraction("memory_efficiency", memory_efficiency))
         validate.choice("mode", mode, ("inference", "training"))
-        if isinstance(model, TransformerWorkload):
-            seq: int | None = seq_length(model, seq_len, a)
-        elif seq_len is not None:
-            raise InvalidArgumentError("seq_len", seq_len, "None for a CNN (it has no sequence)")
-        else:
-            seq = None
+        seq = model_sequence(model, seq_len, a)
         precisions = Precisions.from_shorthand(prec, training=mode == "training")
         ops, _, _, resident, activations = step_work(model, phase=mode, batch=batch, seq=seq,  # type: ignore[arg-type]
                                                      precisions=precisions, assumptions=a)
