@@ -171,3 +171,16 @@ def test_the_command_line_spreads_experts():
     refused = subprocess.run([sys.executable, "-m", "mlsysim", "serve", "Llama3_8B", "DGX_H100", "--ep", "2",
                               "--rate", "1"], capture_output=True, text=True)
     assert refused.returncode == 2 and "ep_size" in refused.stderr
+
+
+def test_gemma2_and_qwen3_norms_make_the_shapes_give_the_published_counts():
+    # Gemma 2 Table 2 gives the non-embedding parameters; its four RMSNorms per layer (pre and post) are in them
+    for name, non_embedding in (("Gemma2_9B", 8_324_201_984), ("Gemma2_27B", 26_047_480_320)):
+        m = Models.get(name)
+        assert m.post_norms
+        assert m.architecture_parameters().magnitude - m.vocab_size * m.hidden_size == non_embedding
+    # Qwen3's query and key norms add 2 x head_dim weights per layer
+    qwen = Models.Qwen3_8B
+    without = qwen.model_copy(update={"qk_norm": False, "parameters": qwen.parameters})
+    assert (qwen.architecture_parameters() - without.architecture_parameters()).magnitude == 36 * 2 * 128
+    assert Models.from_hf_config(CONFIGS / "qwen3-8b.json").qk_norm

@@ -108,6 +108,11 @@ def _forward(model: TransformerWorkload, phase: str, batch: int, seq: int, p: Pr
         return Op(name, "elementwise", "layer", flops=5 * norm_tokens * h, weight_bytes=h * ba,
                   act_bytes=4 * norm_tokens * h * ba, saved_bytes=keep * norm_tokens * h * ba, count=layers)
 
+    def plain_norm(name: str, rows: float, width: float, weights: float) -> Op:
+        # A norm on its own (Gemma 2's block outputs, Qwen3's query and key heads): reads and writes the values.
+        return Op(name, "elementwise", "layer", flops=4 * rows * width, weight_bytes=weights * ba,
+                  act_bytes=2 * rows * width * ba, saved_bytes=keep * rows * width * ba, count=layers)
+
     def gemm(name: str, n_in: float, n_out: float, collective=None, saved_extra=0.0, *, count: int = layers,
              rows: float = tokens, matrices: float = 1.0) -> Op:
         """`rows` tokens through `matrices` weight matrices of `n_in × n_out` (one, unless experts).
@@ -174,8 +179,11 @@ def _forward(model: TransformerWorkload, phase: str, batch: int, seq: int, p: Pr
     if cp > 1:  # every GPU gathers the other chunks' keys and values (the latent, with MLA) for the whole sequence
         exchange = Collective("all_gather", batch * seq * cache_width * ba, cp, "cp")
         projections.append(Op("cp_exchange", "elementwise", "layer", count=layers, collective=exchange))
+    if model.qk_norm:  # per-head norms of the queries and keys [@yang2025qwen3]
+        projections.append(plain_norm("qk_norm", tokens, q_dim + kv_dim, 2 * d))
+    post = [plain_norm("attn_post_norm", norm_tokens, h, h)] if model.post_norms else []  # [@gemmateam2024gemma2]
     layer_ops = [norm("attn_norm"), *projections, *attention_ops,
-                 gemm("out_proj", o_in, h, reduce_out, saved_extra=tokens * h * mask),
+                 gemm("out_proj", o_in, h, reduce_out, saved_extra=tokens * h * mask), *post,
                  norm("mlp_norm")]
     gated = model.mlp == "gated"
 
@@ -209,6 +217,8 @@ def _forward(model: TransformerWorkload, phase: str, batch: int, seq: int, p: Pr
         if model.shared_experts:
             layer_ops += mlp("shared_experts", model.shared_experts * model.shared_expert_width / tp, moe,
                              last=None)
+    if model.post_norms:
+        layer_ops.append(plain_norm("mlp_post_norm", norm_tokens, h, h))
     emb_weight = BYTES_PER_VALUE[p.activations] if bw < 1 else bw  # tables stay 16-bit under weight-only quantization
     embedding = Op("embedding", "gather", "embedding", weight_bytes=tokens * h * emb_weight / tp,
                    act_bytes=tokens * h * ba, collective=tp_collective("all_reduce"))

@@ -76,7 +76,11 @@ def _gemma(config: Config) -> dict[str, Any]:
 
 
 def _gemma2(config: Config) -> dict[str, Any]:
-    return _windowed(config, _gemma(config), every_other=True)
+    return {**_windowed(config, _gemma(config), every_other=True), "post_norms": True}
+
+
+def _qwen3(config: Config) -> dict[str, Any]:
+    return {**_llama(config), "qk_norm": True}
 
 
 def _qwen2(config: Config) -> dict[str, Any]:
@@ -103,7 +107,7 @@ def _mixtral(config: Config) -> dict[str, Any]:
 
 def _qwen_moe(config: Config) -> dict[str, Any]:
     width = config.get("shared_expert_intermediate_size")
-    return _moe(config, _qwen2(config) if config.get("model_type") == "qwen2_moe" else _llama(config),
+    return _moe(config, _qwen2(config) if config.get("model_type") == "qwen2_moe" else _qwen3(config),
                 experts="num_experts", shared_width=width, shared=1 if width else 0)
 
 
@@ -142,7 +146,7 @@ SUPPORTED_ARCHITECTURES: dict[str, Callable[[Config], dict[str, Any]]] = {
     "MixtralForCausalLM": _mixtral,
     "Qwen2ForCausalLM": _qwen2,
     "Qwen2MoeForCausalLM": _qwen_moe,
-    "Qwen3ForCausalLM": _llama,
+    "Qwen3ForCausalLM": _qwen3,
     "Qwen3MoeForCausalLM": _qwen_moe,
     "GemmaForCausalLM": _gemma,
     "Gemma2ForCausalLM": _gemma2,

@@ -116,15 +116,15 @@ Qwen2_5_72B = TransformerWorkload(
     vocab_size=152064, context_length=131072, qkv_bias=True, source="qwen2024qwen25",
 )
 Qwen3_8B = TransformerWorkload(
-    name="Qwen3-8B", parameters=Q_(8_190_726_144, "param"),
+    name="Qwen3-8B", parameters=Q_(8_190_735_360, "param"),
     layers=36, hidden_size=4096, attention_heads=32, kv_heads=8, head_dim=128, ffn_size=12288,
-    vocab_size=151936, context_length=40960, source="qwen2025qwen3card",
+    vocab_size=151936, context_length=40960, qk_norm=True, source="qwen2025qwen3card",
 )
 Qwen3_30B_A3B = TransformerWorkload(
-    name="Qwen3-30B-A3B", parameters=Q_(30_532_110_336, "param"),
+    name="Qwen3-30B-A3B", parameters=Q_(30_532_122_624, "param"),
     layers=48, hidden_size=2048, attention_heads=32, kv_heads=4, head_dim=128, ffn_size=6144,
     vocab_size=151936, context_length=40960, experts=128, experts_per_token=8, expert_ffn_size=768,
-    moe_layers=48, source="qwen2025qwen3card",
+    moe_layers=48, qk_norm=True, source="qwen2025qwen3card",
 )
 Gemma_7B = TransformerWorkload(
     name="Gemma-7B", parameters=Q_(8_537_680_896, "param"),
@@ -132,16 +132,16 @@ Gemma_7B = TransformerWorkload(
     vocab_size=256000, context_length=8192, tied_embeddings=True, source="gemmateam2024gemma",
 )
 Gemma2_9B = TransformerWorkload(
-    name="Gemma-2-9B", parameters=Q_(9_241_404_928, "param"),
+    name="Gemma-2-9B", parameters=Q_(9_241_705_984, "param"),
     layers=42, hidden_size=3584, attention_heads=16, kv_heads=8, head_dim=256, ffn_size=14336,
     vocab_size=256000, context_length=8192, tied_embeddings=True, sliding_window=4096,
-    sliding_window_layers=21, source="gemmateam2024gemma2",
+    sliding_window_layers=21, post_norms=True, source="gemmateam2024gemma2",
 )
 Gemma2_27B = TransformerWorkload(
-    name="Gemma-2-27B", parameters=Q_(27_226_704_384, "param"),
+    name="Gemma-2-27B", parameters=Q_(27_227_128_320, "param"),
     layers=46, hidden_size=4608, attention_heads=32, kv_heads=16, head_dim=128, ffn_size=36864,
     vocab_size=256000, context_length=8192, tied_embeddings=True, sliding_window=4096,
-    sliding_window_layers=23, source="gemmateam2024gemma2",
+    sliding_window_layers=23, post_norms=True, source="gemmateam2024gemma2",
 )
 Phi3_Mini = TransformerWorkload(
     name="Phi-3-mini (4k)", parameters=Q_(3_821_079_552, "param"),

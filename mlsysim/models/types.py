@@ -92,7 +92,9 @@ class TransformerWorkload(Workload):
       `sliding_window_layers` of the layers (all, when None) attend to the last `sliding_window`
       tokens only, and cache only those.
     * Parameter details the shapes need: `qkv_bias` (Qwen2), `bias` (every linear layer and
-      norm has one: GPT-2, OPT, BLOOM), `learned_positions` (rows of a learned position table).
+      norm has one: GPT-2, OPT, BLOOM), `learned_positions` (rows of a learned position table),
+      `post_norms` (a norm on each block's output as well as its input: Gemma 2), `qk_norm` (a norm
+      over each query and key head before the scores: Qwen3 [@yang2025qwen3]).
 
     Attributes:
         name (str): the model's name.
@@ -126,6 +128,8 @@ class TransformerWorkload(Workload):
         qkv_bias: whether the QKV projection has a bias (Qwen2).
         bias: whether every linear layer and norm has a bias (GPT-2, OPT, BLOOM).
         learned_positions: rows of a learned position table (0 with rotary positions).
+        post_norms: whether each attention and MLP output is normalized too (four norms per layer: Gemma 2).
+        qk_norm: whether queries and keys are normalized per head before the scores (Qwen3).
 
     Example:
         >>> from mlsysim import Models, Q_, TransformerWorkload
@@ -165,6 +169,8 @@ class TransformerWorkload(Workload):
     qkv_bias: bool = False
     bias: bool = False
     learned_positions: int = Field(default=0, ge=0)
+    post_norms: bool = False
+    qk_norm: bool = False
     _matmul_params: float = PrivateAttr(default=0.0)
     _attention_dim: int = PrivateAttr(default=0)
     _active_params: float = PrivateAttr(default=0.0)
@@ -317,8 +323,9 @@ class TransformerWorkload(Workload):
     def architecture_parameters(self):
         """Parameter count recomputed from the layer shapes (a check on `parameters`).
 
-        Per layer: attention, the MLP (dense or: router, routed and shared experts), two norms;
-        then the embeddings (a learned position table included), the LM head unless tied, the final norm.
+        Per layer: attention, the MLP (dense or: router, routed and shared experts), two norms (four with
+        `post_norms`; with `qk_norm` one of `head_dim` each for queries and keys); then the embeddings (a learned
+        position table included), the LM head unless tied, the final norm.
         """
         h = self.hidden_size
         norm = 2 * h if self.bias else h
@@ -326,7 +333,8 @@ class TransformerWorkload(Workload):
         dense_mlp = self._mlp_parameters(self.ffn_size)
         moe_mlp = (h * self.experts + self.experts * self.expert_parameters
                    + self.shared_experts * self._mlp_parameters(self.shared_expert_width))
-        per_layer = self._attention_parameters() + 2 * norm
+        per_layer = (self._attention_parameters() + (4 if self.post_norms else 2) * norm
+                     + (2 * self.head_dim if self.qk_norm else 0))
         embeddings = self.vocab_size * h * (1 if self.tied_embeddings else 2) + self.learned_positions * h
         total = self.layers * per_layer + (self.layers - moe) * dense_mlp + moe * moe_mlp + embeddings + norm
         return quantity(float(total), "param")
