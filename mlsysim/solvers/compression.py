@@ -29,7 +29,7 @@ from ..core.precision import BITS_PER_VALUE, QUANT_GROUP_SIZE, Precisions, check
 from ..core.units import Quantity, quantity
 from ..cost import step_cost
 from ..hardware.types import HardwareNode
-from ..models.types import TransformerWorkload, Workload
+from ..models.types import Workload
 from .result import Result
 from .roofline import model_sequence
 
@@ -252,8 +252,7 @@ def _step_time(model: Workload, hw: HardwareNode, weight_bits: float, math_preci
     carrier = math_precision if BITS_PER_VALUE[math_precision] >= 16 else "fp16"
     weights = _precision_for_bits(weight_bits, carrier)
     prec = Precisions(weights, math_precision, carrier, carrier)
-    seq = min(a.seq_len, model.context_length) if isinstance(model, TransformerWorkload) else model_sequence(
-        model, None, a)
+    seq = model_sequence(model, None, a)
     cost = step_cost(model, hw, phase="inference", batch=1, seq=seq, precisions=prec, assumptions=a,
                      efficiency=eff, warn=False)
     b = cost.breakdown
