@@ -276,7 +276,7 @@ def test_exercise3_the_flat_roofline_finds_more_speedup_because_small_transfers_
         "exercises.qmd#exercise-3: 'fixed launch costs become a larger share of the B200's 4-bit step'"
 
 
-def test_exercise4_tp1_has_no_tensor_parallel_traffic_and_recomputation_ties_under_fused_attention():
+def test_exercise4_tp1_has_no_tensor_parallel_traffic_and_selective_recompute_is_not_repeated():
     result = ParallelismOptimizer().solve(Models.Llama3_70B, FLEET_64, batch_size=512, precision="fp16",
                                           efficiency=0.4, overlap_comm=True)
     best = result.best_config
@@ -287,11 +287,10 @@ def test_exercise4_tp1_has_no_tensor_parallel_traffic_and_recomputation_ties_und
                                    tp_size=8, pp_size=2)
     assert run.tp_communication_latency.magnitude == 0 < tp8.tp_communication_latency.magnitude, \
         "exercises.qmd#exercise-4: 'TP=1 has no tensor-parallel collectives at all, where TP=8 spends ...'"
-    first, second = result.top_candidates[:2]
-    assert first["mfu"] == second["mfu"] and {first["config"]["recompute"], second["config"]["recompute"]} == \
-        {"none", "selective"}, "exercises.qmd#exercise-4: 'rows that differ only in recompute tie'"
+    assert {c["config"]["recompute"] for c in result.top_candidates} <= {"none", "full"}, \
+        "exercises.qmd#exercise-4: 'selective recomputation ... the search does not repeat those plans'"
     assert any(c["config"]["cp"] > 1 for c in result.top_candidates[:10]), \
-        "exercises.qmd#exercise-4: 'Rows with DP=32 and CP=2 split each sequence over two GPUs'"
+        "exercises.qmd#exercise-4: 'rows with DP=32 and CP=2 split each sequence over two GPUs'"
 
 
 def test_exercise5_same_water_measured_node_power_and_the_direct_rate():

@@ -221,7 +221,8 @@ class ParallelismOptimizer:
             overlap_comm: as in `DistributedModel.solve`; default `Assumptions.dp_overlap`.
             optimizer_sharding: fixes the sharding; default None searches every sharding but FSDP (which
                 prices as ZeRO-3).
-            recompute: fixes the recomputation; default None searches "none", "selective" and "full".
+            recompute: fixes the recomputation; default None searches "none", "selective" and "full" ("none" and
+                "full" under fused attention, where selective recomputation recomputes nothing).
             schedule: fixes the pipeline schedule; default None searches 1F1B, ZB-H1 and interleaved.
             flash_attention: as in `DistributedModel.solve`; default `Assumptions.flash_attention`.
             optimizer: "adam" or "sgd"; default `Assumptions.optimizer`.
@@ -245,7 +246,10 @@ class ParallelismOptimizer:
         s = prepare(model, fleet, batch_size, seq_len, precision, efficiency, overlap_comm, optimizer, dp_algorithm,
                     assumptions, sequence_parallel, flash_attention)
         keep = validate.positive_int("top_k", s.assumptions.plans_ranked if top_k is None else top_k)
-        recomputes = RECOMPUTES if recompute is None else (self._one("recompute", recompute, RECOMPUTES),)
+        # Under fused attention the score matrix is never stored, so selective recomputation has nothing to
+        # recompute and would only repeat "none"'s plans; the search skips it unless asked for it.
+        searched = tuple(r for r in RECOMPUTES if r != "selective") if s.assumptions.flash_attention else RECOMPUTES
+        recomputes = searched if recompute is None else (self._one("recompute", recompute, RECOMPUTES),)
         shardings = SEARCHED_SHARDINGS if optimizer_sharding is None else (
             self._one("optimizer_sharding", optimizer_sharding, SHARDINGS),)
         schedules = SCHEDULES if schedule is None else (self._one("schedule", schedule, SCHEDULES),)
