@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import functools
 
-from ..core.precision import BYTES_PER_VALUE, Precisions
+from ..core.precision import Precisions
 from ..models.types import EncoderWorkload
-from .ops import Op
+from .ops import Op, table_bytes_per_value
 from .transformer import backward_op
 
 
@@ -45,7 +45,7 @@ def encoder_ops(model: EncoderWorkload, batch: int, seq: int, precisions: Precis
     p = precisions
     h, f, layers = model.hidden_size, model.ffn_size, model.layers
     bw, ba, bk = p.bytes("weights"), p.bytes("activations"), p.bytes("kv_cache")
-    emb_weight = BYTES_PER_VALUE[p.activations] if bw < 1 else bw  # tables stay 16-bit under weight-only quantization
+    emb_weight = table_bytes_per_value(p)
     keep = 1.0 if training else 0.0
     rows = float(batch * seq)
 
@@ -104,39 +104,34 @@ def encoder_ops(model: EncoderWorkload, batch: int, seq: int, precisions: Precis
         head.append(gemm("pooler", float(batch), h, h, 1, "head"))
     if model.classes:
         head.append(gemm("classifier", float(batch), h, model.classes, 1, "head"))
-    forward = (*embed, *layer, *head, *(_decoder(model, batch, seq, training, (emb_weight, ba), norm, gemm,
-                                                  attention, mlp) if model.has_decoder else ()))
+
+    def decoder() -> list[Op]:
+        """The decoder's operators for `model.decoder_tokens` tokens per sample (see the module's docstring)."""
+        depth, tokens = model.decoder_layers, model.decoder_tokens
+        if training:  # teacher-forced: every token at once, causal self-attention
+            n, steps = float(batch * tokens), 1
+            self_pairs, cached = batch * tokens * (tokens + 1) / 2, 0.0
+            cross = attention("cross_attention", n, float(batch * tokens * seq), depth)
+        else:  # one token per sample per step; the caches hold the tokens so far and the encoder's keys and values
+            n, steps = float(batch), tokens
+            self_pairs = batch * (tokens + 1) / 2
+            cached = self_pairs + batch  # read the average context, append this token's key and value
+            cross = attention("cross_attention", n, float(batch * seq), depth * steps, cached=float(batch * seq))
+        count = depth * steps
+        embedding = Op("decoder_embedding", "gather", "embedding", flops=2 * n * h,
+                       weight_bytes=2 * n * h * emb_weight, act_bytes=n * h * ba, count=steps)
+        return [gemm("cross_kv_proj", float(batch * seq), h, 2 * h, depth), embedding,
+                norm("decoder_self_norm", n, count), gemm("decoder_qkv_proj", n, h, 3 * h, count),
+                attention("decoder_self_attention", n, self_pairs, count, cached=cached),
+                gemm("decoder_out_proj", n, h, h, count), norm("decoder_cross_norm", n, count),
+                gemm("cross_q_proj", n, h, h, count), cross, gemm("cross_out_proj", n, h, h, count),
+                norm("decoder_mlp_norm", n, count), *mlp("decoder_mlp", n, count),
+                norm("decoder_final_norm", n, steps), gemm("lm_head", n, h, model.vocab_size, steps, "head")]
+
+    forward = (*embed, *layer, *head, *(decoder() if model.has_decoder else ()))
     if not training:
         return forward
     return forward + tuple(backward_op(op, p, flash_backward_factor) for op in reversed(forward))
-
-
-def _decoder(model: EncoderWorkload, batch: int, seq: int, training: bool, table_bytes: tuple[float, float],
-             norm, gemm, attention, mlp) -> list[Op]:
-    """The decoder's operators for `model.decoder_tokens` tokens per sample (see the module's docstring);
-    `table_bytes` is (bytes per embedding-table value, bytes per activation)."""
-    h, layers, tokens = model.hidden_size, model.decoder_layers, model.decoder_tokens
-    emb_weight, ba = table_bytes
-    if training:  # teacher-forced: every token at once, causal self-attention
-        n, steps = float(batch * tokens), 1
-        self_pairs, cached = batch * tokens * (tokens + 1) / 2, 0.0
-        cross = attention("cross_attention", n, float(batch * tokens * seq), layers)
-    else:  # one token per sample per step; the caches hold the tokens so far and the encoder's keys and values
-        n, steps = float(batch), tokens
-        self_pairs = batch * (tokens + 1) / 2
-        cached = self_pairs + batch  # read the average context, append this token's key and value
-        cross = attention("cross_attention", n, float(batch * seq), layers * steps, cached=float(batch * seq))
-    count = layers * steps
-    embedding = Op("decoder_embedding", "gather", "embedding", flops=2 * n * h,
-                   weight_bytes=2 * n * h * emb_weight, act_bytes=n * h * ba, count=steps)
-    ops = [gemm("cross_kv_proj", float(batch * seq), h, 2 * h, layers), embedding,
-           norm("decoder_self_norm", n, count), gemm("decoder_qkv_proj", n, h, 3 * h, count),
-           attention("decoder_self_attention", n, self_pairs, count, cached=cached),
-           gemm("decoder_out_proj", n, h, h, count), norm("decoder_cross_norm", n, count),
-           gemm("cross_q_proj", n, h, h, count), cross, gemm("cross_out_proj", n, h, h, count),
-           norm("decoder_mlp_norm", n, count), *mlp("decoder_mlp", n, count),
-           norm("decoder_final_norm", n, steps), gemm("lm_head", n, h, model.vocab_size, steps, "head")]
-    return ops
 
 
 def activation_bytes(model: EncoderWorkload, ops: tuple[Op, ...], batch: int, seq: int, precisions: Precisions) -> float:

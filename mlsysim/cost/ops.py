@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from ..core.precision import BYTES_PER_VALUE, Precisions
+
 OpKind = Literal["gemm", "attention", "elementwise", "gather", "conv", "optimizer"]
 CollectiveKind = Literal["all_reduce", "reduce_scatter", "all_gather", "all_to_all", "p2p"]
 Group = Literal["embedding", "layer", "head", "step"]
@@ -85,3 +87,10 @@ def totals(ops: tuple[Op, ...] | list[Op]) -> dict[str, float]:
         out["kernels"] += n * op.kernels
     out["bytes"] = out["weight_bytes"] + out["act_bytes"] + out["kv_bytes"]
     return out
+
+
+def table_bytes_per_value(p: Precisions) -> float:
+    """Bytes per value of an embedding table: the weights' precision, but 16-bit (the activations' precision)
+    under weight-only quantization below a byte, which leaves the lookup tables unquantized."""
+    bw = p.bytes("weights")
+    return BYTES_PER_VALUE[p.activations] if bw < 1 else bw

@@ -25,9 +25,9 @@ from dataclasses import replace
 from typing import Literal
 
 from .. import formulas
-from ..core.precision import BYTES_PER_VALUE, Precisions
+from ..core.precision import Precisions
 from ..models.types import TransformerWorkload
-from .ops import Collective, Op
+from .ops import Collective, Op, table_bytes_per_value
 
 Phase = Literal["prefill", "decode", "training"]
 Recompute = Literal["none", "selective", "full"]
@@ -219,7 +219,7 @@ def _forward(model: TransformerWorkload, phase: str, batch: int, seq: int, p: Pr
                              last=None)
     if model.post_norms:
         layer_ops.append(plain_norm("mlp_post_norm", norm_tokens, h, h))
-    emb_weight = BYTES_PER_VALUE[p.activations] if bw < 1 else bw  # tables stay 16-bit under weight-only quantization
+    emb_weight = table_bytes_per_value(p)
     embedding = Op("embedding", "gather", "embedding", weight_bytes=tokens * h * emb_weight / tp,
                    act_bytes=tokens * h * ba, collective=tp_collective("all_reduce"))
     head_saved = keep * logit_tokens * (h * ba / (tp if sp else 1) + vocab / tp * logits_bytes)

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import Field, PrivateAttr, model_validator
 
 from .. import formulas
+from ..core import validate
 from ..core.assumptions import DEFAULTS
 from ..core.errors import SpecError
 from ..core.precision import bytes_per_value
@@ -377,6 +378,13 @@ class TransformerWorkload(Workload):
         }
         per_token = formula[phase](*args)
         return quantity(per_token / 1e9, "GFLOP")
+
+
+def decoder_only(model: Any, example: str) -> TransformerWorkload:
+    """`model` if it is a decoder-only transformer (what serving and training solves take), else an error naming
+    `model` and pointing an encoder to `Engine.solve`; `example` names a zoo model for the message."""
+    return validate.instance("model", model, TransformerWorkload, f"a decoder-only transformer such as "
+                             f"Models.{example} (an encoder is priced per sample by Engine.solve)")
 
 
 class CNNWorkload(Workload):

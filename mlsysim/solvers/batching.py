@@ -21,7 +21,7 @@ from ..core.errors import InvalidArgumentError
 from ..core.precision import check_precision
 from ..core.units import quantity
 from ..hardware.types import HardwareNode, PrecisionFallbackWarning
-from ..models.types import TransformerWorkload
+from ..models.types import TransformerWorkload, decoder_only
 from ..systems.types import Node
 from .request import SpeculativeDecoding, request_cost
 from .result import Result
@@ -119,7 +119,7 @@ class BatchingOptimizer:
         output_len = validate.positive_int("output_len", a.request_output_tokens if output_len is None else output_len)
         candidates = validate.positive_ints("candidates", default_candidates(a) if candidates is None else candidates)
         precision = a.precision if precision is None else precision
-        validate.instance("model", model, TransformerWorkload, "a decoder-only transformer such as Models.Llama3_8B (an encoder is priced per sample by Engine.solve)")
+        decoder_only(model, "Llama3_8B")
         validate.instance("hardware", hardware, (HardwareNode, Node), "a device such as Hardware.H100 or a node such as "
                           "Systems.Nodes.DGX_H100")
         device = hardware.accelerator if isinstance(hardware, Node) else hardware

@@ -33,7 +33,7 @@ from ..core.precision import check_precision
 from ..hardware.types import PrecisionFallbackWarning
 from ..infra.registry import Infra
 from ..infra.types import Datacenter, GridProfile
-from ..models.types import TransformerWorkload
+from ..models.types import TransformerWorkload, decoder_only
 from ..systems.registry import Fabrics, Nodes
 from ..systems.types import Fleet, Node
 from .batching import default_candidates
@@ -174,7 +174,7 @@ class DeploymentSearch:
             True
         """
         a = resolve(assumptions)
-        validate.instance("model", model, TransformerWorkload, "a decoder-only transformer such as Models.Llama3_70B (an encoder is priced per sample by Engine.solve)")
+        decoder_only(model, "Llama3_70B")
         rate = validate.quantity_in("arrival_rate", arrival_rate, "1/s", "10 / s")
         n_in = validate.positive_int("input_len", a.request_input_tokens if input_len is None else input_len)
         n_out = validate.positive_int("output_len", a.request_output_tokens if output_len is None else output_len)

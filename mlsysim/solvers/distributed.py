@@ -53,7 +53,7 @@ from ..cost import price, step_cost
 from ..cost.transformer import optimizer_ops, transformer_ops
 from ..formulas.parallel import SCHEDULES
 from ..hardware.types import HardwareNode
-from ..models.types import TransformerWorkload
+from ..models.types import TransformerWorkload, decoder_only
 from ..systems.types import Fleet
 from .result import Result
 
@@ -211,7 +211,7 @@ def prepare(model, fleet, batch_size, seq_len, precision, efficiency, overlap_co
             assumptions=None, sequence_parallel=None, flash_attention=None) -> _Setup:
     """Validate everything that does not depend on the plan; None means `assumptions`' default."""
     a = resolve(assumptions)
-    validate.instance("model", model, TransformerWorkload, "a decoder-only transformer such as Models.Llama3_70B (an encoder is priced per sample by Engine.solve)")
+    decoder_only(model, "Llama3_70B")
     validate.instance("fleet", fleet, Fleet, "a fleet such as Systems.Clusters.Research_256")
     batch = validate.positive_int("batch_size", a.global_batch if batch_size is None else batch_size)
     seq = validate.positive_int("seq_len", a.seq_len if seq_len is None else seq_len)

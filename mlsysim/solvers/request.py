@@ -43,7 +43,7 @@ from ..core.errors import InvalidArgumentError
 from ..core.precision import Precisions
 from ..core.units import Quantity, quantity
 from ..hardware.types import HardwareNode
-from ..models.types import TransformerWorkload
+from ..models.types import TransformerWorkload, decoder_only
 from ..systems.types import Node
 from .serving import ServingModel, ServingResult, largest_batch
 
@@ -311,7 +311,7 @@ def request_cost(model: TransformerWorkload, hardware: HardwareNode | Node, inpu
         True
     """
     a = resolve(assumptions)
-    validate.instance("model", model, TransformerWorkload, "a decoder-only transformer such as Models.Llama3_8B (an encoder is priced per sample by Engine.solve)")
+    decoder_only(model, "Llama3_8B")
     n_in = validate.positive_int("input_len", a.request_input_tokens if input_len is None else input_len)
     n_out = validate.positive_int("output_len", a.request_output_tokens if output_len is None else output_len)
     batch = validate.positive_int("batch_size", a.replica_concurrency if batch_size is None else batch_size)

@@ -237,10 +237,14 @@ def seq_length(model: TransformerWorkload, seq_len: int | None, assumptions: Ass
     """`seq_len` checked against the model's context, or the default `assumptions.seq_len` (capped by it)."""
     if seq_len is None:
         return min(assumptions.seq_len, model.context_length)
+    return _within_context(model, seq_len, argument, f"context length of {model.context_length} tokens")
+
+
+def _within_context(model: TransformerWorkload | EncoderWorkload, seq_len: int, argument: str, limit: str) -> int:
+    """`seq_len` as a whole number of at most the model's `context_length`, else an error naming `argument`."""
     seq = validate.positive_int(argument, seq_len)
     if seq > model.context_length:
-        raise InvalidArgumentError(
-            argument, seq, f"at most {model.name}'s context length of {model.context_length} tokens")
+        raise InvalidArgumentError(argument, seq, f"at most {model.name}'s {limit}")
     return seq
 
 
@@ -252,13 +256,8 @@ def model_sequence(model: Workload, seq_len: int | None, assumptions: Assumption
     if isinstance(model, TransformerWorkload):
         return seq_length(model, seq_len, assumptions, argument)
     if isinstance(model, EncoderWorkload):
-        if seq_len is None:
-            return model.sequence_length
-        seq = validate.positive_int(argument, seq_len)
-        if seq > model.context_length:
-            raise InvalidArgumentError(
-                argument, seq, f"at most {model.name}'s {model.context_length} positions per sample")
-        return seq
+        return model.sequence_length if seq_len is None else _within_context(
+            model, seq_len, argument, f"{model.context_length} positions per sample")
     if seq_len is not None:
         raise InvalidArgumentError(argument, seq_len, "None for a CNN (it has no sequence)")
     return None

@@ -32,7 +32,7 @@ from ..core.units import BYTES_LADDER, Quantity, quantity, readable
 from ..cost import StepBreakdown, step_cost
 from ..cost.step import StepCost
 from ..hardware.types import HardwareNode, fallback_note
-from ..models.types import TransformerWorkload
+from ..models.types import TransformerWorkload, decoder_only
 from ..systems.types import Node
 from .result import Result
 from .roofline import seq_length
@@ -183,7 +183,7 @@ class ServingModel:
             8
         """
         a = resolve(assumptions)
-        validate.instance("model", model, TransformerWorkload, "a decoder-only transformer such as Models.Llama3_8B (an encoder is priced per sample by Engine.solve)")
+        decoder_only(model, "Llama3_8B")
         validate.instance("hardware", hardware, (HardwareNode, Node),
                           "a device such as Hardware.H100 or a node such as Systems.Nodes.DGX_H100")
         tp, pp, device, link = replica_split(model, hardware, tp_size, pp_size, ep_size)
