@@ -170,11 +170,20 @@ def _distributed(c: dict) -> float:
     return r.mfu
 
 
+def _software(c: dict) -> Assumptions | None:
+    """The measured system's software where its source states it: captured graphs (torch.compile's
+    "reduce-overhead"), or a decode attention kernel that reads the KV cache once per query head (TensorRT-LLM
+    before its XQA kernel [@nvidia2024xqa])."""
+    stated = {name: c[name] for name in ("cuda_graphs", "grouped_kv_reads") if name in c}
+    return Assumptions(**stated) if stated else None
+
+
 def _serving(c: dict) -> float:
     model = Models.get(c["model"])
     # a replica split over a node's GPUs ("node", "tp"), or one device ("hardware"); the figure is per GPU
     hw: Any = Nodes.get(c["node"]) if "node" in c else Hardware.get(c["hardware"])
-    split = {"tp_size": c["tp"]} if "tp" in c else {}
+    split: dict[str, Any] = {"tp_size": c["tp"]} if "tp" in c else {}
+    split["assumptions"] = _software(c)
     if c.get("metric") == "ttft":
         return ServingModel().solve(model, hw, seq_len=c["input_len"], batch_size=c["batch"], precision=c["precision"],
                                     **split).ttft.to("ms").magnitude
@@ -187,8 +196,7 @@ def _serving(c: dict) -> float:
 
 
 def _single_node(c: dict) -> float:
-    # a measurement taken with captured graphs (torch.compile's "reduce-overhead") is modelled with them
-    a = Assumptions(cuda_graphs=True) if c.get("cuda_graphs") else None
+    a = _software(c)
     r = Engine.solve(Models.get(c["model"]), Hardware.get(c["hardware"]), c["batch"], c["precision"],
                      seq_len=c.get("seq_len"), assumptions=a)
     if c.get("metric") == "latency_ms":

@@ -15,7 +15,7 @@ HELD = validation.summary(COMPARISONS, "held-out")
 # (median, worst) absolute relative error on held-out entries, rounded up from the current values.
 BOUNDS = {
     "distributed": (0.06, 0.24),
-    "serving": (0.23, 1.19),
+    "serving": (0.08, 0.42),
     "single-node": (0.36, 475.0),
     "reliability": (0.44, 0.78),
     "sustainability": (0.01, 0.16),
@@ -39,6 +39,8 @@ def test_every_entry_cites_a_source_with_a_location(entry, bib_keys):
 def test_every_condition_is_one_its_solver_reads(entry):
     # a condition the predictor never reads is a typo or text pasted from another entry, and silently ignored
     read = inspect.getsource(validation.PREDICTORS[entry.solver])
+    if "_software(c)" in read:  # the measured system's software, read by one helper for two predictors
+        read += inspect.getsource(validation._software)
     assert [k for k in entry.conditions if f'"{k}"' not in read] == []
 
 

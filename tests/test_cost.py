@@ -60,6 +60,35 @@ def test_kv_cache_bytes_per_token_are_2_l_kv_heads_head_dim_bytes():
     assert read_and_appended == pytest.approx(batch * (ctx + 1) * 131_072)
 
 
+def test_a_kernel_without_grouped_kv_reads_reads_the_cache_once_per_query_head():
+    # Llama-2-70B: 64 query heads share 8 KV heads, so a kernel with one thread block per query head reads the
+    # cache 8 times; the appended token is written once either way
+    batch, ctx, per_token = 16, 2048, 2 * 80 * 8 * 128 * 2  # fp16 cache bytes per token
+    grouped = transformer_ops(Models.Llama2_70B, "decode", batch, ctx, FP16)
+    per_head = transformer_ops(Models.Llama2_70B, "decode", batch, ctx, FP16, grouped_kv_reads=False)
+    assert sum(op.count * op.kv_bytes for op in grouped) == pytest.approx(batch * (ctx + 1) * per_token)
+    assert sum(op.count * op.kv_bytes for op in per_head) == pytest.approx(batch * (8 * ctx + 1) * per_token)
+    # over 8 GPUs each holds one KV head and its 8 query heads: still 8 reads; FLOPs never change
+    tp8 = transformer_ops(Models.Llama2_70B, "decode", batch, ctx, FP16, tp=8, grouped_kv_reads=False)
+    assert sum(op.count * op.kv_bytes for op in tp8) == pytest.approx(batch * (8 * ctx + 1) * per_token / 8)
+    assert sum(o.count * o.flops for o in per_head) == sum(o.count * o.flops for o in grouped)
+    # a model with as many KV heads as query heads (GPT-J), and the prefill, are unchanged
+    for model, phase in ((Models.GPTJ_6B, "decode"), (Models.Llama2_70B, "prefill")):
+        assert transformer_ops(model, phase, 4, 1024, FP16, grouped_kv_reads=False) == transformer_ops(
+            model, phase, 4, 1024, FP16)
+
+
+def test_per_query_head_reads_slow_a_long_context_batch_through_the_assumption():
+    from mlsysim import ServingModel, Systems
+
+    Nodes = Systems.Nodes
+    common = dict(seq_len=4096, batch_size=64, precision="fp8", tp_size=2)
+    fast = ServingModel().solve(Models.Llama2_70B, Nodes.DGX_H100, **common)
+    slow = ServingModel().solve(Models.Llama2_70B, Nodes.DGX_H100, **common,
+                                assumptions=Assumptions(grouped_kv_reads=False))
+    assert slow.itl > 1.5 * fast.itl and slow.ttft == fast.ttft
+
+
 def test_the_embedding_reads_only_the_rows_it_gathers():
     ops = transformer_ops(Models.Llama3_8B, "decode", 8, 512, FP16)
     embedding = next(op for op in ops if op.name == "embedding")

@@ -96,7 +96,8 @@ def step_work(model: Workload, *, phase: Phase, batch: int, seq: int | None, pre
                               flash=assumptions.flash_attention, recompute=recompute,
                               logits_bytes=assumptions.logits_bytes_per_value,
                               flash_backward_factor=assumptions.flash_backward_factor, query_tokens=query_tokens,
-                              ep=ep, moe_imbalance=assumptions.moe_imbalance, cp=cp)
+                              ep=ep, moe_imbalance=assumptions.moe_imbalance, cp=cp,
+                              grouped_kv_reads=assumptions.grouped_kv_reads)
         items = float(batch if step_phase == "decode" else batch * seq / cp)
         unit = "token/s"
         if training:

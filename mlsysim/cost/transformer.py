@@ -38,7 +38,8 @@ DROPOUT_MASK_BYTES = 1.0  # one byte per element [@korthikanti2022reducing]
 def transformer_ops(model: TransformerWorkload, phase: Phase, batch: int, seq: int, precisions: Precisions, *,
                     tp: int = 1, sequence_parallel: bool = False, flash: bool = True, recompute: Recompute = "none",
                     logits_bytes: float = 4.0, flash_backward_factor: float = 2.5,
-                    query_tokens: int = 1, ep: int = 1, moe_imbalance: float = 1.0, cp: int = 1) -> tuple[Op, ...]:
+                    query_tokens: int = 1, ep: int = 1, moe_imbalance: float = 1.0, cp: int = 1,
+                    grouped_kv_reads: bool = True) -> tuple[Op, ...]:
     """The operators of one step on one of `tp` GPUs.
 
     `phase="decode"`: `batch` sequences with `seq` tokens of context each produce one token
@@ -54,6 +55,8 @@ def transformer_ops(model: TransformerWorkload, phase: Phase, batch: int, seq: i
     `cp`: context parallelism [@liu2023ringattention] — each of `cp` GPUs takes `seq / cp` tokens of every
     sequence (prefill and training) and computes their attention against the whole sequence: the GPUs exchange
     keys and values around a ring (`cp_exchange`, an all-gather; its backward also returns their gradients).
+    `grouped_kv_reads=False`: a decode step's attention reads each key/value head once per query head that
+    uses it, as a kernel with one thread block per query head does (`Assumptions.grouped_kv_reads`).
 
     Example:
         >>> from mlsysim import Models
@@ -64,7 +67,7 @@ def transformer_ops(model: TransformerWorkload, phase: Phase, batch: int, seq: i
         ['embedding', 'attn_norm', 'qkv_proj', 'attention']
     """
     forward = _forward(model, phase, batch, seq, precisions, tp, sequence_parallel, flash, logits_bytes, recompute,
-                       query_tokens, ep, moe_imbalance, cp if phase != "decode" else 1)
+                       query_tokens, ep, moe_imbalance, cp if phase != "decode" else 1, grouped_kv_reads)
     if phase != "training":
         return forward
     backward = tuple(backward_op(op, precisions, flash_backward_factor) for op in reversed(forward))
@@ -81,7 +84,7 @@ def transformer_ops(model: TransformerWorkload, phase: Phase, batch: int, seq: i
 
 def _forward(model: TransformerWorkload, phase: str, batch: int, seq: int, p: Precisions, tp: int, sp: bool,
              flash: bool, logits_bytes: float, recompute: str = "none", query_tokens: int = 1, ep: int = 1,
-             moe_imbalance: float = 1.0, cp: int = 1) -> tuple[Op, ...]:
+             moe_imbalance: float = 1.0, cp: int = 1, grouped_kv_reads: bool = True) -> tuple[Op, ...]:
     """The forward operators; `saved_bytes` follow `recompute` (what the backward pass finds in memory)."""
     h, d, f, vocab, layers = model.hidden_size, model.head_dim, model.ffn_size, model.vocab_size, model.layers
     bw, ba, bk, bc = p.bytes("weights"), p.bytes("activations"), p.bytes("kv_cache"), p.bytes("communication")
@@ -148,7 +151,9 @@ def _forward(model: TransformerWorkload, phase: str, batch: int, seq: int, p: Pr
             continue
         if phase == "decode":
             pairs = tokens * span
-            kv = batch * span * cache_width * bk + tokens * cache_width * bk  # read the cache once, append
+            # read the cache once (once per query head when the kernel does not share a head's reads), append
+            reads = 1.0 if grouped_kv_reads or latent else heads / kv_heads
+            kv = reads * batch * span * cache_width * bk + tokens * cache_width * bk
             scores = 0.0
         else:
             # causal: query i sees min(i + 1, span) keys; context parallelism balances them over the cp GPUs
