@@ -25,6 +25,7 @@ from .solvers import (
     Deployment,
     DeploymentPlan,
     DeploymentSearch,
+    DisaggregatedCost,
     DistributedModel,
     DistributedResult,
     EconomicsModel,
@@ -59,6 +60,7 @@ from .solvers import (
     SynthesisSolver,
     TailLatencyModel,
     TailLatencyResult,
+    disaggregated_cost,
     explain,
     generation_throughput,
     request_cost,
@@ -82,5 +84,5 @@ __all__ = [
     "ReliabilityModel", "ReliabilityResult", "ScalingModel", "ScalingResult", "SensitivityResult",
     "SensitivitySolver", "ServingModel", "ServingResult", "SingleNodeModel", "SingleNodeResult", "SpecError",
     "SustainabilityModel", "SustainabilityResult", "SynthesisResult", "SynthesisSolver", "Systems",
-    "TransformerWorkload", "UnknownNameError", "Workload", "__version__", "cli", "formulas", "generation_throughput", "RequestCost", "SpeculativeDecoding", "request_cost", "Deployment", "DeploymentPlan", "DeploymentSearch", "show", "ureg", "validation", "zoo",
+    "TransformerWorkload", "UnknownNameError", "Workload", "__version__", "cli", "formulas", "generation_throughput", "RequestCost", "SpeculativeDecoding", "request_cost", "DisaggregatedCost", "disaggregated_cost", "Deployment", "DeploymentPlan", "DeploymentSearch", "show", "ureg", "validation", "zoo",
 ]

@@ -39,7 +39,7 @@ from typing import Any
 from . import show, validation
 from .core.assumptions import DEFAULTS, Assumptions, EfficiencyCurve
 from .core.catalog import Catalog
-from .core.errors import MLSysimError
+from .core.errors import InvalidArgumentError, MLSysimError
 from .core.units import parse_quantity, ureg
 from .hardware.registry import Hardware
 from .hardware.types import PrecisionFallbackWarning
@@ -54,6 +54,7 @@ from .solvers import (
     ServingModel,
     SpeculativeDecoding,
     SustainabilityModel,
+    disaggregated_cost,
     request_cost,
 )
 from .solvers.result import Result
@@ -68,7 +69,8 @@ EXAMPLES = {
             "  mlsysim eval Llama3_8B H100 --breakdown",
     "serve": "examples:\n  mlsysim serve Llama3_70B DGX_H100 --tp 8 --input 2048 --output 256 --rate 10 --ttft-p99 2s --itl 50ms\n"
              "  mlsysim serve Llama3_8B H100 --rate 5 --batch-size 64 --json\n"
-             "  mlsysim serve Llama3_70B DGX_H100 --tp 8 --rate 2 --draft-tokens 4 --acceptance 0.7",
+             "  mlsysim serve Llama3_70B DGX_H100 --tp 8 --rate 2 --draft-tokens 4 --acceptance 0.7\n"
+             "  mlsysim serve Llama3_70B DGX_H100 --tp 4 --input 2048 --output 256 --rate 8 --disaggregate 1:1",
     "plan-serving": "examples:\n  mlsysim plan-serving Llama3_70B --rate 10 --input 2048 --output 256 --ttft-p99 2s --itl 50ms\n"
                     "  mlsysim plan-serving Llama3_8B --rate 50 --itl 30ms --nodes DGX_H100,DGX_A100 --json",
     "zoo": "examples:\n  mlsysim zoo hardware\n  mlsysim zoo grids --json",
@@ -162,6 +164,9 @@ def _speculation(args: argparse.Namespace) -> SpeculativeDecoding | None:
 def cmd_serve(args: argparse.Namespace) -> None:
     model = _model(args.model)
     hw: Any = Systems.Nodes.get(args.hardware) if args.hardware in Systems.Nodes.names() else Hardware.get(args.hardware)
+    if args.disaggregate is not None:
+        _serve_disaggregated(args, model, hw)
+        return
     options = _given(input_len=args.input, output_len=args.output, batch_size=args.batch_size,
                      precision=args.precision, tp_size=args.tp, pp_size=args.pp, ep_size=args.ep,
                      chunk_tokens=args.chunk_tokens,
@@ -187,6 +192,38 @@ def cmd_serve(args: argparse.Namespace) -> None:
         ok = tail.mean_itl is not None and tail.mean_itl <= args.itl
         fields["itl_sla"] = f"{'met' if ok else 'MISSED'} ({args.itl:~P})"
     _emit(fields, args.json, f"{model.name} on {hw.name}: {args.rate:g} requests/s")
+
+
+def _serve_disaggregated(args: argparse.Namespace, model: Any, hw: Any) -> None:
+    """`serve --disaggregate P:D`: P prefill and D decode replicas of `--tp` GPUs each, on separate pools."""
+    for flag, given in (("--chunk-tokens", args.chunk_tokens), ("--prefix-hit-rate", args.prefix_hit_rate),
+                        ("--draft-tokens", args.draft_tokens), ("--pp", args.pp), ("--ep", args.ep)):
+        if given is not None:
+            raise InvalidArgumentError("disaggregate", ":".join(map(str, args.disaggregate)), f"no {flag}: a disaggregated deployment "
+                                       "is modelled without it")
+    n_p, n_d = args.disaggregate
+    d = disaggregated_cost(model, hw, **_given(input_len=args.input, output_len=args.output,
+                                                batch_size=args.batch_size, precision=args.precision,
+                                                prefill_tp=args.tp, decode_tp=args.tp),
+                           prefill_replicas=n_p, decode_replicas=n_d)
+    rate = args.rate
+    ttft = d.ttft_s(rate, 0.99)
+    fields: dict[str, Any] = {
+        "prefill_replicas": n_p, "decode_replicas": n_d, "gpus": d.gpus, "batch_size": d.decode.batch_size,
+        "input_len": d.decode.input_len, "output_len": d.decode.output_len, "arrival_rate": ureg.Quantity(rate, "1/s"),
+        "capacity": d.capacity, "bottleneck": d.bottleneck, "stable": d.stable(rate),
+        "p99_ttft": ureg.Quantity(ttft * 1e3, "ms") if math.isfinite(ttft) else None,
+        "itl": ureg.Quantity(d.itl_s * 1e3, "ms"), "prefill": d.prefill.prefill,
+        "kv_transfer": ureg.Quantity(d.transfer_s * 1e3, "ms"), "throughput": d.throughput,
+        "balanced_decode_per_prefill": round(d.balanced_decode_per_prefill, 2), "fits": d.feasible,
+        "reason": d.reason}
+    if args.ttft_p99 is not None:
+        ok = math.isfinite(ttft) and ureg.Quantity(ttft, "s") <= args.ttft_p99
+        fields["ttft_p99_sla"] = f"{'met' if ok else 'MISSED'} ({args.ttft_p99:~P})"
+    if args.itl is not None:
+        ok = d.stable(rate) and ureg.Quantity(d.itl_s, "s") <= args.itl
+        fields["itl_sla"] = f"{'met' if ok else 'MISSED'} ({args.itl:~P})"
+    _emit(fields, args.json, f"{model.name} on {hw.name}, prefill and decode apart: {rate:g} requests/s")
 
 
 def cmd_plan_serving(args: argparse.Namespace) -> None:
@@ -474,6 +511,15 @@ TTFT_SLA = _Amount("ttft_p99", "s", MAX_SLA, "2s")
 ITL_SLA = _Amount("itl", "s", MAX_SLA, "50ms")
 
 
+def _pools(text: str) -> tuple[int, int]:
+    """An argparse `type`: 'P:D', prefill and decode replica counts, each a whole number from 1 to 1,024."""
+    parts = text.split(":")
+    if len(parts) == 2 and all(_WHOLE.fullmatch(p.strip()) and 1 <= int(p) <= 1024 for p in parts):
+        return int(parts[0]), int(parts[1])
+    raise argparse.ArgumentTypeError(f"disaggregate={_shown(text)} is invalid: expected P:D, prefill and decode "
+                                     "replicas, each a whole number from 1 to 1,024 (e.g. 1:3)")
+
+
 def _serving_options(p: argparse.ArgumentParser) -> None:
     """The request shape, SLAs and speculation shared by `serve` and `plan-serving`."""
     rate = _Real("rate", 0, MAX_RATE, "requests per second")
@@ -542,6 +588,9 @@ def parser() -> argparse.ArgumentParser:
                     "(default: off)")
     se.add_argument("--prefix-hit-rate", type=hits, help=f"fraction of each prompt found in a prefix cache, in "
                     f"{hits.range}")
+    se.add_argument("--disaggregate", type=_pools, metavar="P:D", help="prefill and decode on separate pools: P "
+                    "prefill and D decode replicas of --tp GPUs each, the KV cache sent between them "
+                    f"({_default('kv_transfer_fabric')})")
     se.set_defaults(run=cmd_serve)
 
     ps = sub.add_parser("plan-serving", help="search nodes x precision x TP x PP x batch x replicas for the cheapest "

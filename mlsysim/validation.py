@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .core.assumptions import Assumptions
+from .core.assumptions import Assumptions, resolve
 from .core.units import Q_, si
 from .hardware.registry import Hardware
 from .hardware.types import PrecisionFallbackWarning
@@ -175,7 +175,7 @@ def _software(c: dict) -> Assumptions | None:
     "reduce-overhead"), or a decode attention kernel that reads the KV cache once per query head (TensorRT-LLM
     before its XQA kernel [@nvidia2024xqa])."""
     stated = {name: c[name] for name in ("cuda_graphs", "grouped_kv_reads") if name in c}
-    return Assumptions(**stated) if stated else None
+    return resolve(None).replace(**stated) if stated else None  # the defaults in force, with what the source says
 
 
 def _serving(c: dict) -> float:

@@ -416,10 +416,17 @@ def test_accuracy_serving_reliability_and_energy_paragraphs(by_id):
     comparisons = list(by_id.values())
     big = [c for c in comparisons if c.entry.solver == "serving" and isinstance(c.entry.conditions.get("batch"), int)
            and c.entry.conditions["batch"] >= 512 and c.entry.conditions.get("output_len") == 128]
-    assert len(big) >= 3 and all(c.error > 0 for c in big), f"{ACC}: the largest serving batches are over-predicted"
+    furthest = max(big, key=lambda c: c.error)
+    assert len(big) >= 3 and max(abs(c.error) for c in big) < 0.3, \
+        f"{ACC}: the largest batches of short requests are within 30 %"
+    assert furthest.entry.conditions.get("hardware") == "H200" and furthest.entry.conditions["model"] in (
+        "Llama2_7B", "Llama2_13B"), f"{ACC}: 'the furthest over are the 7B and 13B models on one H200'"
     assert by_id["llama2-70b-h100-tp4-ttft"].error < 0, f"{ACC}: a 128-token FP8 prompt on four GPUs is optimistic"
-    assert all(by_id[i].error > 0 for i in ("llama2-70b-h100-tp4-bs480-long-out", "llama2-70b-h100-tp2-bs64-long")), \
-        f"{ACC}: static batches that generate 2,048 tokens are over-predicted"
+    long_out = [by_id[i] for i in ("llama2-70b-h100-tp4-bs480-long-out", "llama2-70b-h100-tp2-bs64-long")]
+    assert all(c.entry.conditions["grouped_kv_reads"] is False and abs(c.error) < 0.15 for c in long_out), \
+        f"{ACC}: with the per-query-head reads of their release, the 2,048-token static batches are within 15 %"
+    v090 = [c.error for c in comparisons if c.entry.source == "nvidia2024trtllmperf090"]
+    assert sorted(abs(x) for x in v090)[len(v090) // 2] < 0.1, f"{ACC}: the v0.9.0 tables are within a median of 10 %"
     fleets = [by_id[i] for i in ("rsc1-node-failure-rate", "rsc2-node-failure-rate", "bloom-176b-gpu-failures",
                                  "opt-175b-hardware-restarts")]
     assert max(1 + c.error for c in fleets) / min(1 + c.error for c in fleets) > 1.2 / 0.8, \

@@ -35,6 +35,7 @@ from mlsysim import (
     SustainabilityModel,
     Systems,
     TransformerWorkload,
+    disaggregated_cost,
     formulas,
     request_cost,
 )
@@ -139,6 +140,21 @@ def test_serving_70b_speculation_pays_at_batch_1_not_at_the_largest_batch_that_f
     step_most = request_cost(LLAMA70, DGX_H100, PROMPT, ANSWER, most, "fp8", tp_size=2).serving
     assert step1.decode_bottleneck == "Memory" and step_most.breakdown.bound == "compute", \
         f"{P03}: 'at a small batch the step is memory-bound; at a large batch most of it is compute-bound matmuls'"
+
+
+def test_serving_70b_apart_decode_never_waits_but_the_first_token_does():
+    tp, batch = 2, 64  # the page's best split and the batch that carries the most traffic within the SLAs
+    together = request_cost(LLAMA70, DGX_H100, PROMPT, ANSWER, batch, "fp8", tp_size=tp)
+    splits = [disaggregated_cost(LLAMA70, DGX_H100, input_len=PROMPT, output_len=ANSWER, batch_size=batch,
+                                 precision="fp8", prefill_tp=tp, decode_tp=tp, prefill_replicas=p,
+                                 decode_replicas=4 - p) for p in range(1, 4)]
+    apart = max(splits, key=lambda d: d.capacity_per_s)
+    rate = 0.8 * apart.capacity_per_s
+    assert apart.itl_s < together.worst_itl_s(rate / 4), f"{P03}: 'no decode step waits for a prompt'"
+    assert apart.transfer_s < 0.1 * apart.prefill.prefill_s, f"{P03}: the KV transfer is a few milliseconds"
+    assert apart.ttft_s(rate, 0.99) > 1.0 > together.ttft_s(rate / 4, 0.99), \
+        f"{P03}: 'the price is paid in the first token'"
+    assert apart.capacity_per_s < 4 * together.capacity_per_s, f"{P03}: 'whole replicas rarely match the ratio'"
 
 
 def test_serving_70b_ten_requests_leave_gpus_for_more_at_the_same_price():

@@ -108,6 +108,19 @@ def test_serve_answers_the_node_question_with_its_slas():
     assert over.returncode == 0 and "stable: False" in over.stdout and "MISSED" in over.stdout
 
 
+def test_serve_disaggregated_reports_both_pools_and_refuses_what_it_does_not_model():
+    done = mlsysim("serve", "Llama3_70B", "DGX_H100", "--tp", "4", "--precision", "fp8", "--input", "2048",
+                   "--output", "256", "--batch-size", "64", "--rate", "4", "--disaggregate", "1:1", "--itl", "50ms",
+                   "--json")
+    data = json.loads(done.stdout)
+    assert done.returncode == 0 and data["gpus"] == 8 and data["stable"] and data["itl_sla"].startswith("met")
+    assert data["bottleneck"] in ("prefill", "decode") and data["kv_transfer"]["unit"] == "ms"
+    for bad, message in ((["--disaggregate", "0:2"], "disaggregate='0:2'"),
+                         (["--disaggregate", "1:1", "--chunk-tokens", "512"], "no --chunk-tokens")):
+        refused = mlsysim("serve", "Llama3_70B", "DGX_H100", "--tp", "4", "--rate", "1", *bad)
+        assert refused.returncode == 2 and message in refused.stderr, refused.stderr
+
+
 def test_plan_serving_returns_the_cheapest_deployment():
     done = mlsysim("plan-serving", "Llama3_70B", "--rate", "10", "--input", "2048", "--output", "256",
                    "--ttft-p99", "2s", "--itl", "50ms", "--nodes", "DGX_H100", "--json")

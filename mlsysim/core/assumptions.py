@@ -254,6 +254,12 @@ class Assumptions:
                                    "batching when a tail-latency solve is not told (an assumption: no single "
                                    "published figure; the engine's batching optimizer finds the best one)",
                                    "yu2022orca", "request"))
+    kv_transfer_fabric: str = dataclasses.field(
+        default="InfiniBand_NDR", metadata=_note("the network a disaggregated deployment moves each prompt's KV cache "
+                                                 "over, from a prefill to a decode replica, when not told (a name in "
+                                                 "Systems.Fabrics): one 400 Gb/s NDR port per GPU, as a DGX H100 "
+                                                 "has; each GPU sends its own shard; checked when a disaggregated solve "
+                                                 "uses it", "nvidia2023dgxh100"))
     batch_candidates: str = dataclasses.field(
         default="1, 2, 4, 8, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512",
         metadata=_note("continuous-batching concurrencies the batching optimizer tries, comma-separated (an "

@@ -4,6 +4,7 @@ from .batching import BatchingOptimizer, BatchingResult
 from .compression import CompressionModel, CompressionResult
 from .data import DataModel, DataResult
 from .deployment import Deployment, DeploymentPlan, DeploymentSearch
+from .disaggregated import DisaggregatedCost, disaggregated_cost
 from .distributed import DistributedModel, DistributedResult
 from .economics import EconomicsModel, EconomicsResult
 from .explain import ExplanationResult, explain
@@ -32,5 +33,5 @@ __all__ = [
     "ServingResult", "SingleNodeModel", "SingleNodeResult", "SustainabilityModel", "SustainabilityResult",
     "SynthesisResult", "SynthesisSolver", "generation_throughput", "RequestCost", "SpeculativeDecoding", "request_cost",
     "Deployment", "DeploymentPlan", "DeploymentSearch", "checkpoint_bytes", "component_counts", "node_failure_rate",
-    "node_embodied_kg",
+    "node_embodied_kg", "DisaggregatedCost", "disaggregated_cost",
 ]
