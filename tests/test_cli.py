@@ -262,7 +262,8 @@ def test_every_typed_option_is_bounded():
     options = _options()
     assert {c for c, _, _ in options} >= set(BASE)
     for command, flag, kind in options:
-        assert isinstance(kind, (cli._Whole, cli._Real, cli._Amount, cli._Names)) or kind is cli._plan, (command, flag)
+        assert isinstance(kind, (cli._Whole, cli._Real, cli._Amount, cli._Names)) or kind in (cli._plan, cli._pools), \
+            (command, flag)
     untyped = {(name, a.option_strings[-1]) for name, p in
                next(a for a in cli.parser()._actions if isinstance(a, argparse._SubParsersAction)).choices.items()
                for a in p._actions if a.option_strings and a.type is None and a.nargs != 0 and a.choices is None}
