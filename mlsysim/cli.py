@@ -185,13 +185,18 @@ def cmd_serve(args: argparse.Namespace) -> None:
                               "fits": cost.feasible}
     if cost.tokens_per_step > 1:
         fields |= {"tokens_per_step": round(cost.tokens_per_step, 3), "speculative_speedup": round(cost.speedup, 3)}
-    if args.ttft_p99 is not None:
-        ok = tail.p99_ttft is not None and tail.p99_ttft <= args.ttft_p99
-        fields["ttft_p99_sla"] = f"{'met' if ok else 'MISSED'} ({args.ttft_p99:~P})"
-    if args.itl is not None:
-        ok = tail.mean_itl is not None and tail.mean_itl <= args.itl
-        fields["itl_sla"] = f"{'met' if ok else 'MISSED'} ({args.itl:~P})"
+    fields |= _sla_verdicts(args, tail.p99_ttft, tail.mean_itl)
     _emit(fields, args.json, f"{model.name} on {hw.name}: {args.rate:g} requests/s")
+
+
+def _sla_verdicts(args: argparse.Namespace, p99_ttft: Any, mean_itl: Any) -> dict[str, str]:
+    """'met' or 'MISSED' for each SLA given (`--ttft-p99`, `--itl`); a latency of None (an unstable queue)
+    misses."""
+    verdicts = {}
+    for key, sla, value in (("ttft_p99_sla", args.ttft_p99, p99_ttft), ("itl_sla", args.itl, mean_itl)):
+        if sla is not None:
+            verdicts[key] = f"{'met' if value is not None and value <= sla else 'MISSED'} ({sla:~P})"
+    return verdicts
 
 
 def _serve_disaggregated(args: argparse.Namespace, model: Any, hw: Any) -> None:
@@ -199,8 +204,8 @@ def _serve_disaggregated(args: argparse.Namespace, model: Any, hw: Any) -> None:
     for flag, given in (("--chunk-tokens", args.chunk_tokens), ("--prefix-hit-rate", args.prefix_hit_rate),
                         ("--draft-tokens", args.draft_tokens), ("--pp", args.pp), ("--ep", args.ep)):
         if given is not None:
-            raise InvalidArgumentError("disaggregate", ":".join(map(str, args.disaggregate)), f"no {flag}: a disaggregated deployment "
-                                       "is modelled without it")
+            raise InvalidArgumentError("disaggregate", ":".join(map(str, args.disaggregate)),
+                                       f"no {flag}: a disaggregated deployment is modelled without it")
     n_p, n_d = args.disaggregate
     d = disaggregated_cost(model, hw, **_given(input_len=args.input, output_len=args.output,
                                                 batch_size=args.batch_size, precision=args.precision,
@@ -208,21 +213,16 @@ def _serve_disaggregated(args: argparse.Namespace, model: Any, hw: Any) -> None:
                            prefill_replicas=n_p, decode_replicas=n_d)
     rate = args.rate
     ttft = d.ttft_s(rate, 0.99)
+    p99_ttft = ureg.Quantity(ttft * 1e3, "ms") if math.isfinite(ttft) else None
+    itl = ureg.Quantity(d.itl_s * 1e3, "ms")
     fields: dict[str, Any] = {
         "prefill_replicas": n_p, "decode_replicas": n_d, "gpus": d.gpus, "batch_size": d.decode.batch_size,
         "input_len": d.decode.input_len, "output_len": d.decode.output_len, "arrival_rate": ureg.Quantity(rate, "1/s"),
-        "capacity": d.capacity, "bottleneck": d.bottleneck, "stable": d.stable(rate),
-        "p99_ttft": ureg.Quantity(ttft * 1e3, "ms") if math.isfinite(ttft) else None,
-        "itl": ureg.Quantity(d.itl_s * 1e3, "ms"), "prefill": d.prefill.prefill,
-        "kv_transfer": ureg.Quantity(d.transfer_s * 1e3, "ms"), "throughput": d.throughput,
-        "balanced_decode_per_prefill": round(d.balanced_decode_per_prefill, 2), "fits": d.feasible,
-        "reason": d.reason}
-    if args.ttft_p99 is not None:
-        ok = math.isfinite(ttft) and ureg.Quantity(ttft, "s") <= args.ttft_p99
-        fields["ttft_p99_sla"] = f"{'met' if ok else 'MISSED'} ({args.ttft_p99:~P})"
-    if args.itl is not None:
-        ok = d.stable(rate) and ureg.Quantity(d.itl_s, "s") <= args.itl
-        fields["itl_sla"] = f"{'met' if ok else 'MISSED'} ({args.itl:~P})"
+        "capacity": d.capacity, "bottleneck": d.bottleneck, "stable": d.stable(rate), "p99_ttft": p99_ttft,
+        "itl": itl, "prefill": d.prefill.prefill, "kv_transfer": ureg.Quantity(d.transfer_s * 1e3, "ms"),
+        "throughput": d.throughput, "balanced_decode_per_prefill": round(d.balanced_decode_per_prefill, 2),
+        "fits": d.feasible, "reason": d.reason}
+    fields |= _sla_verdicts(args, p99_ttft, itl if d.stable(rate) else None)
     _emit(fields, args.json, f"{model.name} on {hw.name}, prefill and decode apart: {rate:g} requests/s")
 
 

@@ -28,13 +28,11 @@ from ..core import validate
 from ..core.assumptions import Assumptions, resolve
 from ..core.precision import Precisions
 from ..core.units import Quantity, quantity
-from ..cost.step import kv_cache_bytes
 from ..hardware.types import HardwareNode
 from ..models.types import TransformerWorkload, decoder_only
 from ..systems.registry import Fabrics
 from ..systems.types import NetworkFabric, Node
 from .request import RequestCost, request_cost
-from .serving import replica_split
 
 
 @dataclasses.dataclass(frozen=True)
@@ -238,11 +236,9 @@ def disaggregated_cost(model: TransformerWorkload, prefill_hardware: HardwareNod
     decode = request_cost(model, decode_hw, input_len, output_len, batch_size, tp_size=decode_tp, **common)
     # a prefill replica holds one prompt's cache until it is sent
     prefill = request_cost(model, prefill_hardware, decode.input_len, 1, 1, tp_size=prefill_tp, **common)
-    tp_p = replica_split(model, prefill_hardware, prefill_tp, None)[0]
-    tp_d = replica_split(model, decode_hw, decode_tp, None)[0]
-    precisions = precision if isinstance(precision, Precisions) else Precisions.from_shorthand(
-        a.precision if precision is None else precision)
-    shard = kv_cache_bytes(model, decode.input_len, precisions, tp_p)
+    # the prefill replica's memory check already holds one prompt's KV shard per GPU, at its split
+    shard = prefill.serving.memory_per_gpu_bytes["kv_cache"]
     transfer = shard / link.port_bandwidth + link.latency_s
+    gpus = n_p * prefill.serving.tp_size + n_d * decode.serving.tp_size
     return DisaggregatedCost(prefill=prefill, decode=decode, prefill_replicas=n_p, decode_replicas=n_d,
-                             gpus=n_p * tp_p + n_d * tp_d, kv_bytes_per_gpu=shard, transfer_s=transfer)
+                             gpus=gpus, kv_bytes_per_gpu=shard, transfer_s=transfer)
