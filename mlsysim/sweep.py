@@ -1,17 +1,19 @@
-"""Vectorized design-space sweeps: thousands of serving configurations in one pass of numpy.
+"""Design-space sweeps: thousands of serving configurations, priced over every grid at once in numpy.
 
 `sweep_serving` evaluates every combination of model × node × precision ×
-batch × context × region with the same formulas as `ServingModel` (decode
-step roofline, GQA KV cache, memory feasibility), vectorized over precision,
-batch and context, and prices each point with `EconomicsModel` and
-`SustainabilityModel` per node-year.  `pareto_front` keeps the points no
-other point beats on both objectives.
+batch × prompt length × region.  Each design (all but the region) is one request
+priced by `request_cost`, the served-request definition every serving solver
+shares (prefill included, ITL at the batch's average context, paged KV cache,
+memory feasibility); the regions then price every design per node-year with
+`EconomicsModel` and `SustainabilityModel`, vectorized.  `pareto_front` keeps the
+points no other point beats on both objectives.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import itertools
+import warnings
 from typing import Any
 
 import numpy as np
@@ -19,12 +21,12 @@ import numpy as np
 from .core import validate
 from .core.assumptions import Assumptions, resolve
 from .core.errors import InvalidArgumentError
-from .core.precision import Precisions, check_precision
-from .cost import step_cost
-from .cost.step import kv_bytes_per_token
+from .core.precision import check_precision
+from .hardware.types import PrecisionFallbackWarning
 from .infra.types import Datacenter, GridProfile
-from .models.types import TransformerWorkload
+from .models.types import TransformerWorkload, decoder_only
 from .solvers.economics import EconomicsModel, node_price_or_none
+from .solvers.request import request_cost
 from .solvers.sustainability import SustainabilityModel
 from .systems.registry import InfiniBand_NDR
 from .systems.types import Fleet, Node
@@ -85,33 +87,43 @@ class SweepResult:
         return SweepResult({k: v[np.array(keep, dtype=int)] for k, v in self.columns.items()})
 
 
-def _decode_grid(model: TransformerWorkload, hw, precisions: list[str], batch: np.ndarray, seq: np.ndarray,
-                 assumptions: Assumptions, efficiency: float | None) -> tuple[np.ndarray, np.ndarray]:
-    """Decode-step seconds and memory bytes over precision × batch × context, each point priced by the cost core."""
-    itl = np.empty((len(precisions), batch.size, seq.size))
-    memory = np.empty_like(itl)
-    for i, p in enumerate(precisions):
-        prec = Precisions.from_shorthand(p)
-        kv_token = kv_bytes_per_token(model, prec)
-        for j, b in enumerate(batch.astype(int)):
-            for k, s in enumerate(seq.astype(int)):
-                cost = step_cost(model, hw, phase="decode", batch=int(b), seq=int(s), precisions=prec,
-                                 assumptions=assumptions, efficiency=efficiency, warn=False)
-                itl[i, j, k] = cost.breakdown.time
-                memory[i, j, k] = cost.resident_bytes + b * s * kv_token
-    return itl, memory
+def _request_grid(model: TransformerWorkload, hw, precisions: list[str], batch: np.ndarray, prompts: np.ndarray,
+                  output_len: int, assumptions: Assumptions, efficiency: float | None) -> dict[str, np.ndarray]:
+    """Each request's prefill share, ITL, memory and feasibility over precision × batch × prompt, every point
+    priced by `request_cost` (continuous batching on one GPU), the definition every serving solver shares.
+    A precision a GPU has no math for runs on its fallback, as everywhere, without a warning per point."""
+    shape = (len(precisions), batch.size, prompts.size)
+    grid = {k: np.empty(shape) for k in ("prefill_s", "itl_s", "gpu_time_s", "memory_gb")}
+    grid["fits"] = np.empty(shape, dtype=bool)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PrecisionFallbackWarning)
+        for (i, p), (j, b), (k, n_in) in itertools.product(enumerate(precisions), enumerate(batch.astype(int)),
+                                                           enumerate(prompts.astype(int))):
+            cost = request_cost(model, hw, int(n_in), output_len, int(b), p, efficiency=efficiency,
+                                assumptions=assumptions)
+            for key in ("prefill_s", "itl_s", "gpu_time_s", "memory_gb"):
+                grid[key][i, j, k] = getattr(cost, key)
+            grid["fits"][i, j, k] = cost.feasible
+    return grid
 
 
-MAX_SWEEP_STEPS = 100_000
-"""The most decode steps one sweep prices (each is a cost-core solve of some microseconds; grids are free)."""
+MAX_SWEEP_DESIGNS = 25_000
+"""The most designs (model × node × precision × batch × prompt) one sweep prices: each is a `request_cost`
+of about a hundred microseconds; the grids are priced together for free."""
 
 
-def sweep_serving(models, nodes, precisions, batch_sizes, seq_lens, grids, *, efficiency=None,
-                  utilization: float | None = None, assumptions: Assumptions | None = None) -> SweepResult:
-    """Every model × node × precision × batch × context × grid for one-GPU serving replicas, vectorized;
-    a context longer than a model's own is left out of that model's rows.
+def sweep_serving(models, nodes, precisions, batch_sizes, input_lens, grids, *, output_len: int | None = None,
+                  efficiency=None, utilization: float | None = None,
+                  assumptions: Assumptions | None = None) -> SweepResult:
+    """Every model × node × precision × batch × prompt length × grid for one-GPU serving replicas under
+    continuous batching; a request longer than a model's context is left out of that model's rows.
 
-    Columns: model, node, precision, region (str); batch, seq_len (int); itl_ms, tokens_per_s, memory_gb,
+    Each point is one request of `input_len` prompt tokens and `output_len` generated tokens, priced by
+    `request_cost`: replica time per request g = prefill + output_len × ITL / batch, ITL at the batch's
+    average context input_len + output_len / 2.  Throughput and cost per token include the prefill.
+
+    Columns: model, node, precision, region (str); batch, input_len, output_len (int); prefill_ms,
+    itl_ms, tokens_per_s (output tokens per second, output_len / g), requests_per_s (1 / g), memory_gb,
     fits (bool); usd_per_mtok, gco2_per_ktok (per generated token, from a node-year of cost and carbon at
     `utilization`); usd_per_mtok is NaN for a node the zoo has no price for (neither the node nor its
     accelerator has a `unit_cost`), gco2_per_ktok for one with no power figure.
@@ -121,8 +133,9 @@ def sweep_serving(models, nodes, precisions, batch_sizes, seq_lens, grids, *, ef
         nodes (list[Node]): the nodes (one GPU of each serves a replica).
         precisions (list[str]): precision names.
         batch_sizes (list[int]): concurrent requests per replica.
-        seq_lens (list[int]): tokens of context per request.
+        input_lens (list[int]): prompt tokens per request.
         grids (list[GridProfile]): the grids that price energy and carbon.
+        output_len: generated tokens per request; default `Assumptions.request_output_tokens`.
         efficiency (float | None): a flat fraction of the dense peak; default None: the size-dependent curves.
         utilization: the fraction of a year the node is busy; default `Assumptions.serving_utilization`.
         assumptions: the modelling defaults; default `Assumptions()`.
@@ -131,41 +144,48 @@ def sweep_serving(models, nodes, precisions, batch_sizes, seq_lens, grids, *, ef
         One row per configuration.
 
     Example:
-        >>> from mlsysim import Infra, Models, Systems
+        >>> from mlsysim import Hardware, Infra, Models, Systems, request_cost
         >>> from mlsysim.sweep import sweep_serving
         >>> r = sweep_serving([Models.Llama3_8B, Models.Llama3_70B], [Systems.Nodes.DGX_H100], ["fp8"],
-        ...                   [1, 8, 64], [2048, 8192], [Infra.Quebec, Infra.Poland])
+        ...                   [1, 8, 64], [2048, 7680], [Infra.Quebec, Infra.Poland], output_len=512)
         >>> len(r), sorted(set(r.columns["region"].tolist()))
         (24, ['Poland', 'Quebec'])
+        >>> one = r.rows()[-1]
+        >>> cost = request_cost(Models.Llama3_70B, Hardware.H100, 7680, 512, 64, "fp8")
+        >>> one["tokens_per_s"] == 512 / cost.gpu_time_s, one["fits"] == cost.feasible
+        (True, True)
     """
     assumptions = resolve(assumptions)
     models = validate.instances("models", models, TransformerWorkload, "transformers such as [Models.Llama3_8B]")
+    for model in models:
+        decoder_only(model, "Llama3_8B")
     nodes = validate.instances("nodes", nodes, Node, "nodes such as [Systems.Nodes.DGX_H100]")
     grids = validate.instances("grids", grids, (GridProfile, Datacenter), "grids such as [Infra.Quebec]")
     precisions = [check_precision(p, "precisions")
                   for p in validate.items("precisions", precisions, "precision names, e.g. ['fp16', 'fp8']")]
     batch = np.asarray(validate.positive_ints("batch_sizes", batch_sizes), dtype=float)
-    seq = np.asarray(validate.positive_ints("seq_lens", seq_lens), dtype=float)
+    prompts = np.asarray(validate.positive_ints("input_lens", input_lens), dtype=float)
+    n_out = validate.positive_int("output_len", assumptions.request_output_tokens if output_len is None else output_len)
     utilization = validate.fraction("utilization", assumptions.serving_utilization if utilization is None else utilization)
     efficiency = validate.optional_fraction("efficiency", efficiency)
-    for model in models:  # contexts beyond a model's own are left out of its rows; none left is an error
-        if seq[0] > model.context_length:
-            raise InvalidArgumentError("seq_lens", int(seq[0]), f"at least one context within {model.name}'s "
-                                       f"{model.context_length:,} tokens")
-    steps = len(models) * len(nodes) * len(precisions) * batch.size * seq.size
-    if steps > MAX_SWEEP_STEPS:
-        raise InvalidArgumentError("batch_sizes", f"{steps:,} decode steps", f"at most {MAX_SWEEP_STEPS:,} (models × "
-                                   "nodes × precisions × batch_sizes × seq_lens): narrow a list")
-    out: dict[str, list] = {k: [] for k in ("model", "node", "precision", "region", "batch", "seq_len", "itl_ms",
-                                             "tokens_per_s", "memory_gb", "fits", "usd_per_mtok", "gco2_per_ktok")}
+    for model in models:  # requests beyond a model's context are left out of its rows; none left is an error
+        if prompts[0] + n_out > model.context_length:
+            raise InvalidArgumentError("input_lens", int(prompts[0]), f"at least one prompt that leaves room for "
+                                       f"output_len={n_out} within {model.name}'s {model.context_length:,} tokens")
+    designs = len(models) * len(nodes) * len(precisions) * batch.size * prompts.size
+    if designs > MAX_SWEEP_DESIGNS:
+        raise InvalidArgumentError("batch_sizes", f"{designs:,} designs", f"at most {MAX_SWEEP_DESIGNS:,} (models × "
+                                   "nodes × precisions × batch_sizes × input_lens): narrow a list")
+    out: dict[str, list] = {k: [] for k in ("model", "node", "precision", "region", "batch", "input_len",
+                                             "output_len", "prefill_ms", "itl_ms", "tokens_per_s", "requests_per_s",
+                                             "memory_gb", "fits", "usd_per_mtok", "gco2_per_ktok")}
     econ, sust = EconomicsModel(), SustainabilityModel()
     for model, node in itertools.product(models, nodes):
         hw = node.accelerator
-        within = seq[seq <= model.context_length]
-        itl, memory = _decode_grid(model, hw, precisions, batch, within, assumptions, efficiency)
-        tokens_per_s = batch[None, :, None] / itl
-        fits = memory <= hw.si.memory_capacity
-        shape = itl.shape
+        within = prompts[prompts + n_out <= model.context_length]
+        req = _request_grid(model, hw, precisions, batch, within, n_out, assumptions, efficiency)
+        requests_per_s = 1.0 / req["gpu_time_s"]
+        tokens_per_s = n_out * requests_per_s
         grid_p, grid_b, grid_s = np.meshgrid(np.arange(len(precisions)), batch, within, indexing="ij")
         for grid in grids:
             fleet = Fleet(name="sweep", node=node, count=1, fabric=InfiniBand_NDR, region=grid)  # fabric: no cost effect
@@ -176,22 +196,24 @@ def sweep_serving(models, nodes, precisions, batch_sizes, seq_lens, grids, *, ef
             per_gpu_g = (sust.solve(fleet, 365, **busy).carbon_footprint_kg * 1e3 / node.accelerators_per_node
                          if powered else float("nan"))
             tokens_year = tokens_per_s * 365 * 86400
-            n = itl.size
+            n = tokens_per_s.size
             out["model"].extend([model.name] * n)
             out["node"].extend([node.name] * n)
             out["precision"].extend(np.asarray(precisions)[grid_p].ravel().tolist())
             out["region"].extend([grid.name] * n)
             out["batch"].append(grid_b.ravel())
-            out["seq_len"].append(grid_s.ravel())
-            out["itl_ms"].append((itl * 1e3).ravel())
+            out["input_len"].append(grid_s.ravel())
+            out["output_len"].append(np.full(n, n_out))
+            out["prefill_ms"].append((req["prefill_s"] * 1e3).ravel())
+            out["itl_ms"].append((req["itl_s"] * 1e3).ravel())
             out["tokens_per_s"].append(tokens_per_s.ravel())
-            out["memory_gb"].append((memory / 1e9).ravel())
-            out["fits"].append(fits.ravel())
+            out["requests_per_s"].append(requests_per_s.ravel())
+            out["memory_gb"].append(req["memory_gb"].ravel())
+            out["fits"].append(req["fits"].ravel())
             out["usd_per_mtok"].append((per_gpu_usd / tokens_year * 1e6).ravel())
             out["gco2_per_ktok"].append((per_gpu_g / tokens_year * 1e3).ravel())
-            assert shape == tokens_per_s.shape
     columns = {k: (np.concatenate(v) if v and isinstance(v[0], np.ndarray) else np.asarray(v)) for k, v in out.items()}
-    columns["batch"] = columns["batch"].astype(int)
-    columns["seq_len"] = columns["seq_len"].astype(int)
+    for key in ("batch", "input_len", "output_len"):
+        columns[key] = columns[key].astype(int)
     return SweepResult(columns)
 

@@ -515,12 +515,12 @@ def test_design_space_front_is_b200_at_reduced_precision_and_batch_grows_along_i
     points = []
     for name, precision, batch in itertools.product(nodes, ["fp16", "fp8", "int8", "int4"],
                                                     [1, 2, 4, 8, 16, 32, 64, 128, 256]):
-        r = ServingModel().solve(Models.Llama3_8B, Hardware.get(name), seq_len=4096, batch_size=batch,
-                                 precision=precision)
+        r = request_cost(Models.Llama3_8B, Hardware.get(name), input_len=3584, output_len=512, batch_size=batch,
+                         precision=precision)
         if r.feasible:
             per_year = r.throughput.to("token/s").magnitude * 365 * 86400
             points.append({"gpu": name, "precision": precision, "batch": batch, "itl": r.itl_s,
-                           "usd": per_gpu_year[name] / per_year * 1e6})
+                           "usd": per_gpu_year[name] / per_year * 1e6, "prefill_share": r.prefill_s / r.gpu_time_s})
 
     def dominated(p, q):
         return q["usd"] <= p["usd"] and q["itl"] <= p["itl"] and (q["usd"] < p["usd"] or q["itl"] < p["itl"])
@@ -531,12 +531,22 @@ def test_design_space_front_is_b200_at_reduced_precision_and_batch_grows_along_i
     assert len(front) / len(points) < 0.2, f"{P12}: 'Only {len(front)} of {len(points)} configurations'"
     batches = [p["batch"] for p in front]
     assert batches == sorted(batches), f"{P12}: 'every step along the front trades latency for cost through batch size'"
+    cheapest, fastest = min(points, key=lambda p: p["usd"]), front[0]
+    assert fastest["precision"] == "int4" and cheapest["precision"] in ("fp8", "int8"), \
+        f"{P12}: '4-bit weights make the fastest tokens ... 8-bit math is cheaper' at large batches"
+    shape = dict(input_len=3584, output_len=512, batch_size=cheapest["batch"])
+    int4 = request_cost(Models.Llama3_8B, Hardware.B200, precision="int4", **shape)
+    eight = request_cost(Models.Llama3_8B, Hardware.B200, precision=cheapest["precision"], **shape)
+    assert int4.prefill_s > 1.5 * eight.prefill_s and int4.itl_s > 1.5 * eight.itl_s, \
+        f"{P12}: 'arithmetic binds, both the prompts' prefill and the batched decode steps'"
+    assert cheapest["prefill_share"] > 0.4, f"{P12}: 'at the cheapest point the prefill is' a large share of a request"
 
 
 def test_design_space_sweep_cost_carbon_front_is_the_hydro_grid_with_the_cheapest_power():
     grid = sweep_serving([Models.Llama3_8B], [Systems.Nodes.DGX_1, Systems.Nodes.DGX_A100, Systems.Nodes.DGX_H100,
                                               Systems.Nodes.DGX_B200], ["fp16", "fp8", "int8", "int4"],
-                         [1, 2, 4, 8, 16, 32, 64, 128, 256, 512], [512, 1024, 2048, 4096, 8192], list(Infra.Grids))
+                         [1, 2, 4, 8, 16, 32, 64, 128, 256, 512], [512, 1024, 2048, 3584, 7680], list(Infra.Grids),
+                         output_len=512)
     fits = grid.where(grid.columns["fits"])
     front = fits.pareto_front(("usd_per_mtok", "gco2_per_ktok"))
     regions = sorted(set(front.columns["region"].tolist()))

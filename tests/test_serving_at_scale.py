@@ -10,10 +10,12 @@ from hypothesis import strategies as st
 
 from mlsysim import (
     Q_,
+    Assumptions,
     BatchingOptimizer,
     ForwardModel,
     Hardware,
     Infra,
+    InvalidArgumentError,
     MLSysimError,
     Models,
     NetworkRooflineModel,
@@ -26,6 +28,7 @@ from mlsysim import (
     TailLatencyModel,
     explain,
     formulas,
+    request_cost,
     sweep,
 )
 
@@ -182,21 +185,33 @@ def test_explainer_rejects_mismatched_configurations():
         explain(lambda a: a, {"a": 1}, {"b": 2})
 
 
-def test_vectorized_sweep_matches_the_serving_model_and_is_large():
+def test_sweep_prices_each_request_as_request_cost_does_and_is_large():
     priced = [n for n in Systems.Nodes if n.unit_cost is not None]  # the sweep prices every point per node-year
     r = sweep.sweep_serving([Models.Llama3_8B, Models.Llama3_70B], priced, ["fp16", "fp8", "int4"],
-                            [1, 8, 64, 256], [1024, 4096], list(Infra.Grids))
+                            [1, 8, 64, 256], [1024, 4096], list(Infra.Grids), output_len=512)
     assert len(r) == 2 * len(priced) * 3 * 4 * 2 * len(Infra.Grids)
     row = [x for x in r.rows() if x["model"] == "Llama-3-8B" and x["node"] == DGX.name and x["precision"] == "fp16"
-           and x["batch"] == 64 and x["seq_len"] == 4096][0]
-    ref = ServingModel().solve(Models.Llama3_8B, H100, seq_len=4096, batch_size=64)
-    assert row["itl_ms"] == pytest.approx(ref.itl.to("ms").magnitude)
-    assert row["fits"] == ref.feasible
+           and x["batch"] == 64 and x["input_len"] == 4096][0]
+    ref = request_cost(Models.Llama3_8B, H100, 4096, 512, 64, "fp16")
+    assert row["itl_ms"] == pytest.approx(ref.itl_s * 1e3) and row["prefill_ms"] == pytest.approx(ref.prefill_s * 1e3)
+    # throughput includes each request's prefill: output / (prefill + output × ITL / batch), below the decode-only rate
+    g = ref.prefill_s + 512 * ref.itl_s / 64
+    assert row["tokens_per_s"] == pytest.approx(512 / g) and row["requests_per_s"] == pytest.approx(1 / g)
+    assert row["tokens_per_s"] < 64 / ref.itl_s
+    assert row["fits"] == ref.feasible and row["memory_gb"] == pytest.approx(ref.memory_gb)
     unpriced = sweep.sweep_serving([Models.Llama3_8B], [Systems.Nodes.MI300X_Platform], ["fp16"], [8], [1024],
                                    [Infra.Quebec])
     assert np.isnan(unpriced.columns["usd_per_mtok"]).all() and (unpriced.columns["gco2_per_ktok"] > 0).all()
+    assert (unpriced.columns["output_len"] == Assumptions().request_output_tokens).all()
     front = r.where(r.columns["fits"]).pareto_front(("itl_ms", "usd_per_mtok"))
     assert np.all(np.diff(front.columns["itl_ms"]) >= 0) and np.all(np.diff(front.columns["usd_per_mtok"]) < 0)
+
+
+def test_sweep_leaves_out_requests_beyond_a_models_context_and_refuses_when_none_is_left():
+    r = sweep.sweep_serving([Models.Llama3_8B], [DGX], ["fp16"], [8], [1024, 8000], [Infra.Quebec], output_len=256)
+    assert r.columns["input_len"].tolist() == [1024]  # 8,000 + 256 tokens overflow the 8,192-token context
+    with pytest.raises(InvalidArgumentError, match="input_lens"):
+        sweep.sweep_serving([Models.Llama3_8B], [DGX], ["fp16"], [8], [8000], [Infra.Quebec], output_len=256)
 
 
 @pytest.mark.parametrize(("call", "match"), [
