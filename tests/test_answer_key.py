@@ -12,6 +12,7 @@ import pytest
 from mlsysim import (
     Q_,
     CompressionModel,
+    DeploymentSearch,
     DistributedModel,
     EconomicsModel,
     Engine,
@@ -181,16 +182,15 @@ def test_geography_quebec_cheapest_at_every_carbon_price():
         assert min(totals, key=totals.get) == "Quebec"
 
 
-def test_nine_million_dollar_reasoning_costs_more_than_its_token_ratio():
-    def tput(context):
-        best = None
-        for b in range(1, 513):
-            r = serving.solve(Models.Llama3_70B, Hardware.H100, seq_len=context, batch_size=b, precision="int4")
-            if not r.feasible or r.itl >= Q_(50, "ms"):
-                return best
-            best = r.throughput.magnitude
-        return best
-    assert tput(1024 + 400) / tput(1024 + 4000) > 1  # longer contexts slow each GPU down
+def test_nine_million_dollar_reasoning_needs_fewer_gpus_than_its_token_ratio():
+    def gpus(answer_tokens):
+        plan = DeploymentSearch().solve(Models.Llama3_70B, Q_(10_000_000 / 86_400, "1/s"), input_len=1024,
+                                        output_len=answer_tokens, itl=Q_(50, "ms"), ttft_p99=Q_(2, "s"),
+                                        nodes=[Systems.Nodes.DGX_H100], precisions=["int4"], tp_sizes=[1],
+                                        pp_sizes=[1], batches=list(range(1, 129)))
+        return plan.best.gpus
+    # each query's prompt is prefilled once, whatever its answer: 10× the tokens takes fewer than 10× the GPUs
+    assert 1 < gpus(4000) / gpus(400) < 10
 
 
 def test_sensitivity_decode_bandwidth_training_compute():

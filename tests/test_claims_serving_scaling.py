@@ -385,47 +385,52 @@ QUERIES, DIRECT, REASONING, P08_PROMPT = 10_000_000, 400, 4000, 1024
 
 
 @cache
-def _best_batch(context):
-    best = None
-    for batch in range(1, 513):
-        r = ServingModel().solve(LLAMA70, Hardware.H100, seq_len=context, batch_size=batch, precision="int4")
-        if not r.feasible or r.itl >= ITL_SLA:
-            return best
-        best = r
-    return best
+def _deployment(answer_tokens):
+    plan = DeploymentSearch().solve(LLAMA70, Q_(QUERIES / 86_400, "1/s"), input_len=P08_PROMPT,
+                                    output_len=answer_tokens, itl=ITL_SLA, ttft_p99=Q_(2, "s"), nodes=[DGX_H100],
+                                    precisions=["int4"], tp_sizes=[1], pp_sizes=[1], batches=list(range(1, 129)))
+    return plan.best
 
 
-def _fleet_cost(r, tokens):
-    per_second, per_gpu = QUERIES * tokens / 86_400, r.throughput.to("token/s").magnitude
-    fleet = Fleet(name="serving", node=DGX_H100, count=math.ceil(per_second / per_gpu / 8), fabric=NDR,
-                  region=Infra.US_Avg)
-    return econ.solve(fleet, 365, activity="decode", utilization=per_second / (per_gpu * fleet.total_accelerators))
+def _fleet_cost(d):
+    fleet = Fleet(name="serving", node=DGX_H100, count=math.ceil(d.gpus / 8), fabric=NDR, region=Infra.US_Avg)
+    return econ.solve(fleet, 365, activity="decode", utilization=d.utilization * d.gpus / fleet.total_accelerators)
+
+
+def _per_request(answer_tokens, batch):
+    return request_cost(LLAMA70, Hardware.H100, P08_PROMPT, answer_tokens, batch, "int4")
 
 
 def test_reasoning_the_sla_stops_direct_answers_memory_stops_reasoning():
-    direct, reasoning = _best_batch(P08_PROMPT + DIRECT), _best_batch(P08_PROMPT + REASONING)
-    nxt = ServingModel().solve(LLAMA70, Hardware.H100, seq_len=P08_PROMPT + DIRECT, batch_size=direct.batch_size + 1,
-                               precision="int4")
-    assert nxt.feasible and nxt.itl >= ITL_SLA, f"{P08}: 'Direct answers fill a GPU up to the latency limit'"
-    nxt = ServingModel().solve(LLAMA70, Hardware.H100, seq_len=P08_PROMPT + REASONING,
-                               batch_size=reasoning.batch_size + 1, precision="int4")
-    assert not nxt.feasible and reasoning.itl < 0.8 * ITL_SLA, \
-        f"{P08}: 'Reasoning requests run out of memory first ... well within the SLA'"
-    assert reasoning.batch_size < direct.batch_size and reasoning.throughput < direct.throughput, \
-        f"{P08}: 'fewer requests fit on a GPU'"
+    direct, reasoning = _deployment(DIRECT), _deployment(REASONING)
+    assert direct.mean_itl_ms > 0.95 * ITL_SLA.to("ms").magnitude, \
+        f"{P08}: 'Direct answers run at the latency limit'"
+    assert direct.batch_size < _per_request(DIRECT, direct.batch_size).max_batch_size / 2, \
+        f"{P08}: 'memory would hold [many more] requests on a GPU, but the prompts arriving between them stall decoding'"
+    assert reasoning.batch_size == _per_request(REASONING, reasoning.batch_size).max_batch_size, \
+        f"{P08}: 'Reasoning requests run out of memory first'"
 
 
-def test_reasoning_costs_more_than_its_token_ratio_and_more_than_the_common_estimate():
-    direct = _fleet_cost(_best_batch(P08_PROMPT + DIRECT), DIRECT)
-    reasoning = _fleet_cost(_best_batch(P08_PROMPT + REASONING), REASONING)
+def test_reasoning_prompts_are_a_large_share_of_a_direct_answer_and_a_small_one_of_a_trace():
+    shares = {}
+    for tokens, d in ((DIRECT, _deployment(DIRECT)), (REASONING, _deployment(REASONING))):
+        r = _per_request(tokens, d.batch_size)
+        shares[tokens] = r.prefill_s / r.gpu_time_s
+    assert shares[DIRECT] > 0.3 and shares[REASONING] < 0.1, f"{P08}: 'a question is read once' ({shares})"
+
+
+def test_reasoning_costs_less_than_its_token_ratio_and_less_than_the_common_estimate():
+    direct, reasoning = _deployment(DIRECT), _deployment(REASONING)
+    d_cost, r_cost = _fleet_cost(direct), _fleet_cost(reasoning)
     ratio = REASONING / DIRECT
-    assert reasoning.tco_usd / direct.tco_usd > ratio, f"{P08}: 'the fleet grows faster than the token count'"
-    assert reasoning.tco_usd - direct.tco_usd > (ratio - 1) * direct.tco_usd, \
-        f"{P08}: 'The engine's answer is larger [than the common estimate that scales the bill with the tokens]'"
+    assert 1 < r_cost.tco_usd / d_cost.tco_usd < ratio and reasoning.gpus / direct.gpus < ratio, \
+        f"{P08}: 'reasoning takes [fewer than ten times] the GPUs for 10× the tokens'"
+    assert 0 < r_cost.tco_usd - d_cost.tco_usd < (ratio - 1) * d_cost.tco_usd, \
+        f"{P08}: 'The engine's answer is smaller [than the common estimate that scales the bill with the tokens]'"
 
 
 def test_reasoning_owning_beats_every_on_demand_offer_unless_half_the_hours_are_idle():
-    owned = _fleet_cost(_best_batch(P08_PROMPT + DIRECT), DIRECT).usd_per_gpu_hour
+    owned = _fleet_cost(_deployment(DIRECT)).usd_per_gpu_hour
     offers = [c.usd_per_gpu_hour for c in Infra.CloudPrices if c.accelerator == "H100"]
     assert owned < min(offers), f"{P08}: 'An owned H100 costs ... against ... at the cheapest on-demand offer'"
     assert min(offers) / 2 < owned, f"{P08} exercise 4: renting half of the hours, an offer costs less than owning"

@@ -52,7 +52,8 @@ class ServingResult(Result):
         ttft: time to first token, ms: the prefill of the whole batch's prompts.
         itl: inter-token latency, ms: one decode step of the batch.
         decode_bottleneck: "Compute" or "Memory", whichever roof bounds the decode step.
-        throughput: output tokens/s of the replica (batch / ITL).
+        throughput: output tokens/s of the replica while its batch decodes (batch / ITL), prompts not
+            counted; what it serves with each request's prefill included is `request_cost(...).throughput`.
         weights_size: weight bytes per GPU.
         kv_cache_size: KV-cache bytes per GPU for the whole batch.
         kv_cache_per_request: KV-cache bytes of one request, over the whole replica.
