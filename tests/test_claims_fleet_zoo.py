@@ -362,16 +362,16 @@ def test_accuracy_held_out_targets_and_the_single_node_split(by_id):
     held = validation.summary(comparisons, "held-out")
     calibration = [c.entry.solver for c in comparisons if c.entry.split == "calibration"]
     assert sorted(calibration) == sorted(held), f"{ACC}: calibration entries are 'one per solver'"
-    assert held["distributed"]["median"] <= 0.25 and held["serving"]["median"] <= 0.25, \
-        f"{ACC}: distributed and serving meet the 25 % target"
-    assert held["single-node"]["median"] > 0.25, f"{ACC}: 'The single-node roofline does not'"
+    assert max(held[s]["median"] for s in ("distributed", "serving", "single-node")) <= 0.25, \
+        f"{ACC}: distributed, serving and single-node meet the 25 % target"
     near = ["llama3-8b-a100-gptfast-bs1-decode", "llama3-8b-a100-torchao-bs1-decode", "llama3-8b-h100-torchao-bs1-decode",
-            "resnet50-h100-mlperf-offline", "resnet50-a100-mlperf-offline", "resnet50-orin-mlperf-singlestream"]
-    far = ["gptj-h100-fp8-bs1-decode", "resnet50-a100-mlperf-singlestream", "llama3-8b-wse3-decode", "ds-cnn-mcxn947-cpu"]
+            "resnet50-h100-mlperf-offline", "resnet50-a100-mlperf-offline", "resnet50-orin-mlperf-singlestream",
+            "ds-cnn-mcxn947-cpu"]
+    far = ["gptj-h100-fp8-bs1-decode", "resnet50-a100-mlperf-singlestream", "llama3-8b-wse3-decode"]
     single = {c.entry.id for c in comparisons if c.entry.solver == "single-node" and c.entry.split == "held-out"}
     assert set(near) | set(far) == single, f"{ACC}: the near and far groups cover every held-out single-node entry"
     assert max(abs(by_id[i].error) for i in near) < min(abs(by_id[i].error) for i in far), \
-        f"{ACC}: 16-bit batch-1 decoding and ResNet-50 on GPUs are nearer than the FP8, one-image, wafer and MCU entries"
+        f"{ACC}: 16-bit batch-1 decoding, ResNet-50 on GPUs and the MCU are nearer than the FP8, one-image and wafer entries"
 
 
 def test_accuracy_large_misses_paragraphs(by_id):
@@ -392,8 +392,11 @@ def test_accuracy_large_misses_paragraphs(by_id):
     bs1 = by_id["gptj-h100-fp8-bs1-decode"]
     implied = bs1.entry.measured * Models.GPTJ_6B.weight_bytes("fp8").to("B").magnitude / Hardware.H100.si.memory_bandwidth
     assert 0.25 < implied < 0.4, f"{ACC}: the FP8 batch-1 decode implies about a third of the H100's bandwidth"
-    assert e["ds-cnn-mcxn947-cpu"] < -0.5 and e["resnet50-a100-mlperf-singlestream"] < -0.25, \
-        f"{ACC}: microcontroller and one-image ResNet-50 are slower than predicted"
+    assert e["resnet50-a100-mlperf-singlestream"] < -0.25, f"{ACC}: one-image ResNet-50 is slower than predicted"
+    mcu = Hardware.MCXN947
+    by_curve = Engine.solve(Models.DS_CNN, mcu.model_copy(update={"kernel_library": None}), 1, "int8").latency
+    assert abs(e["ds-cnn-mcxn947-cpu"]) < 0.25 and by_curve.to("ms").magnitude < 0.5 * by_id["ds-cnn-mcxn947-cpu"].entry.measured, \
+        f"{ACC}: the microcontroller is within 25 % with CMSIS-NN's table by shape, and was under half with the GEMM curve"
     compiled = ("llama3-8b-a100-gptfast-bs1-decode", "llama3-8b-a100-torchao-bs1-decode", "llama3-8b-h100-torchao-bs1-decode")
     assert all(e[i] > 0 for i in compiled), f"{ACC}: compiled batch-1 decoding is over-predicted"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from mlsysim import Q_, Assumptions, Engine, Hardware, Models, Precisions
+from mlsysim import Q_, Assumptions, Engine, Hardware, InvalidArgumentError, Models, Precisions
 from mlsysim.cost import Op, price, step_cost
 from mlsysim.cost.transformer import transformer_ops
 from mlsysim.models.types import TransformerWorkload
@@ -176,3 +176,49 @@ def test_overlap_max_is_never_slower_than_sum():
                       assumptions=Assumptions(overlap="max"))
     assert c_max.breakdown.time < c_sum.breakdown.time
     assert c_max.breakdown.time >= max(c_sum.breakdown.compute, c_sum.breakdown.memory)
+
+
+# --- microcontroller kernels by operator shape (CMSIS-NN) -----------------------------------------
+
+
+def test_ds_cnn_layers_carry_their_convolution_shapes():
+    from mlsysim.cost.cnn import cnn_ops
+    ops = {op.name: op for op in cnn_ops(Models.DS_CNN, 1, Precisions.from_shorthand("int8"))}
+    assert (ops["conv 10x4"].shape, ops["depthwise 3x3"].shape, ops["pointwise 1x1"].shape, ops["fc"].shape) == \
+        ("conv", "depthwise", "pointwise", "")
+    # 25 × 5 positions × 64 channels: 9 MACs per output for the depthwise filter, 64 for the pointwise one
+    assert ops["depthwise 3x3"].flops == 2 * 125 * 64 * 9 and ops["pointwise 1x1"].flops == 2 * 125 * 64 * 64
+
+
+def test_a_cmsis_nn_device_times_each_shape_at_its_table_entry():
+    step = Engine.solve(Models.DS_CNN, Hardware.MCXN947, 1, "int8").breakdown
+    peak = 0.6e9  # int8: two 16-bit MACs per cycle at 150 MHz
+    table = dict(Assumptions().cmsis_nn_efficiency)
+    for row in step.rows:
+        if row.op.flops and row.op.matmul:
+            assert row.t_compute == pytest.approx(row.op.flops / (peak * table[row.op.shape or "gemm"]))
+    # a depthwise MAC costs over five times a pointwise one
+    rows = {r.op.shape: r for r in step.rows}
+    per_flop = {k: rows[k].t_compute / rows[k].op.flops for k in ("depthwise", "pointwise")}
+    assert per_flop["depthwise"] > 5 * per_flop["pointwise"]
+
+
+def test_the_shape_table_is_an_assumption_and_other_devices_keep_the_gemm_curve():
+    slower = Assumptions().replace(cmsis_nn_efficiency=(("depthwise", 0.025), ("pointwise", 0.268), ("conv", 0.13),
+                                                         ("gemm", 0.188)))
+    base = Engine.solve(Models.DS_CNN, Hardware.MCXN947, 1, "int8").latency
+    assert Engine.solve(Models.DS_CNN, Hardware.MCXN947, 1, "int8", assumptions=slower).latency > base
+    assert Engine.solve(Models.DS_CNN, Hardware.H100, 1, "int8", assumptions=slower).latency == \
+        Engine.solve(Models.DS_CNN, Hardware.H100, 1, "int8").latency
+    assert Assumptions().shape_efficiency(Hardware.ESP32_S3) is None  # its own vector kernels (ESP-NN)
+    # a flat efficiency still overrides every table
+    flat = Engine.solve(Models.DS_CNN, Hardware.MCXN947, 1, "int8", efficiency=0.3).breakdown
+    assert all(r.t_compute == pytest.approx(r.op.flops / (0.6e9 * 0.3)) for r in flat.rows if r.op.matmul and r.op.flops)
+
+
+@pytest.mark.parametrize("table", [(("depthwise", 0.05),), (("depthwise", 0.0), ("pointwise", 0.3), ("conv", 0.1),
+                                                             ("gemm", 0.2)), (("depthwise", 1.5), ("pointwise", 0.3),
+                                                                              ("conv", 0.1), ("gemm", 0.2))])
+def test_a_bad_shape_table_is_refused(table):
+    with pytest.raises(InvalidArgumentError, match="cmsis_nn_efficiency"):
+        Assumptions(cmsis_nn_efficiency=table)

@@ -31,6 +31,8 @@ from .errors import InvalidArgumentError, UnknownNameError
 Overlap = Literal["sum", "max"]
 DeviceClass = Literal["gpu", "tpu", "npu", "dataflow", "mcu"]
 DEVICE_CLASSES: tuple[str, ...] = ("gpu", "tpu", "npu", "dataflow", "mcu")
+KERNEL_SHAPES: tuple[str, ...] = ("depthwise", "pointwise", "conv", "gemm")
+"""The operator shapes a kernel library's efficiency table covers (`Assumptions.cmsis_nn_efficiency`)."""
 SHARDINGS: tuple[str, ...] = ("none", "zero1", "zero2", "zero3", "fsdp")
 RECOMPUTES: tuple[str, ...] = ("none", "selective", "full")
 DP_ALGORITHMS: tuple[str, ...] = ("ring", "hierarchical")
@@ -137,6 +139,15 @@ class Assumptions:
         default=EfficiencyCurve(((0.0, 0.1), (1e9, 0.5), (16e9, 0.95)), "flop", "isaev2023calculon"),
         metadata=_note("fraction of the peak an elementwise or reduction operator reaches, by FLOP count "
                        "(Calculon's vector table)", "isaev2023calculon"))
+    cmsis_nn_efficiency: tuple[tuple[str, float], ...] = dataclasses.field(
+        default=(("depthwise", 0.05), ("pointwise", 0.268), ("conv", 0.13), ("gemm", 0.188)),
+        metadata=_note("fraction of an Arm Cortex-M core's int8 peak (two 16-bit multiply-accumulates per cycle) "
+                       "that CMSIS-NN kernels reach, by operator shape, on a device whose kernel_library is "
+                       "'cmsis-nn' (in place of the GEMM curve): the median over the layers of each shape of a "
+                       "MobileNetV1 0.25 at 160x160 (UINT8) profiled layer by layer on an STM32H743 (Cortex-M7, "
+                       "400 MHz): depthwise 3x3 0.100 MAC/cycle, pointwise 1x1 0.535, the im2col 3x3 "
+                       "convolution 0.259, fully connected (and any other matrix product) 0.375",
+                       "capotondi2019mobilenetstm32"))
     memory_efficiency: EfficiencyCurve = dataclasses.field(
         default=EfficiencyCurve(((0.0, 0.3), (1e6, 0.6), (10e6, 0.75), (100e6, 0.9)), "byte", "isaev2023calculon"),
         metadata=_note("fraction of peak memory bandwidth a transfer of a given size reaches "
@@ -504,6 +515,11 @@ class Assumptions:
                     raise InvalidArgumentError(name, getattr(self, name), expected)
         if not 0.0 < self.distillation_size_ratio < 1.0:
             raise InvalidArgumentError("distillation_size_ratio", self.distillation_size_ratio, "a fraction in (0, 1)")
+        shapes = dict(self.cmsis_nn_efficiency)
+        if set(shapes) != set(KERNEL_SHAPES) or not all(0.0 < v <= 1.0 for v in shapes.values()):
+            raise InvalidArgumentError("cmsis_nn_efficiency", self.cmsis_nn_efficiency,
+                                       f"one fraction in (0, 1] for each of {', '.join(KERNEL_SHAPES)}")
+        object.__setattr__(self, "_cmsis_nn", shapes)
         for name in ("kernel_launch_s", "kernel_gap_s"):
             table = dict(getattr(self, name))
             if set(table) != set(DEVICE_CLASSES):  # each time finite and non-negative: _check_types
@@ -544,6 +560,20 @@ class Assumptions:
             device (HardwareNode): the device.
         """
         return (device.gemm_efficiency or self.gemm_efficiency, device.memory_efficiency or self.memory_efficiency)
+
+    def shape_efficiency(self, device: Any) -> dict[str, float] | None:
+        """Efficiency by operator shape ("depthwise", "pointwise", "conv", "gemm") of `device`'s kernel library,
+        or None for a device whose matrix products follow the GEMM curve.
+
+        Args:
+            device (HardwareNode): the device.
+
+        Example:
+            >>> from mlsysim import Assumptions, Hardware
+            >>> Assumptions().shape_efficiency(Hardware.MCXN947)["depthwise"], Assumptions().shape_efficiency(Hardware.H100)
+            (0.05, None)
+        """
+        return self._cmsis_nn if device.kernel_library == "cmsis-nn" else None  # type: ignore[attr-defined]
 
     def kernel_costs(self, device_class: str) -> tuple[float, float]:
         """`(launch, gap)` seconds per kernel on a `device_class` device; a captured graph has no launch cost.

@@ -39,7 +39,8 @@ def cnn_ops(model: CNNWorkload, batch: int, precisions: Precisions, *, training:
         forward = tuple(
             Op(layer.name, layer.kind, "layer", flops=2.0 * layer.macs * batch, weight_bytes=layer.weights * bw,
                act_bytes=(layer.in_elements + layer.out_elements) * batch * ba,
-               saved_bytes=layer.out_elements * batch * ba if training else 0.0, count=layer.count)
+               saved_bytes=layer.out_elements * batch * ba if training else 0.0, count=layer.count,
+               shape=layer.shape)
             for layer in ARCHITECTURES[model.architecture]()
         )
     if not training:
@@ -47,5 +48,5 @@ def cnn_ops(model: CNNWorkload, batch: int, precisions: Precisions, *, training:
     grads = precisions.bytes("gradients")
     backward = tuple(Op(f"{op.name} (bwd)", op.kind, "layer", 2 * op.flops,
                         op.weight_bytes + op.weight_bytes / bw * 2 * grads, 2 * op.act_bytes, 0.0, 0.0, op.count,
-                        2 if op.flops else 1) for op in reversed(forward))
+                        2 if op.flops else 1, shape=op.shape) for op in reversed(forward))
     return forward + backward

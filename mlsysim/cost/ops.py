@@ -38,7 +38,10 @@ class Op:
 
     `matmul` says whether the FLOPs run on the matrix units at the math
     precision (GEMMs, attention) or on the vector path (norms, activations).
-    `kernels` is the number of kernel launches one execution takes.
+    `kernels` is the number of kernel launches one execution takes.  `shape` is a
+    convolution's computation ("conv", "depthwise", "pointwise"; "" otherwise), which
+    sets its efficiency on a device whose kernel library has a table by shape
+    (`Assumptions.cmsis_nn_efficiency`).
     """
 
     name: str
@@ -52,6 +55,7 @@ class Op:
     count: int = 1
     kernels: int = 1
     collective: Collective | None = None
+    shape: str = ""
 
     @property
     def matmul(self) -> bool:

@@ -4,7 +4,9 @@ For each operator (per execution, then × `count`)::
 
     t_compute  = FLOPs / (peak × e_c)       e_c: gemm_efficiency(FLOPs / peak) for matrix ops (the device's
                                                  measured curve, else Assumptions'), × fused_attention_*_efficiency
-                                                 for a fused attention kernel,
+                                                 for a fused attention kernel; on a device whose kernel library
+                                                 has a table by shape (cmsis_nn_efficiency), its entry for the
+                                                 operator's shape,
                                                  vector_efficiency(FLOPs) otherwise, or a flat `efficiency`
     t_memory   = bytes / (bandwidth × e_m)  e_m: memory_efficiency(bytes) (the device's measured curve, else
                                                  Assumptions'), or a flat value
@@ -58,6 +60,7 @@ def price(ops: tuple[Op, ...], device: HardwareNode, math_rate: float, assumptio
     bandwidth, vector_rate = si.memory_bandwidth, si.vector_flops
     launch, gap = assumptions.kernel_costs(device.device_class)
     gemm_eff, mem_eff = assumptions.curves(device)
+    by_shape = assumptions.shape_efficiency(device)
     vector_eff = assumptions.vector_efficiency
     fused_fwd = assumptions.fused_attention_forward_efficiency
     fused_bwd = assumptions.fused_attention_backward_efficiency
@@ -67,7 +70,12 @@ def price(ops: tuple[Op, ...], device: HardwareNode, math_rate: float, assumptio
     for op in ops:
         if op.flops:
             if op.matmul:
-                e = efficiency if efficiency is not None else gemm_eff(op.flops / math_rate)
+                if efficiency is not None:
+                    e = efficiency
+                elif by_shape is not None:  # a convolution by its shape; any other matrix product as a GEMM
+                    e = by_shape[op.shape or "gemm"]
+                else:
+                    e = gemm_eff(op.flops / math_rate)
                 if efficiency is None and op.fused_attention:
                     e *= fused_bwd if op.backward else fused_fwd
                 t_c = op.flops / (math_rate * e)

@@ -329,6 +329,7 @@ ESP32_S3 = HardwareNode(
 )
 nRF52840 = HardwareNode(
     device_class="mcu",
+    kernel_library="cmsis-nn",
     name="Nordic nRF52840 (Cortex-M4F @ 64 MHz)",
     release_year=2018,
     vendor="Nordic Semiconductor",
@@ -350,6 +351,7 @@ nRF52840 = HardwareNode(
 )
 MCXN947 = HardwareNode(
     device_class="mcu",
+    kernel_library="cmsis-nn",
     name="NXP MCX N947 (Cortex-M33 @ 150 MHz)",
     release_year=2024,
     vendor="NXP",
@@ -369,6 +371,7 @@ MCXN947 = HardwareNode(
 )
 STM32H7 = HardwareNode(
     device_class="mcu",
+    kernel_library="cmsis-nn",
     name="ST STM32H743 (Cortex-M7 @ 480 MHz)",
     release_year=2017,
     vendor="STMicroelectronics",
@@ -388,6 +391,7 @@ STM32H7 = HardwareNode(
 
 STM32H7A3 = HardwareNode(
     device_class="mcu",
+    kernel_library="cmsis-nn",
     name="ST STM32H7A3 (Cortex-M7 @ 280 MHz)",
     release_year=2020,
     vendor="STMicroelectronics",
@@ -430,6 +434,7 @@ Alif_Ensemble_E3 = HardwareNode(
 )
 MAX78000 = HardwareNode(
     device_class="mcu",
+    kernel_library="cmsis-nn",
     name="ADI MAX78000 (Cortex-M4F @ 100 MHz)",
     release_year=2020,
     vendor="Analog Devices (Maxim Integrated)",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import PrivateAttr, field_validator
 
@@ -185,6 +185,9 @@ class HardwareNode(Spec):
             `Assumptions.gemm_efficiency`.
         memory_efficiency: the device's own measured bandwidth efficiency curve, overriding
             `Assumptions.memory_efficiency`.
+        kernel_library: the int8 kernel library its CPU runs, when its efficiency depends on the operator's
+            shape rather than its size: "cmsis-nn" (Arm Cortex-M with the DSP extension), whose table is
+            `Assumptions.cmsis_nn_efficiency`; None: the GEMM curve.
         release_year: the year it shipped.
         vendor: who makes it.
         tdp: thermal design power (the board's power limit).
@@ -209,6 +212,7 @@ class HardwareNode(Spec):
     device_class: DeviceClass = "gpu"
     gemm_efficiency: EfficiencyCurve | None = None
     memory_efficiency: EfficiencyCurve | None = None
+    kernel_library: Literal["cmsis-nn"] | None = None
     release_year: int | None = None
     vendor: str | None = None
     tdp: Power | None = None

@@ -18,10 +18,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+Shape = Literal["", "conv", "depthwise", "pointwise"]
+"""How a convolution's kernels compute it: "depthwise" (one filter per channel, no reduction across channels),
+"pointwise" (1×1: a matrix product over the channels), "conv" (a k×k filter over every input channel, through
+an im2col buffer); "" for a layer that is not a convolution."""
+
 
 @dataclass(frozen=True, slots=True)
 class Layer:
-    """One layer per sample: elements in and out, multiply-accumulates, weights; `count` repeats."""
+    """One layer per sample: elements in and out, multiply-accumulates, weights; `count` repeats; `shape` says
+    how a convolution is computed (microcontroller kernels run the three shapes at very different rates)."""
 
     name: str
     kind: Literal["conv", "gemm", "elementwise"]
@@ -30,12 +36,14 @@ class Layer:
     macs: int
     weights: int
     count: int = 1
+    shape: Shape = ""
 
 
 def _conv(name: str, size_in: int, size_out: int, c_in: int, c_out: int, k: int, groups: int = 1, count: int = 1):
     per_group_in = c_in // groups
+    shape: Shape = "depthwise" if groups > 1 and per_group_in == 1 else "pointwise" if k == 1 else "conv"
     return Layer(name, "conv", size_in * c_in, size_out * c_out, size_out * c_out * per_group_in * k,
-                 c_out * per_group_in * k, count)
+                 c_out * per_group_in * k, count, shape)
 
 
 def _fc(name: str, n_in: int, n_out: int, count: int = 1) -> Layer:
