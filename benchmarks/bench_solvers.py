@@ -57,7 +57,7 @@ FLEETS = {
 
 
 def bench_sweep() -> None:
-    """A vectorized design-space sweep of more than 10,000 serving configurations."""
+    """A design-space sweep of more than 10,000 serving configurations (each design a request_cost, the grids vectorized)."""
     from mlsysim import Infra
     from mlsysim.sweep import sweep_serving
 
