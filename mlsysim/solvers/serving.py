@@ -56,7 +56,8 @@ class ServingResult(Result):
             counted; what it serves with each request's prefill included is `request_cost(...).throughput`.
         weights_size: weight bytes per GPU.
         kv_cache_size: KV-cache bytes per GPU for the whole batch.
-        kv_cache_per_request: KV-cache bytes of one request, over the whole replica.
+        kv_cache_per_request: KV-cache bytes one request holds on one GPU of the replica (its share of
+            `kv_cache_size`).
         total_memory_required: bytes one GPU needs: weights, KV cache, workspace, logits and runtime reserve.
         memory_capacity: memory of one GPU.
         max_batch_size: the most requests at `seq_len` whose KV cache fits beside the weights.
