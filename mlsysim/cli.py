@@ -332,11 +332,12 @@ def cmd_validate(args: argparse.Namespace) -> None:
     if args.json:
         print(_json([{"id": c.entry.id, "solver": c.entry.solver, "split": c.entry.split,
                       "quantity": c.entry.quantity, "unit": c.entry.unit, "measured": c.entry.measured,
+                      "measured_range": c.entry.measured_range,
                       "predicted": c.predicted, "error": c.error, "source": c.entry.source,
                       "location": c.entry.location} for c in comparisons]))
         return
     print(show.table_text(["entry", "split", "measured", "predicted", "unit", "error", "source"],
-                          [[c.entry.id, c.entry.split, f"{c.entry.measured:.4g}", f"{c.predicted:.4g}", c.entry.unit,
+                          [[c.entry.id, c.entry.split, c.entry.published, f"{c.predicted:.4g}", c.entry.unit,
                             f"{c.error:+.1%}", c.entry.source] for c in comparisons], "<<>><><"))
     print()
     for split in ("held-out", "calibration"):

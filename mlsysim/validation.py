@@ -17,7 +17,7 @@ import warnings
 from importlib import resources
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .core.assumptions import Assumptions, resolve
 from .core.units import Q_, si
@@ -27,7 +27,7 @@ from .infra.registry import US_Avg
 from .models.registry import Models
 from .models.types import TransformerWorkload
 from .solvers.distributed import DistributedModel
-from .solvers.reliability import ReliabilityModel, node_failure_rate
+from .solvers.reliability import ReliabilityModel, node_failures_by_part
 from .solvers.request import generation_throughput
 from .solvers.roofline import Engine
 from .solvers.serving import ServingModel
@@ -48,7 +48,10 @@ class Measurement(BaseModel):
         split: "calibration" (may set a default) or "held-out" (never used to set one).
         quantity: what was measured.
         unit: the unit of `measured`.
-        measured: the published value.
+        measured: the published value (for a range, the figure the page quotes: its midpoint or its bound).
+        measured_range: `[low, high]` when the source publishes a range or a bound rather than one figure
+            ("1–2 a week", "higher than 90 %"); `high` is None for "at least".  A prediction inside the range
+            has no error; outside it, the error is taken from the nearer end.
         source: the bibliography key of the publication.
         location: where in the publication (table, figure, section).
         conditions: the configuration the solver is given (model, hardware, batch, …).
@@ -68,14 +71,33 @@ class Measurement(BaseModel):
     quantity: str
     unit: str
     measured: float = Field(gt=0)
+    measured_range: tuple[float, float | None] | None = None
     source: str
     location: str
     conditions: dict[str, Any]
 
+    @model_validator(mode="after")
+    def _range_holds_the_figure(self) -> Measurement:
+        if self.measured_range is not None:
+            low, high = self.measured_range
+            if not 0 < low <= self.measured or (high is not None and not self.measured <= high):
+                raise ValueError(f"measured_range {self.measured_range} must hold measured {self.measured} "
+                                 "and start above 0")
+        return self
+
+    @property
+    def published(self) -> str:
+        """The figure as the source gives it: "1.5", "1–2" for a range, "≥ 0.9" for a lower bound."""
+        if self.measured_range is None:
+            return f"{self.measured:.4g}"
+        low, high = self.measured_range
+        return f"≥ {low:.4g}" if high is None else f"{low:.4g}–{high:.4g}"
+
 
 @dataclasses.dataclass(frozen=True)
 class Comparison:
-    """A measurement next to the engine's prediction; `error` = predicted / measured − 1.
+    """A measurement next to the engine's prediction; `error` = predicted / measured − 1, or, for a published
+    range or bound, 0 inside it and predicted / (the nearer end) − 1 outside.
 
     Attributes:
         entry: the measurement.
@@ -86,6 +108,11 @@ class Comparison:
         >>> c = validation.evaluate(validation.load()[:1])[0]
         >>> c.error == c.predicted / c.entry.measured - 1
         True
+        >>> weekly = validation.Measurement(id="gpu-failures", solver="reliability", split="held-out",
+        ...     quantity="GPU failures a week", unit="1/week", measured=1.5, measured_range=(1, 2),
+        ...     source="huggingface2022bloomtraining", location="1-2 a week", conditions={})
+        >>> weekly.published, round(validation.Comparison(weekly, 0.8).error, 2), validation.Comparison(weekly, 1.9).error
+        ('1–2', -0.2, 0.0)
     """
 
     entry: Measurement
@@ -93,7 +120,14 @@ class Comparison:
 
     @property
     def error(self) -> float:
-        return self.predicted / self.entry.measured - 1.0
+        if self.entry.measured_range is None:
+            return self.predicted / self.entry.measured - 1.0
+        low, high = self.entry.measured_range
+        if self.predicted < low:
+            return self.predicted / low - 1.0
+        if high is not None and self.predicted > high:
+            return self.predicted / high - 1.0
+        return 0.0
 
 
 @functools.cache
@@ -206,14 +240,16 @@ def _single_node(c: dict) -> float:
 
 def _reliability(c: dict) -> float:
     node = Nodes.get(c["node"])
-    if c["metric"] == "node_rate":
-        return node_failure_rate(node)
+    if c["metric"] == "node_rate":  # "hardware": the source counts the machine's failures, not the job's own bugs
+        parts = node_failures_by_part(node)
+        return sum(rate for part, rate in parts.items() if c.get("count") != "hardware" or part != "software")
     if "interruptions" in c:  # the run's own interruption count is a condition of its goodput
         node = node.model_copy(update={"failures_per_1000_days": c["interruptions"] / (c["nodes"] * c["hours"] / 24) * 1000})
     fleet = Fleet(name="validation", node=node, count=c["nodes"], fabric=Fabrics.InfiniBand_NDR)
     storage = Q_(c["storage_tb_s"], "TB/s") if "storage_tb_s" in c else None
     model = Models.get(c["model"]) if "model" in c else None
-    r = ReliabilityModel().solve(fleet, c.get("hours", 24.0), model=model, storage_bandwidth=storage)
+    state = Q_(c["state_gb"], "GB") if "state_gb" in c else None  # the checkpoint's size, where the source states it
+    r = ReliabilityModel().solve(fleet, c.get("hours", 24.0), model=model, state_bytes=state, storage_bandwidth=storage)
     if c["metric"] == "goodput":
         return r.goodput
     if c["metric"] == "checkpoint_s":

@@ -17,7 +17,7 @@ BOUNDS = {
     "distributed": (0.06, 0.24),
     "serving": (0.08, 0.42),
     "single-node": (0.24, 475.0),
-    "reliability": (0.44, 0.78),
+    "reliability": (0.26, 0.78),
     "sustainability": (0.01, 0.16),
 }
 
@@ -59,3 +59,36 @@ def test_targets_met_where_the_model_claims_them():
 def test_predictions_are_finite_and_positive():
     for c in COMPARISONS:
         assert c.predicted > 0 and c.predicted < float("inf"), c.entry.id
+
+
+def _entry(**changes) -> validation.Measurement:
+    fields = dict(id="gpu-failures", solver="reliability", split="held-out", quantity="GPU failures a week",
+                  unit="1/week", measured=1.5, measured_range=(1.0, 2.0), source="huggingface2022bloomtraining",
+                  location="1-2 a week", conditions={})
+    return validation.Measurement(**{**fields, **changes})
+
+
+def test_a_published_range_counts_no_error_inside_and_the_nearer_end_outside():
+    weekly = _entry()
+    assert validation.Comparison(weekly, 1.2).error == 0.0 and validation.Comparison(weekly, 2.0).error == 0.0
+    assert validation.Comparison(weekly, 0.8).error == pytest.approx(0.8 / 1.0 - 1)  # below: from the low end
+    assert validation.Comparison(weekly, 3.0).error == pytest.approx(3.0 / 2.0 - 1)  # above: from the high end
+    at_least = _entry(measured=105, measured_range=(105, None))
+    assert validation.Comparison(at_least, 500).error == 0.0
+    assert validation.Comparison(at_least, 21).error == pytest.approx(-0.8)
+    assert (weekly.published, at_least.published, _entry(measured_range=None).published) == ("1–2", "≥ 105", "1.5")
+
+
+@pytest.mark.parametrize("bad", [(2.0, 3.0), (0.5, 1.2), (0.0, 2.0)])
+def test_a_range_that_does_not_hold_its_figure_is_refused(bad):
+    with pytest.raises(ValueError, match="measured_range"):
+        _entry(measured_range=bad)
+
+
+def test_a_fleet_that_counts_infrastructure_failures_is_predicted_without_software_causes():
+    from mlsysim import Systems
+    from mlsysim.solvers import node_failures_by_part
+    by_id = {c.entry.id: c for c in COMPARISONS}
+    parts = node_failures_by_part(Systems.Nodes.DGX_A100)
+    assert by_id["rsc1-node-failure-rate"].predicted == pytest.approx(sum(parts.values()) - parts["software"])
+    assert parts["software"] > 0

@@ -435,6 +435,13 @@ def test_accuracy_serving_reliability_and_energy_paragraphs(by_id):
     assert max(1 + c.error for c in fleets) / min(1 + c.error for c in fleets) > 1.2 / 0.8, \
         f"{ACC}: 'No single default lies within 20 % of all of them'"
     assert abs(by_id["llama3-405b-goodput"].error) < 0.05, f"{ACC}: the checkpoint and restart model is close"
+    saves = [by_id[f"gpt-1.5b-megatron-sync-checkpoint-{gb}gb"] for gb in (18, 24)]
+    assert all(abs(c.error) < 0.2 for c in saves), f"{ACC}: size over bandwidth gives the Megatron-LM saves within 20 %"
+    recovery = [c for c in comparisons if c.entry.solver == "reliability" and c.entry.split == "held-out"
+                and c.entry.conditions["metric"] in ("goodput", "checkpoint_s")]
+    assert statistics.median(abs(c.error) for c in recovery) <= 0.2 < statistics.median(abs(c.error) for c in fleets), \
+        f"{ACC}: 'the checkpoint and goodput entries meet a 20 % target; the fleet failure rates miss it'"
+    assert by_id["bloom-176b-gpu-failures"].entry.measured_range == (1, 2), f"{ACC}: BLOOM's '1-2 a week' is a range"
     for i in ("llama2-70b-energy", "llama3-405b-energy", "bloom-energy"):
         assert abs(by_id[i].error) < 1e-6, f"{ACC}: GPU-hours × TDP energy figures 'agree exactly' ({i})"
 

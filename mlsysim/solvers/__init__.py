@@ -13,7 +13,14 @@ from .network_roofline import NetworkRooflineModel, NetworkRooflineResult
 from .parallelism import ParallelismOptimizer, ParallelismResult
 from .pipeline import Pipeline, PipelineResult
 from .placement import PlacementOptimizer, PlacementResult
-from .reliability import ReliabilityModel, ReliabilityResult, checkpoint_bytes, component_counts, node_failure_rate
+from .reliability import (
+    ReliabilityModel,
+    ReliabilityResult,
+    checkpoint_bytes,
+    component_counts,
+    node_failure_rate,
+    node_failures_by_part,
+)
 from .request import RequestCost, SpeculativeDecoding, generation_throughput, request_cost
 from .roofline import Engine, SingleNodeModel, SingleNodeResult
 from .scaling import ScalingModel, ScalingResult
@@ -33,5 +40,6 @@ __all__ = [
     "ServingResult", "SingleNodeModel", "SingleNodeResult", "SustainabilityModel", "SustainabilityResult",
     "SynthesisResult", "SynthesisSolver", "generation_throughput", "RequestCost", "SpeculativeDecoding", "request_cost",
     "Deployment", "DeploymentPlan", "DeploymentSearch", "checkpoint_bytes", "component_counts", "node_failure_rate",
+    "node_failures_by_part",
     "node_embodied_kg", "DisaggregatedCost", "disaggregated_cost",
 ]

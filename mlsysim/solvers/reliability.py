@@ -105,7 +105,15 @@ def component_counts(node: Node) -> dict[str, int]:
 def node_failures_by_part(node: Node, assumptions: Assumptions | None = None) -> dict[str, float]:
     """Failures per 1,000 node-days of one node, by part: each part's count × its rate in
     `assumptions.component_failures_per_1000_days`; a node that states its own `failures_per_1000_days`
-    is one part, `"node"`."""
+    is one part, `"node"`.
+
+    Example:
+        >>> from mlsysim import Systems
+        >>> from mlsysim.solvers import node_failures_by_part
+        >>> parts = node_failures_by_part(Systems.Nodes.DGX_H100)
+        >>> round(parts["accelerator"], 2), round(sum(parts.values()) - parts["software"], 2)  # the hardware alone
+        (2.42, 3.22)
+    """
     if node.failures_per_1000_days is not None:
         return {"node": node.failures_per_1000_days}
     rates = dict(resolve(assumptions).component_failures_per_1000_days)
