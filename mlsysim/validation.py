@@ -176,7 +176,7 @@ def _megatron_flops(model: TransformerWorkload, batch: int, seq: int) -> float:
     return 96 * batch * seq * layers * h * h * (1 + seq / (6 * h) + vocab / (16 * layers * h))
 
 
-def _distributed(c: dict) -> float:
+def _distributed(c: dict, a: Assumptions) -> float:
     node = Nodes.get(c["node"])
     fleet = Fleet(name="validation", node=node, count=c["gpus"] // node.accelerators_per_node, fabric=Fabrics.get(c["fabric"]))
     model = _gpt(c["arch"]) if "arch" in c else Models.get(c["model"])
@@ -187,7 +187,7 @@ def _distributed(c: dict) -> float:
         sequence_parallel=c.get("sequence_parallel"), flash_attention=c.get("flash_attention"),
         overlap_comm=c.get("overlap_comm"),
         # an all-gather of keys and values before the attention leaves the exchange exposed
-        assumptions=Assumptions(cp_comm_overlap=False) if c.get("cp_overlap") is False else None,
+        assumptions=a.replace(cp_comm_overlap=False) if c.get("cp_overlap") is False else a,
     )
     if c.get("virtual_stages") == "best":  # not published: the interleaving the plan allows that runs fastest
         layers = -(-model.layers // c["pp"])
@@ -204,20 +204,20 @@ def _distributed(c: dict) -> float:
     return r.mfu
 
 
-def _software(c: dict) -> Assumptions | None:
+def _software(c: dict, a: Assumptions) -> Assumptions:
     """The measured system's software where its source states it: captured graphs (torch.compile's
     "reduce-overhead"), or a decode attention kernel that reads the KV cache once per query head (TensorRT-LLM
     before its XQA kernel [@nvidia2024xqa])."""
     stated = {name: c[name] for name in ("cuda_graphs", "grouped_kv_reads") if name in c}
-    return resolve(None).replace(**stated) if stated else None  # the defaults in force, with what the source says
+    return a.replace(**stated) if stated else a  # the assumptions in force, with what the source says
 
 
-def _serving(c: dict) -> float:
+def _serving(c: dict, a: Assumptions) -> float:
     model = Models.get(c["model"])
     # a replica split over a node's GPUs ("node", "tp"), or one device ("hardware"); the figure is per GPU
     hw: Any = Nodes.get(c["node"]) if "node" in c else Hardware.get(c["hardware"])
     split: dict[str, Any] = {"tp_size": c["tp"]} if "tp" in c else {}
-    split["assumptions"] = _software(c)
+    split["assumptions"] = _software(c, a)
     if c.get("metric") == "ttft":
         return ServingModel().solve(model, hw, seq_len=c["input_len"], batch_size=c["batch"], precision=c["precision"],
                                     **split).ttft.to("ms").magnitude
@@ -229,19 +229,18 @@ def _serving(c: dict) -> float:
     return replica.magnitude / c.get("tp", 1)
 
 
-def _single_node(c: dict) -> float:
-    a = _software(c)
+def _single_node(c: dict, a: Assumptions) -> float:
     r = Engine.solve(Models.get(c["model"]), Hardware.get(c["hardware"]), c["batch"], c["precision"],
-                     seq_len=c.get("seq_len"), assumptions=a)
+                     seq_len=c.get("seq_len"), assumptions=_software(c, a))
     if c.get("metric") == "latency_ms":
         return r.latency.to("ms").magnitude
     return r.throughput.magnitude  # tokens/s for transformers, samples/s for CNNs
 
 
-def _reliability(c: dict) -> float:
+def _reliability(c: dict, a: Assumptions) -> float:
     node = Nodes.get(c["node"])
     if c["metric"] == "node_rate":  # "hardware": the source counts the machine's failures, not the job's own bugs
-        parts = node_failures_by_part(node)
+        parts = node_failures_by_part(node, a)
         return sum(rate for part, rate in parts.items() if c.get("count") != "hardware" or part != "software")
     if "interruptions" in c:  # the run's own interruption count is a condition of its goodput
         node = node.model_copy(update={"failures_per_1000_days": c["interruptions"] / (c["nodes"] * c["hours"] / 24) * 1000})
@@ -249,7 +248,8 @@ def _reliability(c: dict) -> float:
     storage = Q_(c["storage_tb_s"], "TB/s") if "storage_tb_s" in c else None
     model = Models.get(c["model"]) if "model" in c else None
     state = Q_(c["state_gb"], "GB") if "state_gb" in c else None  # the checkpoint's size, where the source states it
-    r = ReliabilityModel().solve(fleet, c.get("hours", 24.0), model=model, state_bytes=state, storage_bandwidth=storage)
+    r = ReliabilityModel().solve(fleet, c.get("hours", 24.0), model=model, state_bytes=state, storage_bandwidth=storage,
+                                 assumptions=a)
     if c["metric"] == "goodput":
         return r.goodput
     if c["metric"] == "checkpoint_s":
@@ -261,13 +261,13 @@ def _reliability(c: dict) -> float:
     return r.expected_failures
 
 
-def _sustainability(c: dict) -> float:
+def _sustainability(c: dict, a: Assumptions) -> float:
     node = Nodes.get(c["node"])
     if c.get("metric") == "node_power_kw":  # one node's average draw through a run
-        return node_draw_w(node, "training")[1] / 1e3
+        return node_draw_w(node, "training", a)[1] / 1e3
     days = c["gpu_hours"] / node.accelerators_per_node / 24  # one node running for this long uses the same GPU hours
     fleet = Fleet(name="validation", node=node, count=1, fabric=Fabrics.InfiniBand_NDR)
-    r = SustainabilityModel().solve(fleet, days, US_Avg, activity="training", utilization=1.0)
+    r = SustainabilityModel().solve(fleet, days, US_Avg, activity="training", utilization=1.0, assumptions=a)
     # compare within the boundary the source counts: accelerators only (GPU hours × TDP), whole nodes, or the
     # facility at the PUE the source states
     if c["boundary"] == "accelerator":
@@ -281,24 +281,34 @@ PREDICTORS = {
 }
 
 
-def evaluate(entries: list[Measurement] | None = None) -> list[Comparison]:
-    """The engine's prediction for every entry, with its documented defaults.
+def evaluate(entries: list[Measurement] | None = None, *,
+             assumptions: Assumptions | None = None) -> list[Comparison]:
+    """The engine's prediction for every entry, with its documented defaults or the assumptions given.
 
     Args:
         entries: the measurements to predict; default every entry (`load()`).
+        assumptions: the defaults to predict with (a "what if": `Assumptions(overlap="max")`); default
+            `Assumptions()`.  Where an entry states its software (captured graphs, an attention kernel),
+            that setting replaces the matching field.
 
     Returns:
         One comparison per entry.
 
     Example:
-        >>> from mlsysim import validation
+        >>> from mlsysim import Assumptions, validation
         >>> comparisons = validation.evaluate()
         >>> len(comparisons) == len(validation.load())
         True
+        >>> rsc1 = [e for e in validation.load() if e.id == "rsc1-node-failure-rate"]
+        >>> halved = Assumptions().replace(component_failures_per_1000_days=tuple(
+        ...     (part, rate / 2) for part, rate in Assumptions().component_failures_per_1000_days))
+        >>> round(validation.evaluate(rsc1, assumptions=halved)[0].predicted / validation.evaluate(rsc1)[0].predicted, 2)
+        0.5
     """
+    a = resolve(assumptions)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PrecisionFallbackWarning)
-        return [Comparison(e, PREDICTORS[e.solver](e.conditions)) for e in (entries or load())]
+        return [Comparison(e, PREDICTORS[e.solver](e.conditions, a)) for e in (entries or load())]
 
 
 def summary(comparisons: list[Comparison], split: str = "held-out") -> dict[str, dict[str, float]]:

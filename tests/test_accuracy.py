@@ -39,7 +39,7 @@ def test_every_entry_cites_a_source_with_a_location(entry, bib_keys):
 def test_every_condition_is_one_its_solver_reads(entry):
     # a condition the predictor never reads is a typo or text pasted from another entry, and silently ignored
     read = inspect.getsource(validation.PREDICTORS[entry.solver])
-    if "_software(c)" in read:  # the measured system's software, read by one helper for two predictors
+    if "_software(c, a)" in read:  # the measured system's software, read by one helper for two predictors
         read += inspect.getsource(validation._software)
     assert [k for k in entry.conditions if f'"{k}"' not in read] == []
 
@@ -92,3 +92,11 @@ def test_a_fleet_that_counts_infrastructure_failures_is_predicted_without_softwa
     parts = node_failures_by_part(Systems.Nodes.DGX_A100)
     assert by_id["rsc1-node-failure-rate"].predicted == pytest.approx(sum(parts.values()) - parts["software"])
     assert parts["software"] > 0
+
+
+def test_a_what_if_changes_only_what_its_assumptions_reach():
+    from mlsysim import Assumptions
+    slow_restart = validation.evaluate(assumptions=Assumptions(restart_time_s=3600.0))
+    moved = {c.entry.id for c, base in zip(slow_restart, COMPARISONS, strict=True) if c.predicted != base.predicted}
+    assert moved == {"llama3-405b-goodput"}  # the one entry that pays for restarts
+    assert [c.predicted for c in validation.evaluate(assumptions=Assumptions())] == [c.predicted for c in COMPARISONS]

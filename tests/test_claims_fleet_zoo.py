@@ -446,24 +446,21 @@ def test_accuracy_serving_reliability_and_energy_paragraphs(by_id):
         assert abs(by_id[i].error) < 1e-6, f"{ACC}: GPU-hours × TDP energy figures 'agree exactly' ({i})"
 
 
-def _evaluate_with(monkeypatch, **changes) -> dict:
+def _evaluate_with(**changes) -> dict:
     """Every entry evaluated with the engine's defaults changed as ``changes`` says (the page's 'what if')."""
-    import mlsysim.core.assumptions as assumptions
-
-    monkeypatch.setattr(assumptions, "DEFAULTS", assumptions.DEFAULTS.replace(**changes))
-    return {c.entry.id: c for c in validation.evaluate()}
+    return {c.entry.id: c for c in validation.evaluate(assumptions=Assumptions().replace(**changes))}
 
 
-def test_accuracy_summing_compute_and_memory_fits_the_calibration_entries_better(monkeypatch, by_id):
+def test_accuracy_summing_compute_and_memory_fits_the_calibration_entries_better(by_id):
     calibration = [i for i, c in by_id.items() if c.entry.split == "calibration"]
-    with_max = _evaluate_with(monkeypatch, overlap="max")
+    with_max = _evaluate_with(overlap="max")
     summed = statistics.median(abs(by_id[i].error) for i in calibration)
     maxed = statistics.median(abs(with_max[i].error) for i in calibration)
     assert summed < maxed, f"{ACC}: 'summing an operator's compute and memory time fits them better'"
 
 
-def test_accuracy_a_ring_at_2us_a_hop_would_move_no_serving_figure_by_four_points(monkeypatch, by_id):
-    ring = _evaluate_with(monkeypatch, tp_allreduce_base_s=0.0,
+def test_accuracy_a_ring_at_2us_a_hop_would_move_no_serving_figure_by_four_points(by_id):
+    ring = _evaluate_with(tp_allreduce_base_s=0.0,
                           tp_allreduce_per_rank_s=2 * Assumptions().intra_node_latency_s)
     moved = max(abs(ring[i].error - c.error) for i, c in by_id.items()
                 if c.entry.solver == "serving" and c.entry.split == "held-out")
