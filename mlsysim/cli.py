@@ -39,7 +39,7 @@ from typing import Any
 from . import show, validation
 from .core.assumptions import DEFAULTS, Assumptions, EfficiencyCurve
 from .core.catalog import Catalog
-from .core.errors import InvalidArgumentError, MLSysimError
+from .core.errors import InvalidArgumentError, MLSysimError, UnknownNameError
 from .core.units import parse_quantity, ureg
 from .hardware.registry import Hardware
 from .hardware.types import PrecisionFallbackWarning
@@ -77,7 +77,8 @@ EXAMPLES = {
     "optimize": "examples:\n  mlsysim optimize Llama3_70B --fleet Research_256 --batch-size 512\n"
                 "  mlsysim optimize Llama3_405B --fleet Frontier_16K --batch-size 2048 --seq-len 8192 "
                 "--compare tp=8,pp=16,schedule=1f1b",
-    "validate": "examples:\n  mlsysim validate\n  mlsysim validate --solver distributed\n  mlsysim validate --json",
+    "validate": "examples:\n  mlsysim validate\n  mlsysim validate --solver distributed\n  mlsysim validate --json\n"
+                "  mlsysim validate --solver serving --assume overlap=max",
     "carbon": "examples:\n  mlsysim carbon --fleet Research_256 --days 30 --grid Quebec",
     "reliability": "examples:\n  mlsysim reliability --fleet Frontier_16K --days 30\n"
                    "  mlsysim reliability --fleet Frontier_16K --days 54 --model Llama3_405B --storage '2 TB/s' --async",
@@ -327,8 +328,39 @@ def cmd_optimize(args: argparse.Namespace) -> None:
         print(f"\nyour plan {named['config']}: {rank}; {named['why']}")
 
 
+def _assumed(pairs: list[str] | None) -> Assumptions:
+    """`Assumptions()` with each `NAME=VALUE` of `pairs` set: a number, a true/false switch or a word, as the
+    field's default is; a table or a curve is set from Python (`Assumptions(...)`)."""
+    changes: dict[str, Any] = {}
+    for pair in pairs or []:
+        name, sep, text = pair.partition("=")
+        name = name.strip()
+        if not sep:
+            raise InvalidArgumentError("--assume", pair, "NAME=VALUE, such as overlap=max")
+        if name not in Assumptions.__dataclass_fields__:
+            raise UnknownNameError("assumption", name, Assumptions.__dataclass_fields__)
+        default = getattr(DEFAULTS, name)
+        if not isinstance(default, (bool, int, float, str)):
+            raise InvalidArgumentError("--assume", pair, "a number, true/false or a word",
+                                       fix=f"{name} is a table or a curve: set it from Python, Assumptions({name}=...)")
+        try:
+            if isinstance(default, bool):
+                if text.strip().lower() not in ("true", "false"):
+                    raise ValueError(text)
+                changes[name] = text.strip().lower() == "true"
+            elif isinstance(default, (int, float)):
+                changes[name] = type(default)(float(text)) if isinstance(default, float) else int(text)
+            else:
+                changes[name] = text.strip()
+        except ValueError:
+            kind = "true or false" if isinstance(default, bool) else type(default).__name__
+            raise InvalidArgumentError("--assume", pair, f"{name}={kind} (its default is {default!r})") from None
+    return DEFAULTS.replace(**changes) if changes else DEFAULTS
+
+
 def cmd_validate(args: argparse.Namespace) -> None:
-    comparisons = [c for c in validation.evaluate() if args.solver in (None, c.entry.solver)]
+    assumed = _assumed(args.assume)
+    comparisons = [c for c in validation.evaluate(assumptions=assumed) if args.solver in (None, c.entry.solver)]
     if args.json:
         print(_json([{"id": c.entry.id, "solver": c.entry.solver, "split": c.entry.split,
                       "quantity": c.entry.quantity, "unit": c.entry.unit, "measured": c.entry.measured,
@@ -336,6 +368,8 @@ def cmd_validate(args: argparse.Namespace) -> None:
                       "predicted": c.predicted, "error": c.error, "source": c.entry.source,
                       "location": c.entry.location} for c in comparisons]))
         return
+    if args.assume:
+        print(f"what if: {', '.join(args.assume)} (the defaults: mlsysim assumptions)\n")
     print(show.table_text(["entry", "split", "measured", "predicted", "unit", "error", "source"],
                           [[c.entry.id, c.entry.split, c.entry.published, f"{c.predicted:.4g}", c.entry.unit,
                             f"{c.error:+.1%}", c.entry.source] for c in comparisons], "<<>><><"))
@@ -660,6 +694,9 @@ def parser() -> argparse.ArgumentParser:
                         formatter_class=fmt)
     va.add_argument("--solver", choices=list(validation.PREDICTORS), help="only this solver's entries")
     va.add_argument("--json", action="store_true", help="machine-readable, with each entry's quantity and location")
+    va.add_argument("--assume", action="append", metavar="NAME=VALUE",
+                    help="predict with this assumption changed (a what-if; repeatable), e.g. overlap=max; "
+                         "names: mlsysim assumptions")
     va.set_defaults(run=cmd_validate)
 
     asm = sub.add_parser("assumptions", help="every modelling default, with its unit and source",

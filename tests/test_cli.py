@@ -96,6 +96,27 @@ def test_validate_recomputes_every_entry_with_its_source():
     assert abs(llama["error"]) < 0.15
 
 
+def test_validate_answers_a_what_if_with_changed_assumptions():
+    def rows(*extra):
+        return {r["id"]: r for r in json.loads(mlsysim("validate", "--solver", "reliability", "--json", *extra).stdout)}
+
+    base, slow = rows(), rows("--assume", "restart_time_s=3600", "--assume", "asynchronous_checkpointing=false")
+    moved = {i for i in base if base[i]["predicted"] != slow[i]["predicted"]}
+    assert moved == {"llama3-405b-goodput"} and slow["llama3-405b-goodput"]["predicted"] < 0.8  # hour-long restarts
+    shown = mlsysim("validate", "--solver", "serving", "--assume", "overlap=max")
+    assert shown.returncode == 0 and "what if: overlap=max" in shown.stdout
+
+
+@pytest.mark.parametrize(("pair", "message"), [
+    ("overlap", "NAME=VALUE"), ("overlp=max", "did you mean overlap"), ("restart_time_s=soon", "float"),
+    ("cuda_graphs=yes", "true or false"), ("gemm_efficiency=0.5", "set it from Python"),
+    ("overlap=maxx", "did you mean max"), ("restart_time_s=-5", "restart_time_s"),
+])
+def test_validate_refuses_an_assumption_it_cannot_set(pair, message):
+    refused = mlsysim("validate", "--assume", pair)
+    assert refused.returncode == 2 and message in refused.stderr and "Traceback" not in refused.stderr
+
+
 def test_serve_answers_the_node_question_with_its_slas():
     done = mlsysim("serve", "Llama3_70B", "DGX_H100", "--tp", "2", "--precision", "fp8", "--input", "2048",
                    "--output", "256", "--rate", "10", "--batch-size", "64", "--ttft-p99", "2s", "--itl", "50ms",
