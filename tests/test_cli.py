@@ -292,7 +292,8 @@ def test_every_typed_option_is_bounded():
     assert untyped == {("eval", "--precision"), ("serve", "--precision"), ("optimize", "--precision"),
                        ("serve", "--draft-model"), ("plan-serving", "--draft-model"), ("plan-serving", "--grid"),
                        ("optimize", "--fleet"), ("carbon", "--fleet"), ("carbon", "--grid"),
-                       ("reliability", "--fleet"), ("reliability", "--model")}
+                       ("reliability", "--fleet"), ("reliability", "--model"),
+                       ("validate", "--assume")}  # NAME=VALUE: the name checked, the value by Assumptions' own checks
 
 
 NOT_NUMBERS = ["nan", "inf", "-inf", "1e400", "9" * 400, "abc", "", "0x10"]
