@@ -2,8 +2,8 @@
 
 `load()` reads `mlsysim/data/validation.json` (validated against
 `Measurement`); `evaluate()` runs the matching solver on each entry's
-conditions, with the engine's documented defaults, and returns prediction,
-measurement and relative error.  Entries marked `calibration` may inform
+conditions, with the engine's documented defaults (or the `assumptions=` of a
+what-if), and returns prediction, measurement and relative error.  Entries marked `calibration` may inform
 the defaults; `held-out` entries never do.
 """
 
