@@ -343,15 +343,16 @@ def _assumed(pairs: list[str] | None) -> Assumptions:
         if not isinstance(default, (bool, int, float, str)):
             raise InvalidArgumentError("--assume", pair, "a number, true/false or a word",
                                        fix=f"{name} is a table or a curve: set it from Python, Assumptions({name}=...)")
+        text = text.strip()
         try:
             if isinstance(default, bool):
-                if text.strip().lower() not in ("true", "false"):
+                if text.lower() not in ("true", "false"):
                     raise ValueError(text)
-                changes[name] = text.strip().lower() == "true"
+                changes[name] = text.lower() == "true"
             elif isinstance(default, (int, float)):
-                changes[name] = type(default)(float(text)) if isinstance(default, float) else int(text)
+                changes[name] = float(text) if isinstance(default, float) else int(text)
             else:
-                changes[name] = text.strip()
+                changes[name] = text
         except ValueError:
             kind = "true or false" if isinstance(default, bool) else type(default).__name__
             raise InvalidArgumentError("--assume", pair, f"{name}={kind} (its default is {default!r})") from None

@@ -237,11 +237,16 @@ def _single_node(c: dict, a: Assumptions) -> float:
     return r.throughput.magnitude  # tokens/s for transformers, samples/s for CNNs
 
 
+def _counted(by_part: dict[str, float], c: dict) -> float:
+    """The sum over the parts the source counts: every part, or with `"count": "hardware"` what fails in the
+    machine and not the job's own software."""
+    return sum(n for part, n in by_part.items() if c.get("count") != "hardware" or part != "software")
+
+
 def _reliability(c: dict, a: Assumptions) -> float:
     node = Nodes.get(c["node"])
-    if c["metric"] == "node_rate":  # "hardware": the source counts the machine's failures, not the job's own bugs
-        parts = node_failures_by_part(node, a)
-        return sum(rate for part, rate in parts.items() if c.get("count") != "hardware" or part != "software")
+    if c["metric"] == "node_rate":
+        return _counted(node_failures_by_part(node, a), c)
     if "interruptions" in c:  # the run's own interruption count is a condition of its goodput
         node = node.model_copy(update={"failures_per_1000_days": c["interruptions"] / (c["nodes"] * c["hours"] / 24) * 1000})
     fleet = Fleet(name="validation", node=node, count=c["nodes"], fabric=Fabrics.InfiniBand_NDR)
@@ -256,8 +261,8 @@ def _reliability(c: dict, a: Assumptions) -> float:
         return si(r.checkpoint_write_time)
     if c["metric"] == "component_failures":
         return r.failures_by_component[c["component"]]
-    if c["metric"] == "hardware_failures":  # what fails in the machine, not in the software stack
-        return sum(n for part, n in r.failures_by_component.items() if part != "software")
+    if "count" in c:
+        return _counted(r.failures_by_component, c)
     return r.expected_failures
 
 
