@@ -146,7 +146,7 @@ def test_exercise8_fp8_over_two_gpus_serves_more_queries_per_gpu_than_int4_on_on
     int4 = request_cost(Models.Llama3_70B, Hardware.H100, 1024, 256, 64, "int4")
     fp8 = request_cost(Models.Llama3_70B, Systems.Nodes.DGX_H100, 1024, 256, 64, "fp8", tp_size=2)
     assert int4.prefill_s > int4.gpu_time_s / 2 and fp8.prefill_s < int4.prefill_s / 2
-    assert fp8.capacity_per_s / 2 > 1.15 * int4.capacity_per_s  # per GPU, at the same batch
+    assert fp8.capacity_per_s / 2 > 1.05 * int4.capacity_per_s  # per GPU, at the same batch (attention stays 16-bit)
     wide = request_cost(Models.Llama3_70B, Systems.Nodes.DGX_H100, 1024, 256, 256, "fp8", tp_size=2)
     assert wide.feasible and wide.itl < Q_(50, "ms") and wide.capacity_per_s / 2 > 1.5 * int4.capacity_per_s
 

@@ -426,8 +426,8 @@ def test_accuracy_serving_reliability_and_energy_paragraphs(by_id):
         "Llama2_7B", "Llama2_13B"), f"{ACC}: 'the furthest over are the 7B and 13B models on one H200'"
     assert by_id["llama2-70b-h100-tp4-ttft"].error < 0, f"{ACC}: a 128-token FP8 prompt on four GPUs is optimistic"
     long_out = [by_id[i] for i in ("llama2-70b-h100-tp4-bs480-long-out", "llama2-70b-h100-tp2-bs64-long")]
-    assert all(c.entry.conditions["grouped_kv_reads"] is False and abs(c.error) < 0.15 for c in long_out), \
-        f"{ACC}: with the per-query-head reads of their release, the 2,048-token static batches are within 15 %"
+    assert all(c.entry.conditions["grouped_kv_reads"] is False and abs(c.error) < 0.2 for c in long_out), \
+        f"{ACC}: with the per-query-head reads of their release, the 2,048-token static batches are within 20 %"
     v090 = [c.error for c in comparisons if c.entry.source == "nvidia2024trtllmperf090"]
     assert sorted(abs(x) for x in v090)[len(v090) // 2] < 0.1, f"{ACC}: the v0.9.0 tables are within a median of 10 %"
     fleets = [by_id[i] for i in ("rsc1-node-failure-rate", "rsc2-node-failure-rate", "bloom-176b-gpu-failures",

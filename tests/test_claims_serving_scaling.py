@@ -157,13 +157,14 @@ def test_serving_70b_apart_decode_never_waits_but_the_first_token_does():
     assert apart.capacity_per_s < 4 * together.capacity_per_s, f"{P03}: 'whole replicas rarely match the ratio'"
 
 
-def test_serving_70b_ten_requests_leave_gpus_for_more_at_the_same_price():
-    best = _search(10)
-    assert best.feasible and best.gpus < 8 and best.precision == "fp8", \
-        f"{P03}: 'Ten requests per second need {best.gpus} of the node's eight GPUs' ({best.precision})"
-    fuller = _search(10 * 8 / best.gpus)
-    assert fuller.gpus == 8 and fuller.usd_per_mtok == pytest.approx(best.usd_per_mtok, rel=0.01), \
-        f"{P03}: 'the rest can serve another {10 * 8 / best.gpus - 10:.1f} requests per second at the same price'"
+def test_serving_70b_ten_requests_take_the_cheapest_fp8_design_and_nothing_cheaper_holds():
+    plan = DeploymentSearch().solve(LLAMA70, Q_(10, "1/s"), input_len=PROMPT, output_len=ANSWER,
+                                    ttft_p99=TTFT_SLA, itl=ITL_SLA, nodes=[DGX_H100])
+    best, cheaper = plan.best, plan.next_cheaper
+    assert best.feasible and best.gpus <= 8 and best.precision == "fp8", \
+        f"{P03}: 'Ten requests per second take {best.gpus} of the node's eight GPUs' ({best.precision})"
+    assert cheaper is not None and cheaper.gpus < best.gpus and not cheaper.feasible and cheaper.reason, \
+        f"{P03}: 'Nothing cheaper holds the rate within both SLAs'"
 
 
 def test_serving_70b_exercise_longer_answers_need_more_gpus_and_cost_less_per_token():

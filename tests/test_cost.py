@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from mlsysim import Q_, Assumptions, Engine, Hardware, InvalidArgumentError, Models, Precisions
+from mlsysim import Q_, Assumptions, Engine, Hardware, InvalidArgumentError, Models, Precisions, UnknownNameError
 from mlsysim.cost import Op, price, step_cost
 from mlsysim.cost.transformer import transformer_ops
 from mlsysim.models.types import TransformerWorkload
@@ -167,6 +167,45 @@ def test_fused_attention_runs_at_its_measured_share_of_a_gemm_of_the_same_durati
     unfused = price((Op("scores", "attention", "layer", flops=op.flops, kernels=3),), Hardware.H100, rate,
                     DEFAULTS).rows[0]
     assert unfused.t_compute < row.t_compute  # the ratio applies to the one fused kernel only
+
+
+# --- precision by role: FP8 serving keeps attention, activations and collectives at 16 bits ----------
+
+
+def test_fp8_inference_quantizes_the_weight_gemms_and_the_cache_only():
+    # TensorRT-LLM's FP8 engines: --dtype float16 --use_gpt_attention_plugin float16 --enable_fp8 --fp8_kv_cache
+    # [@nvidia2023trtllmperf061]; vLLM quantizes the linear layers only [@vllm2024fp8]
+    p = Precisions.from_shorthand("fp8")
+    assert (p.weights, p.math, p.kv_cache) == ("fp8", "fp8", "fp8")
+    assert (p.attention, p.activations, p.communication) == ("fp16", "fp16", "fp16")
+    assert Precisions.from_shorthand("fp8", kv_precision="fp16").kv_cache == "fp16"
+    # FP8 training: Transformer Engine's linear layers only, attention in bf16 [@nvidia2024transformerengine]
+    assert Precisions.from_shorthand("fp8", training=True).attention == "bf16"
+    assert Precisions.from_shorthand("int4").attention == "fp16"  # weight-only: 16-bit math throughout
+    assert Precisions.from_shorthand("int8").attention == "int8"  # integer inference: every tensor
+    assert Precisions("fp8", "fp8", "fp8", "fp8").attention == "fp8"  # told every role: attention follows the math
+    assert Precisions("fp8", "fp8", "fp16", "fp8", attention="fp8").attention == "fp8"
+    with pytest.raises(UnknownNameError):
+        Precisions("fp8", "fp8", "fp16", "fp8", attention="fp7")
+
+
+def test_fp8_attention_runs_at_the_16_bit_rate_and_the_gemms_at_the_8_bit_rate():
+    def rows(precisions):
+        c = step_cost(Models.Llama3_8B, Hardware.H100, phase="prefill", batch=1, seq=4096, precisions=precisions,
+                      assumptions=DEFAULTS)
+        return {r.op.name: r for r in c.breakdown.rows}
+
+    fp8, fp16 = rows(Precisions.from_shorthand("fp8")), rows(FP16)
+    all_fp8 = rows(Precisions("fp8", "fp8", "fp16", "fp8", communication="fp16", attention="fp8"))
+    assert fp8["attention"].t_compute == pytest.approx(fp16["attention"].t_compute, rel=1e-12)
+    assert fp8["attention"].t_compute > 1.5 * all_fp8["attention"].t_compute  # twice the peak, a bit less efficient
+    assert fp8["mlp_up"].t_compute < fp16["mlp_up"].t_compute / 1.5
+
+
+def test_fp8_tensor_parallel_all_reduces_carry_16_bit_activations():
+    ops = {op.name: op for op in transformer_ops(Models.Llama3_70B, "prefill", 1, 2048,
+                                                 Precisions.from_shorthand("fp8"), tp=4)}
+    assert ops["out_proj"].collective.payload == 2048 * Models.Llama3_70B.hidden_size * 2
 
 
 def test_overlap_max_is_never_slower_than_sum():

@@ -94,24 +94,35 @@ class Precisions:
     """The precision of each role a value plays in a step.
 
     `weights` are stored (with group scales below 8 bits), `math` is what
-    the matrix units are asked to run (the device may fall back), `kv_cache`,
-    `activations`, `gradients`, `master_weights`, `optimizer_state` and
-    `communication` (the payload of collectives) each have their own.
+    the matrix units are asked to run for the weight GEMMs (the device may fall back),
+    `attention` is what attention's two matrix products (scores and values) run at, and
+    `kv_cache`, `activations`, `gradients`, `master_weights`, `optimizer_state` and
+    `communication` (the payload of collectives) each have their own.  Left out,
+    `attention` is `math` when that is 16 bits or wider, else the activations' precision.
 
     A precision name ("fp16", "int4", …) is a shorthand, expanded by `from_shorthand` with
     the defaults of practice:
 
-    * inference at 8 bits and above: every role at that precision;
+    * inference at 16 bits and above, and int8 (integer inference, every tensor
+      quantized, as TensorFlow Lite and TensorRT run CNNs): every role at that precision;
+    * fp8 inference: weights, weight-GEMM math and KV cache in fp8; activations,
+      attention and collectives in fp16.  TensorRT-LLM builds its FP8 engines with
+      float16 activations and attention and an FP8 KV cache (`--dtype float16
+      --use_gpt_attention_plugin float16 --enable_fp8 --fp8_kv_cache`; FP8 attention
+      is a later opt-in) [@nvidia2023trtllmperf061], and vLLM's FP8 quantizes the
+      linear layers' weights and inputs only [@vllm2024fp8];
     * weight-only sub-8-bit inference (int4, fp4): weights quantized, math,
-      activations and KV cache in fp16 (the device runs fp4 natively if it can);
+      activations, attention and KV cache in fp16 (the device runs fp4 GEMMs natively if it can);
     * mixed-precision training (bf16/fp16): weights, activations and collectives
       at that precision, fp32 gradients, master weights and optimizer state
       (Megatron's distributed optimizer: 6 + 12/d bytes per parameter);
-    * fp8 training: only the GEMM math is fp8; the rest as bf16 training.
+    * fp8 training: only the weight-GEMM math is fp8 (Transformer Engine's linear
+      layers); the rest, attention included, as bf16 training
+      (Transformer Engine's FP8 attention is an opt-in) [@nvidia2024transformerengine].
 
     Attributes:
         weights: the weights' storage precision.
-        math: the precision the matrix units are asked to run.
+        math: the precision the matrix units are asked to run for the weight GEMMs.
         activations: the activations' precision.
         kv_cache: the KV cache's precision.
         gradients: the gradients' precision.
@@ -119,6 +130,7 @@ class Precisions:
         optimizer_state: the optimizer's moments.
         communication: the payload of collectives.
         group_size: weights sharing one 16-bit scale below 8 bits.
+        attention: the precision attention's matrix products run at.
 
     Example:
         >>> from mlsysim import Precisions
@@ -127,6 +139,9 @@ class Precisions:
         ('int4', 'int4', 'fp16', 4.125)
         >>> Precisions.from_shorthand("fp8", training=True).gradients
         'fp32'
+        >>> f = Precisions.from_shorthand("fp8")
+        >>> f.math, f.attention, f.kv_cache, f.communication
+        ('fp8', 'fp16', 'fp8', 'fp16')
     """
 
     weights: str
@@ -138,11 +153,17 @@ class Precisions:
     optimizer_state: str = "fp32"
     communication: str = "bf16"
     group_size: int = QUANT_GROUP_SIZE
+    attention: str = ""
 
     def __post_init__(self) -> None:
         for role in ("weights", "math", "activations", "kv_cache", "gradients", "master_weights", "optimizer_state",
                      "communication"):
             object.__setattr__(self, role, check_precision(getattr(self, role), role))
+        if self.attention == "":  # not told: the weight GEMMs' math, unless that is narrower than 16 bits
+            wide = BYTES_PER_VALUE[self.math] >= 2
+            object.__setattr__(self, "attention", self.math if wide else self.activations)
+        else:
+            object.__setattr__(self, "attention", check_precision(self.attention, "attention"))
         if isinstance(self.group_size, bool) or not isinstance(self.group_size, int) or self.group_size < 1:
             raise InvalidArgumentError("group_size", self.group_size, "a positive whole number, e.g. 128")
 
@@ -179,8 +200,8 @@ class Precisions:
             carrier = "bf16" if BYTES_PER_VALUE[p] < 2 else p  # fp8 training keeps bf16 outside the GEMMs
             return cls(carrier, p, carrier, carrier, communication=carrier)
         low = BYTES_PER_VALUE[p] < 1
-        carrier = "fp16" if low else p
-        kv = check_precision(kv_precision, "kv_precision") if kv_precision else carrier
+        carrier = "fp16" if low or p == "fp8" else p
+        kv = check_precision(kv_precision, "kv_precision") if kv_precision else ("fp8" if p == "fp8" else carrier)
         return cls(p, p, carrier, kv, gradients=carrier, master_weights=carrier, optimizer_state=carrier,
                    communication=carrier)
 
@@ -193,8 +214,8 @@ class Precisions:
         """Bytes per value of `role` (weights include their group scales).
 
         Args:
-            role: a field name: "weights", "math", "activations", "kv_cache", "gradients", "master_weights",
-                "optimizer_state" or "communication".
+            role: a field name: "weights", "math", "attention", "activations", "kv_cache", "gradients",
+                "master_weights", "optimizer_state" or "communication".
         """
         if role == "weights":
             return self.weight_bits / 8

@@ -171,6 +171,7 @@ def _priced_step(model: Workload, device: HardwareNode, phase: Phase, batch: int
                      tp=tp, sequence_parallel=sequence_parallel, recompute=recompute, state_values=state_values,
                      query_tokens=query_tokens, ep=ep, cp=cp)
     ops, items, unit, resident, activations = work
+    attention_rate = rate if precisions.attention == precisions.math else device.compute.resolve(precisions.attention)[0]
     breakdown = price(ops, device, rate, assumptions, efficiency=efficiency, memory_efficiency=memory_efficiency,
-                      link=link, group_links=group_links)
+                      link=link, group_links=group_links, attention_rate=attention_rate)
     return StepCost(breakdown, precisions, used, native, rate, resident, activations, items, unit)

@@ -2,7 +2,8 @@
 
 For each operator (per execution, then × `count`)::
 
-    t_compute  = FLOPs / (peak × e_c)       e_c: gemm_efficiency(FLOPs / peak) for matrix ops (the device's
+    t_compute  = FLOPs / (peak × e_c)       peak: at the weight GEMMs' math precision, or attention's for attention
+                                            e_c: gemm_efficiency(FLOPs / peak) for matrix ops (the device's
                                                  measured curve, else Assumptions'), × fused_attention_*_efficiency
                                                  for a fused attention kernel; on a device whose kernel library
                                                  has a table by shape (cmsis_nn_efficiency), its entry for the
@@ -33,11 +34,14 @@ from .ops import Op
 def price(ops: tuple[Op, ...], device: HardwareNode, math_rate: float, assumptions: Assumptions, *,
           efficiency: float | None = None, memory_efficiency: float | None = None,
           link: tuple[float, float] | None = None,
-          group_links: tuple[tuple[str, tuple[float, float]], ...] = ()) -> StepBreakdown:
+          group_links: tuple[tuple[str, tuple[float, float]], ...] = (),
+          attention_rate: float | None = None) -> StepBreakdown:
     """Time every operator of `ops` on `device` and sum them into a `StepBreakdown`.
 
     `math_rate` is the device's dense peak (flop/s) at the math precision of the
-    matrix operators; vector operators run at the device's fp32 rate.  `efficiency`
+    matrix operators, `attention_rate` (default `math_rate`) the peak at the precision
+    attention's matrix products run at (`Precisions.attention`); vector operators run
+    at the device's fp32 rate.  `efficiency`
     and `memory_efficiency`, when given, replace the size-dependent curves by flat
     fractions (the first release's model; a flat `efficiency` alone brings
     `Assumptions.flat_memory_efficiency` with it).  `link` is `(bytes/s one direction,
@@ -66,19 +70,21 @@ def price(ops: tuple[Op, ...], device: HardwareNode, math_rate: float, assumptio
     fused_bwd = assumptions.fused_attention_backward_efficiency
     summed = assumptions.overlap == "sum"
     links = dict(group_links)
+    attention_rate = math_rate if attention_rate is None else attention_rate
     rows = []
     for op in ops:
         if op.flops:
             if op.matmul:
+                rate = attention_rate if op.kind == "attention" else math_rate
                 if efficiency is not None:
                     e = efficiency
                 elif by_shape is not None:  # a convolution by its shape; any other matrix product as a GEMM
                     e = by_shape[op.shape or "gemm"]
                 else:
-                    e = gemm_eff(op.flops / math_rate)
+                    e = gemm_eff(op.flops / rate)
                 if efficiency is None and op.fused_attention:
                     e *= fused_bwd if op.backward else fused_fwd
-                t_c = op.flops / (math_rate * e)
+                t_c = op.flops / (rate * e)
             else:
                 e = efficiency if efficiency is not None else vector_eff(op.flops)
                 t_c = op.flops / (vector_rate * e)
