@@ -87,9 +87,13 @@ def _sla_rate(cost):
 
 
 @cache
-def _search(rate, output_len=ANSWER):
+def _plan(rate, output_len=ANSWER):
     return DeploymentSearch().solve(LLAMA70, Q_(rate, "1/s"), input_len=PROMPT, output_len=output_len,
-                                    ttft_p99=TTFT_SLA, itl=ITL_SLA, nodes=[DGX_H100]).best
+                                    ttft_p99=TTFT_SLA, itl=ITL_SLA, nodes=[DGX_H100])
+
+
+def _search(rate, output_len=ANSWER):
+    return _plan(rate, output_len).best
 
 
 def test_serving_70b_16_bit_needs_four_gpus_and_fp8_two():
@@ -158,8 +162,7 @@ def test_serving_70b_apart_decode_never_waits_but_the_first_token_does():
 
 
 def test_serving_70b_ten_requests_take_the_cheapest_fp8_design_and_nothing_cheaper_holds():
-    plan = DeploymentSearch().solve(LLAMA70, Q_(10, "1/s"), input_len=PROMPT, output_len=ANSWER,
-                                    ttft_p99=TTFT_SLA, itl=ITL_SLA, nodes=[DGX_H100])
+    plan = _plan(10)
     best, cheaper = plan.best, plan.next_cheaper
     assert best.feasible and best.gpus <= 8 and best.precision == "fp8", \
         f"{P03}: 'Ten requests per second take {best.gpus} of the node's eight GPUs' ({best.precision})"

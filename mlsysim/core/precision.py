@@ -201,7 +201,7 @@ class Precisions:
             return cls(carrier, p, carrier, carrier, communication=carrier)
         low = BYTES_PER_VALUE[p] < 1
         carrier = "fp16" if low or p == "fp8" else p
-        kv = check_precision(kv_precision, "kv_precision") if kv_precision else ("fp8" if p == "fp8" else carrier)
+        kv = check_precision(kv_precision, "kv_precision") if kv_precision else (carrier if low else p)
         return cls(p, p, carrier, kv, gradients=carrier, master_weights=carrier, optimizer_state=carrier,
                    communication=carrier)
 
