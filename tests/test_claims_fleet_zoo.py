@@ -430,6 +430,9 @@ def test_accuracy_serving_reliability_and_energy_paragraphs(by_id):
         f"{ACC}: with the per-query-head reads of their release, the 2,048-token static batches are within 20 %"
     v090 = [c.error for c in comparisons if c.entry.source == "nvidia2024trtllmperf090"]
     assert sorted(abs(x) for x in v090)[len(v090) // 2] < 0.1, f"{ACC}: the v0.9.0 tables are within a median of 10 %"
+    single_gpu_061 = [c.error for c in comparisons if c.entry.id.startswith(("trtllm061-", "trtllm05-"))]
+    assert sorted(abs(x) for x in single_gpu_061)[len(single_gpu_061) // 2] < 0.1, \
+        f"{ACC}: the v0.6.1 page's single-GPU rows, L40S included, are within a median of 10 %"
     fleets = [by_id[i] for i in ("rsc1-node-failure-rate", "rsc2-node-failure-rate", "bloom-176b-gpu-failures",
                                  "opt-175b-hardware-restarts")]
     assert max(1 + c.error for c in fleets) / min(1 + c.error for c in fleets) > 1.2 / 0.8, \
