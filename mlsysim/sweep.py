@@ -156,9 +156,8 @@ def sweep_serving(models, nodes, precisions, batch_sizes, input_lens, grids, *, 
         (True, True)
     """
     assumptions = resolve(assumptions)
-    models = validate.instances("models", models, TransformerWorkload, "transformers such as [Models.Llama3_8B]")
-    for model in models:
-        decoder_only(model, "Llama3_8B")
+    models = [decoder_only(m, "Llama3_8B", "models[…]")
+              for m in validate.items("models", models, "decoder-only transformers such as [Models.Llama3_8B]")]
     nodes = validate.instances("nodes", nodes, Node, "nodes such as [Systems.Nodes.DGX_H100]")
     grids = validate.instances("grids", grids, (GridProfile, Datacenter), "grids such as [Infra.Quebec]")
     precisions = [check_precision(p, "precisions")

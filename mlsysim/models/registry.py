@@ -202,21 +202,21 @@ BERT_Large = EncoderWorkload(
           "released checkpoints' configuration [@google2018bertrepo], whose count (pooler included, no "
           "pre-training heads) this is. 384 tokens per sample: SQuAD fine-tuning's maximum sequence.",
 )
+_VIT_NOTES = ("196 patches of 16x16 pixels plus a class token. Parameters as torchvision counts them, "
+              "with the 1,000-class head [@torchvision2024models].")
 ViT_B16 = EncoderWorkload(
     name="ViT-B/16 (224x224)", parameters=Q_(86_567_656, "param"),
     layers=12, hidden_size=768, attention_heads=12, ffn_size=3072, context_length=197, sequence_length=197,
     input="patches", norm="pre", patch_size=16, classes=1000,
     source="dosovitskiy2021vit",
-    notes="196 patches of 16x16 pixels plus a class token. Parameters as torchvision counts them, with the "
-          "1,000-class head [@torchvision2024models].",
+    notes=_VIT_NOTES,
 )
 ViT_L16 = EncoderWorkload(
     name="ViT-L/16 (224x224)", parameters=Q_(304_326_632, "param"),
     layers=24, hidden_size=1024, attention_heads=16, ffn_size=4096, context_length=197, sequence_length=197,
     input="patches", norm="pre", patch_size=16, classes=1000,
     source="dosovitskiy2021vit",
-    notes="196 patches of 16x16 pixels plus a class token. Parameters as torchvision counts them, with the "
-          "1,000-class head [@torchvision2024models].",
+    notes=_VIT_NOTES,
 )
 Whisper_Large_v3 = EncoderWorkload(
     name="Whisper large-v3", parameters=Q_(1_543_490_560, "param"),

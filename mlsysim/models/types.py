@@ -380,10 +380,10 @@ class TransformerWorkload(Workload):
         return quantity(per_token / 1e9, "GFLOP")
 
 
-def decoder_only(model: Any, example: str) -> TransformerWorkload:
+def decoder_only(model: Any, example: str, name: str = "model") -> TransformerWorkload:
     """`model` if it is a decoder-only transformer (what serving and training solves take), else an error naming
-    `model` and pointing an encoder to `Engine.solve`; `example` names a zoo model for the message."""
-    return validate.instance("model", model, TransformerWorkload, f"a decoder-only transformer such as "
+    the argument `name` and pointing an encoder to `Engine.solve`; `example` names a zoo model for the message."""
+    return validate.instance(name, model, TransformerWorkload, f"a decoder-only transformer such as "
                              f"Models.{example} (an encoder is priced per sample by Engine.solve)")
 
 
