@@ -389,6 +389,12 @@ def test_accuracy_large_misses_paragraphs(by_id):
         f"{ACC}: the wafer and short FP8 steps are far off"
     assert abs(e["gptj-a100-fp16-ttft-2048"]) < 0.25 and abs(e["gptj-h100-fp8-bs64"]) < 0.1, \
         f"{ACC}: a 2,048-token prompt and batch 64 at FP8 are close"
+    first_token = [c for c in by_id.values() if c.entry.conditions.get("metric") == "ttft"]
+    assert max(abs(c.error) for c in first_token if c.entry.conditions["input_len"] == 2048) < 0.25, \
+        f"{ACC}: every first-token entry with a 2,048-token prompt is within 25 %"
+    far = [c for c in first_token if c.entry.conditions["input_len"] == 128 and abs(c.error) > 0.25]
+    assert far and all(c.error < 0 and c.entry.conditions["precision"] == "fp8" for c in far), \
+        f"{ACC}: the 128-token first-token entries further than 25 % are all at FP8 and optimistic"
     bs1 = by_id["gptj-h100-fp8-bs1-decode"]
     implied = bs1.entry.measured * Models.GPTJ_6B.weight_bytes("fp8").to("B").magnitude / Hardware.H100.si.memory_bandwidth
     assert 0.25 < implied < 0.4, f"{ACC}: the FP8 batch-1 decode implies about a third of the H100's bandwidth"

@@ -95,6 +95,22 @@ def test_the_embedding_reads_only_the_rows_it_gathers():
     assert embedding.weight_bytes == 8 * 4096 * 2  # 8 rows of 4,096 fp16 values, not the 1 GB table
 
 
+def test_a_parallel_block_has_one_norm_that_joins_both_outputs_to_the_residual():
+    # GPT-J: attention and the MLP read one norm of the layer's input; the next norm adds both outputs to the
+    # residual, so per layer one fused norm reads three tensors and writes two (a sequential block: 2 × (2 + 2))
+    tokens, h = 2048, 4096
+    ops = {op.name: op for op in transformer_ops(Models.GPTJ_6B, "prefill", 1, tokens, FP16)}
+    assert "mlp_norm" not in ops
+    assert ops["attn_norm"].act_bytes == 5 * tokens * h * 2
+    sequential = Models.GPTJ_6B.model_copy(update={"parallel_block": False})
+    assert {op.name for op in transformer_ops(sequential, "prefill", 1, tokens, FP16)} >= {"attn_norm", "mlp_norm"}
+    # one norm's weights per layer fewer than a sequential block of the same shapes
+    dropped = sequential.architecture_parameters() - Models.GPTJ_6B.architecture_parameters()
+    assert dropped.to("param").magnitude == 28 * 4096
+    with pytest.raises(ValueError, match="no published model has both"):
+        TransformerWorkload(**{**Models.GPTJ_6B.model_dump(), "post_norms": True})
+
+
 @pytest.mark.parametrize(("batch", "seq"), [(1, 1024), (4, 512)])
 def test_training_activations_match_korthikanti_34_sbh_plus_5_as2b(batch, seq):
     ops = transformer_ops(GPT_SMALL, "training", batch, seq, FP16, flash=False)

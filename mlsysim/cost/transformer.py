@@ -4,7 +4,8 @@ Per layer (sharded `tp` ways as Megatron-LM does [@shoeybi2019megatron]): the
 attention norm, the QKV projection (GQA-aware [@ainslie2023gqa]), attention
 scores and values (causal; one fused kernel with `flash` [@dao2022flashattention],
 else the score matrix goes through memory), the output projection and its
-collective, the MLP norm, the MLP (gated SwiGLU or standard) and its collective.
+collective, the MLP norm (none in a parallel block, where attention and the MLP
+share the attention norm), the MLP (gated SwiGLU or standard) and its collective.
 Per step: the embedding gather (only the rows looked up are read), the final
 norm, the LM head and the logits.  Tensor parallelism all-reduces the
 activations after the output and down projections; with sequence parallelism
@@ -106,10 +107,11 @@ def _forward(model: TransformerWorkload, phase: str, batch: int, seq: int, p: Pr
     gather_in = tp_collective("all_gather") if sp else None
     reduce_out = tp_collective("reduce_scatter" if sp else "all_reduce")
 
-    def norm(name: str) -> Op:
-        # Fused residual add + norm: reads the input and the residual, writes both back.
-        return Op(name, "elementwise", "layer", flops=5 * norm_tokens * h, weight_bytes=h * ba,
-                  act_bytes=4 * norm_tokens * h * ba, saved_bytes=keep * norm_tokens * h * ba, count=layers)
+    def norm(name: str, addends: int = 1) -> Op:
+        # Fused residual add + norm: reads the residual and the `addends` joining it, writes both back.
+        return Op(name, "elementwise", "layer", flops=(4 + addends) * norm_tokens * h, weight_bytes=h * ba,
+                  act_bytes=(3 + addends) * norm_tokens * h * ba, saved_bytes=keep * norm_tokens * h * ba,
+                  count=layers)
 
     def plain_norm(name: str, rows: float, width: float, weights: float) -> Op:
         # A norm on its own (Gemma 2's block outputs, Qwen3's query and key heads): reads and writes the values.
@@ -187,9 +189,12 @@ def _forward(model: TransformerWorkload, phase: str, batch: int, seq: int, p: Pr
     if model.qk_norm:  # per-head norms of the queries and keys [@yang2025qwen3]
         projections.append(plain_norm("qk_norm", tokens, q_dim + kv_dim, 2 * d))
     post = [plain_norm("attn_post_norm", norm_tokens, h, h)] if model.post_norms else []  # [@gemmateam2024gemma2]
-    layer_ops = [norm("attn_norm"), *projections, *attention_ops,
+    # A parallel block (GPT-J [@wang2021gptj]) feeds attention and the MLP one norm; both outputs join the
+    # residual in the next layer's norm.
+    parallel = model.parallel_block
+    layer_ops = [norm("attn_norm", 2 if parallel else 1), *projections, *attention_ops,
                  gemm("out_proj", o_in, h, reduce_out, saved_extra=tokens * h * mask), *post,
-                 norm("mlp_norm")]
+                 *([] if parallel else [norm("mlp_norm")])]
     gated = model.mlp == "gated"
 
     def mlp(prefix: str, width: float, count: int, rows: float = tokens, matrices: float = 1.0,

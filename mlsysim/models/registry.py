@@ -53,7 +53,7 @@ Llama2_70B = TransformerWorkload(
 GPTJ_6B = TransformerWorkload(
     name="GPT-J 6B", parameters=Q_(6.053, "Bparam"),
     layers=28, hidden_size=4096, attention_heads=16, kv_heads=16, head_dim=256, ffn_size=16384,
-    vocab_size=50400, context_length=2048, mlp="standard", source="wang2021gptj",
+    vocab_size=50400, context_length=2048, mlp="standard", parallel_block=True, source="wang2021gptj",
 )
 
 # From the publishers' Hugging Face configs (tests/data/hf): parameters derived from the shapes;

@@ -95,7 +95,9 @@ class TransformerWorkload(Workload):
     * Parameter details the shapes need: `qkv_bias` (Qwen2), `bias` (every linear layer and
       norm has one: GPT-2, OPT, BLOOM), `learned_positions` (rows of a learned position table),
       `post_norms` (a norm on each block's output as well as its input: Gemma 2), `qk_norm` (a norm
-      over each query and key head before the scores: Qwen3 [@yang2025qwen3]).
+      over each query and key head before the scores: Qwen3 [@yang2025qwen3]), `parallel_block`
+      (attention and the MLP read one shared norm of the layer's input side by side: GPT-J
+      [@wang2021gptj]).
 
     Attributes:
         name (str): the model's name.
@@ -131,6 +133,8 @@ class TransformerWorkload(Workload):
         learned_positions: rows of a learned position table (0 with rotary positions).
         post_norms: whether each attention and MLP output is normalized too (four norms per layer: Gemma 2).
         qk_norm: whether queries and keys are normalized per head before the scores (Qwen3).
+        parallel_block: whether attention and the MLP run side by side on one shared norm of the layer's
+            input and add their outputs to the residual together (one norm per layer: GPT-J).
 
     Example:
         >>> from mlsysim import Models, Q_, TransformerWorkload
@@ -172,6 +176,7 @@ class TransformerWorkload(Workload):
     learned_positions: int = Field(default=0, ge=0)
     post_norms: bool = False
     qk_norm: bool = False
+    parallel_block: bool = False
     _matmul_params: float = PrivateAttr(default=0.0)
     _attention_dim: int = PrivateAttr(default=0)
     _active_params: float = PrivateAttr(default=0.0)
@@ -191,6 +196,9 @@ class TransformerWorkload(Workload):
             raise ValueError(f"sliding_window_layers={self.sliding_window_layers} must be at most layers={self.layers}")
         if self.sliding_window_layers is not None and self.sliding_window is None:
             raise ValueError("sliding_window_layers needs sliding_window (the window's length in tokens)")
+        if self.parallel_block and self.post_norms:
+            raise ValueError("parallel_block shares one norm between attention and the MLP; post_norms adds a norm "
+                             "to each block's output (Gemma 2): no published model has both")
         if self.kv_lora_rank is None and (self.q_lora_rank is not None or self.rope_head_dim):
             raise ValueError("q_lora_rank and rope_head_dim describe multi-head latent attention: set kv_lora_rank too")
         return self
@@ -324,9 +332,9 @@ class TransformerWorkload(Workload):
     def architecture_parameters(self):
         """Parameter count recomputed from the layer shapes (a check on `parameters`).
 
-        Per layer: attention, the MLP (dense or: router, routed and shared experts), two norms (four with
-        `post_norms`; with `qk_norm` one of `head_dim` each for queries and keys); then the embeddings (a learned
-        position table included), the LM head unless tied, the final norm.
+        Per layer: attention, the MLP (dense or: router, routed and shared experts), two norms (one with
+        `parallel_block`, four with `post_norms`; with `qk_norm` one of `head_dim` each for queries and keys);
+        then the embeddings (a learned position table included), the LM head unless tied, the final norm.
         """
         h = self.hidden_size
         norm = 2 * h if self.bias else h
@@ -334,7 +342,8 @@ class TransformerWorkload(Workload):
         dense_mlp = self._mlp_parameters(self.ffn_size)
         moe_mlp = (h * self.experts + self.experts * self.expert_parameters
                    + self.shared_experts * self._mlp_parameters(self.shared_expert_width))
-        per_layer = (self._attention_parameters() + (4 if self.post_norms else 2) * norm
+        norms = 4 if self.post_norms else 1 if self.parallel_block else 2
+        per_layer = (self._attention_parameters() + norms * norm
                      + (2 * self.head_dim if self.qk_norm else 0))
         embeddings = self.vocab_size * h * (1 if self.tied_embeddings else 2) + self.learned_positions * h
         total = self.layers * per_layer + (self.layers - moe) * dense_mlp + moe * moe_mlp + embeddings + norm
